@@ -1,0 +1,36 @@
+"""Where the store lives: --db, then GEZINSMONITOR_DB, then .streamlit/secrets.toml, then SQLite."""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "gezinsmonitor.db"
+SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+ENV_DB = "GEZINSMONITOR_DB"
+
+
+def _from_secrets(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    with path.open("rb") as fh:
+        secrets = tomllib.load(fh)
+    # Either a top-level key or Streamlit's st.connection layout [connections.gezinsmonitor].
+    url = secrets.get("GEZINSMONITOR_DB") or secrets.get("connections", {}).get("gezinsmonitor", {}).get("url")
+    return url or None
+
+
+def database_url(explicit: str | None = None, secrets_path: Path = SECRETS_PATH) -> str:
+    url = explicit or os.environ.get(ENV_DB) or _from_secrets(secrets_path)
+    return normalise_url(url) if url else f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain postgres URLs and bare SQLite paths; use the psycopg 3 driver for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if "://" not in url:
+        return f"sqlite:///{Path(url).resolve()}"
+    return url

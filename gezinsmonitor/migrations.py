@@ -1,0 +1,51 @@
+"""Versioned schema migrations, applied in order at start.
+
+Each step runs once, in its own transaction, and is recorded in `schema_migrations`. Add a new
+step at the end with explicit DDL; never edit a step that has shipped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from sqlalchemy import Connection, Engine, inspect, select
+
+from . import schema
+
+
+def _v1_initial(conn: Connection) -> None:
+    tables = [t for t in schema.metadata.sorted_tables if t.name != "schema_migrations"]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema", _v1_initial),
+]
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(engine: Engine) -> int:
+    if not inspect(engine).has_table("schema_migrations"):
+        return 0
+    with engine.connect() as conn:
+        versions = conn.execute(select(schema.schema_migrations.c.version)).scalars().all()
+    return max(versions, default=0)
+
+
+def upgrade(engine: Engine) -> list[int]:
+    """Bring the store to the latest version; returns the versions applied now."""
+    schema.schema_migrations.create(engine, checkfirst=True)
+    applied = []
+    have = current_version(engine)
+    for version, name, step in MIGRATIONS:
+        if version <= have:
+            continue
+        with engine.begin() as conn:
+            step(conn)
+            conn.execute(
+                schema.schema_migrations.insert().values(
+                    version=version, name=name, applied_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+                )
+            )
+        applied.append(version)
+    return applied

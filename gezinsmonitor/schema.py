@@ -1,0 +1,148 @@
+"""Tables of the store. Raw values sit next to harmonised ones so a mapping can be re-applied.
+
+Rows of a family belong to one upload batch; `families.active` says which batch's version of a
+family counts. Child rows join their family on (batch_id, family_key), which keeps bulk inserts
+free of id round trips.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("is_sample", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("file_name", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_at", DateTime, nullable=False),
+    Column("peildatum", Date),
+    Column("status", String(32), nullable=False),  # actief | deels vervangen | vervangen
+    Column("n_families", Integer, nullable=False),
+    Column("n_requests", Integer, nullable=False),
+    Column("n_measurements", Integer, nullable=False),
+    Column("n_hours", Integer, nullable=False),
+    Column("n_warnings", Integer, nullable=False),
+    Column("format", String(64), nullable=False),
+    UniqueConstraint("sha256", name="uq_batches_sha256"),
+)
+
+families = Table(
+    "families",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("family_key", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("composition", String(32)),
+    Column("composition_raw", Text),
+    Column("children", Integer),
+    Column("wijk", String(200)),
+    Column("debts", String(32)),
+    Column("debts_raw", Text),
+    UniqueConstraint("batch_id", "family_key", name="uq_families_batch_key"),
+    Index("ix_families_org_key", "organisation_id", "family_key", "active"),
+)
+
+
+def _child(name: str, *columns: Column) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("batch_id", Integer, ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+        Column("family_key", String(200), nullable=False),
+        Column("row_number", Integer),
+        *columns,
+        Index(f"ix_{name}_batch_family", "batch_id", "family_key"),
+    )
+
+
+trajectories = _child(
+    "trajectories",
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("status", String(32), nullable=False),
+    Column("end_reason", String(200)),
+    Column("start_raw", Text),
+    Column("end_raw", Text),
+    Column("status_raw", Text),
+)
+
+help_requests = _child(
+    "help_requests",
+    Column("label_raw", Text),  # the request as the organisation wrote it
+    Column("leefgebied_raw", Text),
+    Column("categorie_raw", Text),
+    Column("leefgebied", String(64), nullable=False),
+    Column("categorie", String(200)),
+    Column("herkomst", String(32), nullable=False),  # how the leefgebied was obtained
+    Column("request_date", Date),
+)
+
+measurements = _child(
+    "measurements",
+    Column("instrument", String(64), nullable=False),
+    Column("leefgebied_raw", Text),
+    Column("leefgebied", String(64), nullable=False),
+    Column("moment", String(64)),
+    Column("measured_on", Date),
+    Column("value_raw", Text),
+    Column("value", Float),  # null when not applicable
+    Column("not_applicable", Boolean, nullable=False),
+)
+
+hours = _child(
+    "hours",
+    Column("support_type_raw", Text),
+    Column("support_type", String(64), nullable=False),
+    Column("moment", String(64)),
+    Column("measured_on", Date),
+    Column("value_raw", Text),
+    Column("hours_per_week", Float),  # null when not applicable or given as minutes only
+    Column("minutes", Float),  # contact logs: minutes on `measured_on`
+    Column("not_applicable", Boolean, nullable=False),
+)
+
+CHILD_TABLES = (trajectories, help_requests, measurements, hours)

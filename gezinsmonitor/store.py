@@ -1,0 +1,192 @@
+"""The store: one SQLAlchemy engine, migrated at open, plus the reads every page and command share."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, create_engine, delete, event, func, select, update
+
+from . import config, migrations
+from . import schema as s
+
+SAMPLE_STATE_KEY = "sample_data"  # loaded | removed: samples come once, and stay gone when removed
+REVISION_KEY = "revision"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+@dataclass
+class Dataset:
+    """Active rows of every table, with organisation names: the input of all metrics."""
+
+    families: pd.DataFrame
+    trajectories: pd.DataFrame
+    requests: pd.DataFrame
+    measurements: pd.DataFrame
+    hours: pd.DataFrame
+    batches: pd.DataFrame
+    revision: int
+
+
+class Store:
+    def __init__(self, url: str | None = None, engine: Engine | None = None):
+        self.url = config.database_url(url) if engine is None else str(engine.url)
+        self.engine = engine or make_engine(self.url)
+        migrations.upgrade(self.engine)
+
+    # -- meta -----------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(s.meta.c.value).where(s.meta.c.key == key)).scalar()
+        return default if value is None else value
+
+    @staticmethod
+    def set_meta(conn, key: str, value: str) -> None:
+        updated = conn.execute(update(s.meta).where(s.meta.c.key == key).values(value=value)).rowcount
+        if not updated:
+            conn.execute(s.meta.insert().values(key=key, value=value))
+
+    @classmethod
+    def bump_revision(cls, conn) -> int:
+        current = conn.execute(select(s.meta.c.value).where(s.meta.c.key == REVISION_KEY)).scalar()
+        revision = int(current or 0) + 1
+        cls.set_meta(conn, REVISION_KEY, str(revision))
+        return revision
+
+    def revision(self) -> int:
+        return int(self.get_meta(REVISION_KEY, "0"))
+
+    # -- reads ----------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(s.batches)).scalar() == 0
+
+    def organisations(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(s.organisations).order_by(s.organisations.c.name), conn)
+
+    def batches(self) -> pd.DataFrame:
+        """Upload history, newest first, with the organisation's name."""
+        q = (
+            select(s.batches, s.organisations.c.name.label("organisation"), s.organisations.c.is_sample)
+            .join(s.organisations, s.organisations.c.id == s.batches.c.organisation_id)
+            .order_by(s.batches.c.uploaded_at.desc(), s.batches.c.id.desc())
+        )
+        with self.engine.connect() as conn:
+            return pd.read_sql(q, conn)
+
+    def _active_children(self, conn, table) -> pd.DataFrame:
+        f = s.families
+        q = (
+            select(table, f.c.organisation_id)
+            .join(f, and_(f.c.batch_id == table.c.batch_id, f.c.family_key == table.c.family_key))
+            .where(f.c.active.is_(True))
+            .order_by(table.c.id)
+        )
+        return pd.read_sql(q, conn)
+
+    def load_dataset(self) -> Dataset:
+        with self.engine.connect() as conn:
+            orgs = pd.read_sql(select(s.organisations.c.id, s.organisations.c.name, s.organisations.c.is_sample), conn)
+            families = pd.read_sql(select(s.families).where(s.families.c.active.is_(True)), conn)
+            tables = {t.name: self._active_children(conn, t) for t in s.CHILD_TABLES}
+        names = orgs.set_index("id")["name"]
+        sample = orgs.set_index("id")["is_sample"].astype(bool)
+
+        def named(frame: pd.DataFrame) -> pd.DataFrame:
+            frame = frame.copy()
+            frame["organisation"] = frame["organisation_id"].map(names)
+            frame["is_sample"] = frame["organisation_id"].map(sample).fillna(False).astype(bool)
+            # Family keys are only unique within an organisation.
+            frame["family"] = frame["organisation_id"].astype(str) + ":" + frame["family_key"].astype(str)
+            for col in ("start_date", "end_date", "measured_on", "request_date"):
+                if col in frame:
+                    frame[col] = pd.to_datetime(frame[col])
+            return frame
+
+        return Dataset(
+            families=named(families),
+            trajectories=named(tables["trajectories"]),
+            requests=named(tables["help_requests"]),
+            measurements=named(tables["measurements"]),
+            hours=named(tables["hours"]),
+            batches=self.batches(),
+            revision=self.revision(),
+        )
+
+    # -- changes --------------------------------------------------------------------------
+    @staticmethod
+    def refresh_batch_status(conn, organisation_id: int) -> None:
+        """actief / deels vervangen / vervangen, from how many of a batch's families are active."""
+        f = s.families
+        counts = conn.execute(
+            select(f.c.batch_id, func.count(), func.sum(case((f.c.active.is_(True), 1), else_=0)))
+            .where(f.c.organisation_id == organisation_id)
+            .group_by(f.c.batch_id)
+        ).all()
+        for batch_id, total, active in counts:
+            active = int(active or 0)
+            status = "actief" if active == total else ("vervangen" if active == 0 else "deels vervangen")
+            conn.execute(update(s.batches).where(s.batches.c.id == batch_id).values(status=status))
+
+    def restore_batch(self, batch_id: int) -> int:
+        """Make an earlier batch's families count again; returns how many families it restored."""
+        f = s.families
+        with self.engine.begin() as conn:
+            org_id = conn.execute(select(s.batches.c.organisation_id).where(s.batches.c.id == batch_id)).scalar()
+            if org_id is None:
+                raise KeyError(batch_id)
+            keys = select(f.c.family_key).where(f.c.batch_id == batch_id).scalar_subquery()
+            conn.execute(update(f).where(f.c.organisation_id == org_id, f.c.family_key.in_(keys)).values(active=False))
+            restored = conn.execute(update(f).where(f.c.batch_id == batch_id).values(active=True)).rowcount
+            self.refresh_batch_status(conn, org_id)
+            self.bump_revision(conn)
+        return restored
+
+    def delete_organisations(self, organisation_ids: list[int]) -> None:
+        if not organisation_ids:
+            return
+        with self.engine.begin() as conn:
+            batch_ids = select(s.batches.c.id).where(s.batches.c.organisation_id.in_(organisation_ids))
+            for table in s.CHILD_TABLES:
+                conn.execute(delete(table).where(table.c.batch_id.in_(batch_ids)))
+            conn.execute(delete(s.families).where(s.families.c.organisation_id.in_(organisation_ids)))
+            conn.execute(delete(s.batches).where(s.batches.c.organisation_id.in_(organisation_ids)))
+            conn.execute(delete(s.organisations).where(s.organisations.c.id.in_(organisation_ids)))
+            self.bump_revision(conn)
+
+    def remove_sample_data(self) -> int:
+        """Delete every sample organisation; returns how many were removed."""
+        orgs = self.organisations()
+        ids = [int(i) for i in orgs.loc[orgs["is_sample"].astype(bool), "id"]]
+        self.delete_organisations(ids)
+        with self.engine.begin() as conn:
+            self.set_meta(conn, SAMPLE_STATE_KEY, "removed")
+        return len(ids)
+
+    def has_sample_data(self) -> bool:
+        with self.engine.connect() as conn:
+            return bool(conn.execute(select(func.count()).select_from(s.organisations)
+                                     .where(s.organisations.c.is_sample.is_(True))).scalar())
