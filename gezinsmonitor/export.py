@@ -1,0 +1,98 @@
+"""Export the harmonised data: one sheet per table, raw values next to harmonised ones."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .store import Dataset
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """Sheet name -> table, with Dutch column names."""
+    fam = ds.families
+    tr = ds.trajectories
+    rq = ds.requests
+    ms = ds.measurements
+    hr = ds.hours
+    return {
+        "gezinnen": pd.DataFrame({
+            "organisatie": fam["organisation"], "gezin": fam["family_key"],
+            "gezinssamenstelling": fam["composition"], "gezinssamenstelling_origineel": fam["composition_raw"],
+            "aantal_kinderen": fam["children"], "wijk": fam["wijk"], "schulden": fam["debts"],
+            "voorbeelddata": fam["is_sample"],
+        }),
+        "trajecten": pd.DataFrame({
+            "organisatie": tr["organisation"], "gezin": tr["family_key"], "startdatum": tr["start_date"],
+            "einddatum": tr["end_date"], "status": tr["status"], "reden_einde": tr["end_reason"],
+            "startdatum_origineel": tr["start_raw"], "einddatum_origineel": tr["end_raw"],
+        }),
+        "hulpvragen": pd.DataFrame({
+            "organisatie": rq["organisation"], "gezin": rq["family_key"],
+            "origineel": rq["label_raw"].where(rq["label_raw"].notna(), rq["leefgebied_raw"]),
+            "leefgebied": rq["leefgebied"], "categorie": rq["categorie"], "herkomst": rq["herkomst"],
+            "leefgebied_origineel": rq["leefgebied_raw"], "categorie_origineel": rq["categorie_raw"],
+            "datum": rq["request_date"],
+        }),
+        "metingen": pd.DataFrame({
+            "organisatie": ms["organisation"], "gezin": ms["family_key"], "instrument": ms["instrument"],
+            "leefgebied": ms["leefgebied"], "datum": ms["measured_on"], "waarde": ms["value"],
+            "nvt": ms["not_applicable"], "origineel": ms["value_raw"],
+        }),
+        "inzet": pd.DataFrame({
+            "organisatie": hr["organisation"], "gezin": hr["family_key"], "soort_steun": hr["support_type"],
+            "datum": hr["measured_on"], "uren_per_week": hr["hours_per_week"], "nvt": hr["not_applicable"],
+            "origineel": hr["value_raw"],
+        }),
+        "uploads": pd.DataFrame({
+            "upload": ds.batches["id"], "organisatie": ds.batches["organisation"], "bestand": ds.batches["file_name"],
+            "tijdstip": ds.batches["uploaded_at"], "status": ds.batches["status"], "gezinnen": ds.batches["n_families"],
+            "hulpvragen": ds.batches["n_requests"], "sha256": ds.batches["sha256"],
+        }),
+    }
+
+
+def safe_cell(ws, value):
+    """A cell that never becomes a live formula, whatever text a user typed."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return WriteOnlyCell(ws, value=None)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+        if value.time() == dt.time(0):
+            value = value.date()
+    elif hasattr(value, "item"):
+        value = value.item()
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+    if isinstance(value, dt.date):
+        cell.number_format = "DD-MM-YYYY"
+    return cell
+
+
+def write_tables(target: str | Path | IO[bytes], tables: dict[str, pd.DataFrame]) -> None:
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for name, frame in tables.items():
+        ws = wb.create_sheet(name[:31])
+        ws.freeze_panes = "A2"
+        header = []
+        for col in frame.columns:
+            cell = WriteOnlyCell(ws, value=str(col))
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([safe_cell(ws, v) for v in row])
+    wb.save(target)
+
+
+def export_workbook(ds: Dataset, target: str | Path | IO[bytes]) -> None:
+    write_tables(target, export_tables(ds))
