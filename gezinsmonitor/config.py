@@ -34,3 +34,10 @@ def normalise_url(url: str) -> str:
     if "://" not in url:
         return f"sqlite:///{Path(url).resolve()}"
     return url
+
+MAX_UPLOAD_MB = 50  # keep equal to server.maxUploadSize in .streamlit/config.toml
+ENV_NO_SAMPLES = "GEZINSMONITOR_NO_SAMPLES"  # set to 1 to start with an empty store (tests)
+
+
+def samples_enabled() -> bool:
+    return os.environ.get(ENV_NO_SAMPLES, "") not in ("1", "true", "yes")

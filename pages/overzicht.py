@@ -1,0 +1,35 @@
+import streamlit as st
+
+from components import charts, figure
+from components.context import page_context
+from gezinsmonitor import metrics
+
+ctx = page_context()
+ds = ctx.data
+st.title("Overzicht")
+st.write("Kerncijfers per organisatie: hoeveel gezinnen, hoeveel trajecten lopen nog, en hoeveel hulpvragen.")
+
+if ds.families.empty:
+    figure.no_data("gezinnen")
+    st.stop()
+
+table = metrics.overview(ds.families, ds.trajectories, ds.requests, ctx.full.batches)
+total = table.iloc[-1]
+cols = st.columns(5)
+cols[0].metric("Organisaties", len(table) - 1)
+cols[1].metric("Gezinnen", int(total["gezinnen"]))
+cols[2].metric("Lopend / afgerond", f"{int(total['lopend'])} / {int(total['afgerond'])}")
+cols[3].metric("Hulpvragen", int(total["hulpvragen"]))
+cols[4].metric("Hulpvragen per gezin", figure.nl_number(total["hulpvragen per gezin"]))
+
+st.altair_chart(charts.overview_bars(table.iloc[:-1]), width="stretch")
+figure.caption(ctx, f"n = {int(total['gezinnen'])} gezinnen", metrics.DEFINITIONS["overview"])
+
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        "hulpvragen per gezin": st.column_config.NumberColumn(format="%.1f"),
+        "laatste upload": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm"),
+    },
+)
