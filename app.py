@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import context, data, filters
-from gezinsmonitor.filters import apply
+from components import context
 
 st.set_page_config(page_title="Gezinsmonitor", page_icon=":material/family_restroom:", layout="wide")
 
@@ -21,26 +20,6 @@ PAGES = {
     ],
 }
 page = st.navigation(PAGES)
-
-try:
-    dataset = data.current_dataset()
-except Exception as exc:  # a misconfigured or unreachable database must not show a traceback
-    st.error(
-        "De database is niet bereikbaar. Controleer GEZINSMONITOR_DB of .streamlit/secrets.toml "
-        f"en probeer het opnieuw. (Technische melding: {type(exc).__name__})"
-    )
-    st.stop()
-
-chosen, peildatum = filters.sidebar_filters(dataset)
-context.set_context(context.PageContext(
-    full=dataset,
-    data=apply(dataset, chosen),
-    filters=chosen,
-    peildatum=peildatum,
-    version=context.data_version(dataset),
-))
-if dataset.families["is_sample"].any():
-    st.sidebar.info("**Voorbeelddata**: u bekijkt fictieve organisaties. Verwijder ze op de pagina Gegevens.",
-                    icon=":material/info:")
-
+# Sidebar filters live in the entry point so their state survives page switches.
+context.set_context(context.build_context())
 page.run()

@@ -1,4 +1,9 @@
-"""What app.py computes once per run (dataset, filters, version) and every page reads."""
+"""What every page needs once per run: the dataset, the sidebar filters and the data version.
+
+app.py builds it before running the page. A page also builds it itself when it runs without the
+entry point (Streamlit's AppTest runs a switched-to page directly), so pages never depend on
+stale state.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from gezinsmonitor.filters import Filters
+from gezinsmonitor.filters import Filters, apply
 from gezinsmonitor.store import Dataset
+
+from . import data, filters
 
 KEY = "_page_context"
 
@@ -30,9 +37,27 @@ def data_version(ds: Dataset) -> str:
     return f"versie {ds.revision} · laatste upload {when} UTC ({latest['file_name']})"
 
 
+def build_context() -> PageContext:
+    try:
+        dataset = data.current_dataset()
+    except Exception as exc:  # a misconfigured or unreachable database must not show a traceback
+        st.error(
+            "De database is niet bereikbaar. Controleer GEZINSMONITOR_DB of .streamlit/secrets.toml "
+            f"en probeer het opnieuw. (Technische melding: {type(exc).__name__})"
+        )
+        st.stop()
+    chosen, peildatum = filters.sidebar_filters(dataset)
+    if dataset.families["is_sample"].any():
+        st.sidebar.info("**Voorbeelddata**: u bekijkt fictieve organisaties. Verwijder ze op de pagina Gegevens.",
+                        icon=":material/info:")
+    return PageContext(full=dataset, data=apply(dataset, chosen), filters=chosen, peildatum=peildatum,
+                       version=data_version(dataset))
+
+
 def set_context(ctx: PageContext) -> None:
     st.session_state[KEY] = ctx
 
 
 def page_context() -> PageContext:
-    return st.session_state[KEY]
+    """The context app.py built in this run (taken, so it is never reused), or a fresh one."""
+    return st.session_state.pop(KEY, None) or build_context()

@@ -325,6 +325,8 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> Registration:
                 "hours": ("hours", _hours)}
 
     fam_sheet = rf.SHEET_BY_KEY["families"]
+    if raw.report.errors and not raw.sheets:  # the loader could not read the file at all
+        return Registration(organisation, peildatum, report=report, **tables)
     if "families" not in raw.sheets:
         report.error(fam_sheet.name, None, None, "Blad Gezinnen ontbreekt.",
                      "Gebruik het registratieformat (download het op de pagina Gegevens) en vul blad Gezinnen in.")

@@ -1,0 +1,119 @@
+import io
+
+import pandas as pd
+import streamlit as st
+
+from components import upload
+from components.context import page_context
+from components.data import get_store
+from gezinsmonitor import config
+from gezinsmonitor.export import export_workbook
+from gezinsmonitor.importer import import_registration
+from loaders import samples
+
+store = get_store()
+ctx = page_context()
+st.title("Gegevens")
+st.write("Upload de registratie van uw organisatie in het registratieformat. U ziet eerst een controle per blad, "
+         "rij en kolom; pas daarna slaat u het bestand op.")
+
+last = st.session_state.pop("import_message", None)
+if last:
+    (st.success if last[0] == "ok" else st.info)(last[1])
+
+st.download_button("Registratieformat downloaden (.xlsx)", upload.template_bytes(),
+                   file_name="gezinsmonitor_registratieformat.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   icon=":material/download:")
+
+# -- upload -------------------------------------------------------------------------------
+st.header("Bestand uploaden")
+# A new key after each save empties the uploader (its value cannot be set).
+upload_key = f"upload_file_{st.session_state.get('upload_round', 0)}"
+file = st.file_uploader("Kies een Excel-bestand (.xlsx) in het registratieformat", type=["xlsx"], key=upload_key,
+                        help=f"Maximaal {config.MAX_UPLOAD_MB} MB.")
+if file is not None:
+    data = file.getvalue()
+    if upload.too_large(len(data)):
+        st.error(f"Dit bestand is groter dan {config.MAX_UPLOAD_MB} MB en wordt niet ingelezen. "
+                 "Verwijder overbodige bladen of splits het bestand.")
+        st.stop()
+    cached = st.session_state.get("upload_checked")
+    if not cached or cached[0] != (file.name, len(data), file.file_id):
+        loaded, registration = upload.read_with_progress(data, file.name)
+        st.session_state["upload_checked"] = ((file.name, len(data), file.file_id), loaded, registration)
+    _, loaded, registration = st.session_state["upload_checked"]
+
+    st.subheader(f"Controle van {file.name}")
+    counts = registration.counts
+    st.caption(f"Gelezen: {counts['families']} gezinnen, {counts['requests']} hulpvragen, "
+               f"{counts['measurements']} voortgangsmetingen, {counts['hours']} inzetregels.")
+    upload.show_report(registration.report)
+    organisation = st.text_input("Organisatie", value=registration.organisation or "", key="upload_org",
+                                 help="Staat op blad Toelichting; u kunt de naam hier aanpassen.")
+    if st.button("Opslaan in Gezinsmonitor", type="primary", disabled=not registration.report.ok,
+                 icon=":material/save:"):
+        with st.spinner("Opslaan…"):
+            result = import_registration(store, registration, file_name=file.name, sha256=loaded.sha256,
+                                         organisation=organisation or None)
+        if result.status == "refused":
+            upload.show_report(result.report)
+            st.error(result.message)
+        else:
+            st.session_state["import_message"] = ("ok" if result.status == "imported" else "info", result.message)
+            st.session_state.pop("upload_checked", None)
+            st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+            st.rerun()
+
+# -- history -------------------------------------------------------------------------------
+st.header("Uploadgeschiedenis")
+history = ctx.full.batches
+if history.empty:
+    st.info("Nog geen uploads.")
+else:
+    view = pd.DataFrame({
+        "upload": history["id"], "organisatie": history["organisation"], "bestand": history["file_name"],
+        "tijdstip (UTC)": history["uploaded_at"], "status": history["status"], "gezinnen": history["n_families"],
+        "hulpvragen": history["n_requests"], "metingen": history["n_measurements"], "inzet": history["n_hours"],
+        "waarschuwingen": history["n_warnings"], "voorbeelddata": history["is_sample"].astype(bool),
+    })
+    st.dataframe(view, hide_index=True,
+                 column_config={"tijdstip (UTC)": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm")})
+    st.caption("Status: actief = alle gezinnen van deze upload tellen mee; (deels) vervangen = een nieuwere upload "
+               "van dezelfde organisatie heeft (een deel van) deze gezinnen vervangen.")
+    restorable = history[history["status"] != "actief"]
+    if not restorable.empty:
+        labels = {int(r.id): f"Upload {r.id}: {r.organisation} – {r.file_name} ({r.status})"
+                  for r in restorable.itertuples()}
+        chosen = st.selectbox("Eerdere upload terugzetten", list(labels), format_func=labels.get, key="restore_id")
+        if st.button("Terugzetten", icon=":material/restore:"):
+            restored = store.restore_batch(chosen)
+            st.session_state["import_message"] = (
+                "ok", f"Upload {chosen} is teruggezet: {restored} gezinnen tellen weer mee met die gegevens.")
+            st.rerun()
+
+# -- sample data and export ------------------------------------------------------------------
+st.header("Voorbeelddata")
+if store.has_sample_data():
+    st.write("De voorbeelddata zijn fictieve organisaties, gemaakt om de Gezinsmonitor te verkennen.")
+    confirm = st.checkbox("Ja, verwijder alle voorbeelddata", key="confirm_remove_samples")
+    if st.button("Voorbeelddata verwijderen", disabled=not confirm, icon=":material/delete:"):
+        removed = store.remove_sample_data()
+        st.session_state["import_message"] = ("ok", f"Voorbeelddata verwijderd ({removed} organisaties). "
+                                                    "Uw eigen uploads zijn ongewijzigd.")
+        st.rerun()
+else:
+    st.write("Er staan geen voorbeelddata in de database.")
+    if st.button("Voorbeelddata laden", icon=":material/science:"):
+        with st.spinner("Voorbeelddata laden…"):
+            message = samples.load_samples(store, force=True)
+        st.session_state["import_message"] = ("ok", message)
+        st.rerun()
+
+st.header("Exporteren")
+if st.toggle("Export van de geharmoniseerde gegevens voorbereiden", key="prepare_export"):
+    buffer = io.BytesIO()
+    export_workbook(ctx.full, buffer)
+    st.download_button("Geharmoniseerde gegevens downloaden (.xlsx)", buffer.getvalue(),
+                       file_name="gezinsmonitor_export.xlsx", icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
