@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import harmonise
 from . import registratieformat as rf
 from . import taxonomy as tx
 from . import values as vals
@@ -194,30 +195,19 @@ def _requests(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.DataFr
     lg_raw = vals.as_text(check.column("leefgebied"))
     cat_raw = vals.as_text(check.column("categorie"))
 
-    matched = lg_raw.map(tx.match_leefgebied)
-    leefgebied = matched.map(lambda m: m[0])
-    herkomst = matched.map(lambda m: m[1])
-    categorie = cat_raw.map(tx.match_categorie)
-    cat_lg = categorie.map(lambda c: tx.CATEGORY_TO_LEEFGEBIED.get(c) if isinstance(c, str) else None)
-
-    # A known categorie fills in a missing leefgebied.
-    derive = leefgebied.isna() & lg_raw.isna() & cat_lg.notna()
-    leefgebied = leefgebied.where(~derive, cat_lg)
-    herkomst = herkomst.where(~derive, tx.HERKOMST_AFGELEID)
-
-    check.flag(ERROR, leefgebied.isna() & lg_raw.isna(), "leefgebied", "Leefgebied ontbreekt.",
+    mapped = harmonise.map_requests(lg_raw, cat_raw)
+    leefgebied, categorie, herkomst = mapped["leefgebied"], mapped["categorie"], mapped["herkomst"]
+    check.flag(ERROR, mapped["missing_leefgebied"], "leefgebied", "Leefgebied ontbreekt.",
                f"Kies een leefgebied: {', '.join(tx.LEEFGEBIED_NAMES)}.")
-    check.flag(ERROR, leefgebied.isna() & lg_raw.notna(), "leefgebied", "Onbekend leefgebied.",
+    check.flag(ERROR, mapped["unknown_leefgebied"], "leefgebied", "Onbekend leefgebied.",
                f"Kies een leefgebied uit de lijst: {', '.join(tx.LEEFGEBIED_NAMES)}.")
     check.flag(WARNING, herkomst == tx.HERKOMST_WOORDENLIJST, "leefgebied",
                "Leefgebied herkend via de woordenlijst.", "Controleer of het leefgebied klopt.")
-    check.flag(WARNING, cat_raw.notna() & categorie.isna(), "categorie",
+    check.flag(WARNING, mapped["unknown_categorie"], "categorie",
                "Onbekende categorie; alleen het leefgebied wordt meegeteld.", "Kies een categorie uit de lijst.")
-    mismatch = categorie.notna() & leefgebied.notna() & (cat_lg != leefgebied)
-    check.flag(WARNING, mismatch, "categorie",
+    check.flag(WARNING, mapped["categorie_mismatch"], "categorie",
                "Categorie hoort niet bij dit leefgebied; alleen het leefgebied wordt meegeteld.",
                "Kies een categorie die bij het leefgebied hoort, of pas het leefgebied aan.")
-    categorie = categorie.where(~mismatch, None)
     dates, invalid = vals.parse_dates(check.column("date"))
     check.flag(WARNING, invalid, "date", "Geen geldige datum; de datum wordt niet gebruikt.", "Schrijf de datum als dd-mm-jjjj.")
 
@@ -239,8 +229,8 @@ def _measured_rows(check: _SheetCheck, key: str, what: str, keys: pd.Series, kno
     dates = _required_dates(check, "date", "Datum")
     raw = check.column(key)
     empty = vals.is_empty(raw)
-    check.flag(WARNING, empty, key, f"Geen {what} ingevuld; de rij wordt overgeslagen.",
-               f"Vul {what} in, of n.v.t. als het niet van toepassing is.")
+    check.flag(WARNING, empty, key, f"{what} ontbreekt; de rij wordt overgeslagen.",
+               f"Vul de {what.lower()} in, of n.v.t. als die niet van toepassing is.")
     return dates, raw, empty
 
 
@@ -248,7 +238,7 @@ def _measurements(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.Da
     sheet = rf.SHEET_BY_KEY["progress"]
     check = _SheetCheck(sheet, frame, report)
     keys = vals.as_text(check.column("family"))
-    dates, raw, empty = _measured_rows(check, "score", "een score", keys, known)
+    dates, raw, empty = _measured_rows(check, "score", "Score", keys, known)
     leefgebied, lg_raw = check.choice("leefgebied", tx.LEEFGEBIED_NAMES, severity=ERROR)
     check.flag(ERROR, lg_raw.isna(), "leefgebied", "Leefgebied ontbreekt.", "Kies een leefgebied uit de lijst.")
     score, nvt, invalid = vals.parse_score(raw)
@@ -276,7 +266,7 @@ def _hours(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.DataFrame
     sheet = rf.SHEET_BY_KEY["hours"]
     check = _SheetCheck(sheet, frame, report)
     keys = vals.as_text(check.column("family"))
-    dates, raw, empty = _measured_rows(check, "hours", "het aantal uren", keys, known)
+    dates, raw, empty = _measured_rows(check, "hours", "Aantal uren", keys, known)
     support, support_raw = check.choice("support_type", tx.SUPPORT_TYPE_NAMES, severity=ERROR)
     check.flag(ERROR, support_raw.isna(), "support_type", "Soort steun ontbreekt.", "Kies de soort steun uit de lijst.")
     hours, nvt, invalid = vals.parse_hours(raw)
