@@ -1,0 +1,121 @@
+"""The command line as checks call it: exit codes, JSON shape, files written."""
+import io
+import json
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from gezinsmonitor import taxonomy as tx
+from gezinsmonitor.template import write_workbook
+from tests.conftest import ROOT
+from tests.fixtures import EXPECTED, PEILDATUM
+
+SUMMARY_KEYS = {"organisations", "families", "help_requests", "needs", "needs_detail", "duration", "progress", "hours"}
+
+
+def cli(*args, cwd=ROOT):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("GEZINSMONITOR_DB", None)
+    return subprocess.run([sys.executable, "-m", "gezinsmonitor", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def imported(tmp_path, fixture_paths):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = cli("import", *fixture_paths, "--db", url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return url
+
+
+def test_import_then_summary_json(imported):
+    result = cli("summary", "--db", imported, "--peildatum", PEILDATUM.isoformat(), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == SUMMARY_KEYS
+    assert data["families"] == EXPECTED["families"]
+    assert [d["months"] for d in data["duration"]] == ["0-6", "6-12", "12-18", "18-24", "24-36", "36+"]
+    assert set(data["needs"][0]) == {"leefgebied", "families", "families_pct", "requests", "requests_pct"}
+    assert set(data["needs_detail"][0]) == {"leefgebied", "categorie", "families", "families_pct"}
+    assert set(data["progress"][0]) == {"leefgebied", "n", "mean", "counts"}
+    assert set(data["progress"][0]["counts"]) == {"1", "2", "3", "4", "5"}
+    assert set(data["hours"][0]) == {"support_type", "moment", "n", "mean_hours_per_week"}
+    assert {h["moment"] for h in data["hours"]} <= {"start", "latest"}
+
+
+def test_import_twice_is_idempotent(imported, fixture_paths):
+    again = cli("import", fixture_paths[0], "--db", imported)
+    assert again.returncode == 0 and "al eerder ingelezen" in again.stdout
+    data = json.loads(cli("summary", "--db", imported, "--json").stdout)
+    assert data["families"] == EXPECTED["families"]
+
+
+def test_refused_import_exits_1_and_stores_nothing(imported, tmp_path):
+    bad = tmp_path / "fout.xlsx"
+    write_workbook(bad, {"families": pd.DataFrame({"family": ["X1"], "start": ["geen datum"]})}, organisation="Nieuw")
+    result = cli("import", bad, "--db", imported)
+    assert result.returncode == 1
+    assert "[fout] blad Gezinnen rij 2 kolom Startdatum" in result.stdout
+    assert "Er is niets opgeslagen" in result.stdout
+    data = json.loads(cli("summary", "--db", imported, "--json").stdout)
+    assert data["organisations"] == EXPECTED["organisations"]
+
+
+def test_org_option_and_missing_file(tmp_path, fixture_paths):
+    url = f"sqlite:///{tmp_path / 'org.db'}"
+    assert cli("import", fixture_paths[1], "--org", "Andere naam", "--db", url).returncode == 0
+    assert cli("import", tmp_path / "bestaat-niet.xlsx", "--db", url).returncode == 1
+    exported = tmp_path / "e.xlsx"
+    assert cli("export", exported, "--db", url).returncode == 0
+    rows = list(openpyxl.load_workbook(exported)["hulpvragen"].values)
+    assert rows[1][0] == "Andere naam"
+
+
+def test_export_has_hulpvragen_sheet(imported, tmp_path):
+    out = tmp_path / "export.xlsx"
+    result = cli("export", out, "--db", imported)
+    assert result.returncode == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    assert {"gezinnen", "trajecten", "hulpvragen", "metingen", "inzet", "uploads"} <= set(wb.sheetnames)
+    rows = list(wb["hulpvragen"].values)
+    assert list(rows[0][:6]) == ["organisatie", "gezin", "origineel", "leefgebied", "categorie", "herkomst"]
+    assert len(rows) - 1 == EXPECTED["help_requests"]
+    assert ("Fixture Buurtwerk", "A1", "schulden door scheiding", "Financiën", "Schulden", "registratieformat") in \
+        [tuple(r[:6]) for r in rows]
+
+
+def test_export_never_writes_live_formulas(tmp_path):
+    from gezinsmonitor.export import write_tables
+    out = tmp_path / "f.xlsx"
+    write_tables(out, {"t": pd.DataFrame({"x": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "gewoon"]})})
+    ws = openpyxl.load_workbook(out)["t"]
+    assert [c.data_type for c in ws["A"][1:]] == ["s"] * 5
+
+
+def test_template_command(tmp_path):
+    out = tmp_path / "format.xlsx"
+    assert cli("template", out).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    assert {"Toelichting", "Gezinnen", "Hulpvragen", "Voortgang", "Inzet"} <= set(wb.sheetnames)
+    lists = wb["Lijsten"]
+    columns = {col[0].value: [c.value for c in col[1:] if c.value is not None] for col in lists.iter_cols()}
+    assert columns["support_type"] == list(tx.SUPPORT_TYPE_NAMES) == [
+        "Gesprekken met gezin", "Regelzaken", "Praktische steun", "Ondersteuning door maatje",
+        "Groepsactiviteit ouder", "Groepsactiviteit kind", "Vrijwilligerswerk ouder"]
+    assert columns["score"] == ["1", "2", "3", "4", "5", "n.v.t."]
+    assert columns["leefgebied"] == list(tx.LEEFGEBIED_NAMES)
+    assert "Opvoeding" in columns["categorie"]
+    validated = {}
+    for name in ("Hulpvragen", "Voortgang", "Inzet"):
+        ws = wb[name]
+        headers = [c.value.rstrip(" *") for c in ws[1]]
+        for dv in ws.data_validations.dataValidation:
+            col = str(dv.sqref).split(":")[0].rstrip("0123456789")
+            validated[(name, headers[openpyxl.utils.column_index_from_string(col) - 1])] = dv.formula1
+    assert {("Hulpvragen", "Leefgebied"), ("Hulpvragen", "Categorie"), ("Voortgang", "Score"),
+            ("Voortgang", "Leefgebied"), ("Inzet", "Soort steun")} <= set(validated)
+    assert "Toelichting" == wb.sheetnames[0]
