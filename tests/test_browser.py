@@ -1,0 +1,127 @@
+"""The real app in headless Chromium: upload a sample workbook through the page, visit every page.
+
+Uses Debian's chromium (never `playwright install`). Skips with a reason only where no Chromium
+exists; with CI=true a missing browser fails the run. Screenshots go to tests/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, ROOT
+
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PAGES = ["Overzicht", "Hulpvragen", "Trajectduur", "Voortgang", "Inzet"]
+pytestmark = pytest.mark.browser
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if IN_CI:
+            pytest.fail("CI=true but no Chromium found: install Debian's chromium (.ci/run does).")
+        pytest.skip("No Chromium on this machine (apt-get install chromium); browser tests skipped.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "app.db"
+    port = free_port()
+    env = {**os.environ, "GEZINSMONITOR_DB": f"sqlite:///{db}", "GEZINSMONITOR_NO_SAMPLES": "1"}
+    log = open(db.parent / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("Streamlit did not start:\n" + (db.parent / "streamlit.log").read_text())
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def upload_file() -> Path:
+    samples = sorted((ROOT / "sample_data").glob("*.xlsx"))
+    assert samples, "sample_data/ holds the generated sample workbooks"
+    return samples[0]
+
+
+def wait_for_app(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def test_upload_and_visit_every_page(browser, app_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_text("Geen gezinnen voor de gekozen filters").wait_for(timeout=60_000)
+
+    page.get_by_role("link", name="Gegevens").click()
+    page.get_by_text("Bestand uploaden").wait_for(timeout=30_000)
+    sample = upload_file()
+    page.locator('input[type="file"]').set_input_files(str(sample))
+    page.get_by_text(f"Controle van {sample.name}").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Opslaan in Gezinsmonitor").click()
+    page.get_by_text("Ingelezen:").wait_for(timeout=60_000)
+    page.screenshot(path=str(SCREENSHOTS / "gegevens.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    for title in PAGES:
+        page.get_by_role("link", name=title).click()
+        page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.wait_for(timeout=30_000)
+        chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        wait_for_app(page)
+        page.screenshot(path=str(SCREENSHOTS / f"{title.lower()}.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0, f"exception on {title}"
+    assert not errors, errors
