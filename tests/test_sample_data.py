@@ -1,0 +1,190 @@
+"""The synthetic sample data: calibrated on the published programme figures (DOMAIN.md) and
+importable through the real path (loader → validation → importer → store → metrics)."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from gezinsmonitor import metrics
+from gezinsmonitor import taxonomy as tx
+from gezinsmonitor.importer import import_registration
+from gezinsmonitor.store import Store
+from gezinsmonitor.template import write_workbook
+from gezinsmonitor.validation import validate
+from loaders.registratieformat import read_registration
+from loaders.samples import SAMPLE_DIR, load_samples, sample_files
+from sample_data import generate as gen
+
+PUBLISHED_FAMILIES_PCT = {"Financiën": 79, "Gezondheid": 40, "Wonen": 35, "Overig": 27}
+PUBLISHED_REQUESTS_PCT = {"Participatie": 40, "Sociaal": 23, "Financiën": 17, "Gezondheid": 8, "Wonen": 7, "Overig": 5}
+PUBLISHED_DURATION = {  # months: (afgerond, lopend)
+    "0-6": (16, 30), "6-12": (21, 46), "12-18": (13, 26), "18-24": (12, 21), "24-36": (7, 21), "36+": (0, 0),
+}
+REAL_ABBREVIATIONS = ("VVS", "GvN", "BB", "HoH", "TiW")
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return gen.generate()
+
+
+@pytest.fixture(scope="module")
+def imported(generated, tmp_path_factory):
+    """Write the generated frames as workbooks and import them through the real path."""
+    directory = tmp_path_factory.mktemp("samples")
+    store = Store(f"sqlite:///{directory / 'store.db'}")
+    results = []
+    for name, sheets in generated.items():
+        path = directory / gen.sample_file_name(name)
+        write_workbook(path, sheets, organisation=name, peildatum=gen.PEILDATUM)
+        loaded = read_registration(path)
+        registration = validate(loaded.raw, today=gen.PEILDATUM)
+        results.append(import_registration(store, registration, file_name=path.name, sha256=loaded.sha256,
+                                           is_sample=True))
+    return results, store.load_dataset()
+
+
+def test_import_is_clean(imported):
+    results, _ = imported
+    for result in results:
+        assert result.status == "imported", result.report.to_text()
+        assert not result.report.errors
+        assert not result.report.warnings, result.report.to_text()
+
+
+def test_headline_counts(imported):
+    _, ds = imported
+    assert ds.families["organisation"].nunique() == 5
+    assert 205 <= ds.families["family"].nunique() <= 221
+    assert 950 <= len(ds.requests) <= 1070
+    # Every family has at least one help request.
+    assert set(ds.families["family"]) == set(ds.requests["family"])
+
+
+def test_needs_shares(imported):
+    _, ds = imported
+    needs = metrics.needs(ds.requests).set_index("leefgebied")
+    for lg, published in PUBLISHED_FAMILIES_PCT.items():
+        assert abs(needs.loc[lg, "families_pct"] - published) <= 3, (lg, needs.loc[lg, "families_pct"])
+    for lg, published in PUBLISHED_REQUESTS_PCT.items():
+        assert abs(needs.loc[lg, "requests_pct"] - published) <= 4, (lg, needs.loc[lg, "requests_pct"])
+
+
+def test_needs_per_categorie(imported):
+    _, ds = imported
+    detail = metrics.needs_detail(ds.requests)
+    by_cat = detail.dropna(subset=["categorie"]).set_index("categorie")["families_pct"]
+    for lg, share, cats in gen.NEEDS:
+        if len(cats) == 1 and cats[0][0] is not None:
+            assert abs(by_cat[cats[0][0]] - share * 100) <= 1, cats[0][0]
+    assert detail.loc[detail["leefgebied"] == "Wonen", "categorie"].isna().all()
+
+
+def test_duration_table_equals_published(imported):
+    _, ds = imported
+    table = metrics.duration_table(ds.trajectories, gen.PEILDATUM).set_index("months")
+    got = {m: (int(r.completed), int(r.ongoing)) for m, r in table.iterrows()}
+    assert got == PUBLISHED_DURATION
+    assert table.attrs["n"] == 213
+
+
+def test_progress_picture(imported):
+    _, ds = imported
+    summary = metrics.progress_summary(ds.measurements).set_index("leefgebied")
+    share_low, share_three = {}, {}
+    for lg in tx.LEEFGEBIED_NAMES:
+        counts, n = summary.loc[lg, "counts"], summary.loc[lg, "n"]
+        assert n > 0
+        high = (counts["4"] + counts["5"]) / n
+        share_three[lg] = counts["3"] / n
+        share_low[lg] = (counts["1"] + counts["2"]) / n
+        assert high > 0.45, (lg, high)
+        assert 0.20 <= share_three[lg] <= 0.50, (lg, share_three[lg])
+    assert max(share_low, key=share_low.get) == "Wonen"
+    assert max(share_three, key=share_three.get) == "Sociaal"
+
+
+def test_progress_earlier_moment_not_higher(imported):
+    _, ds = imported
+    m = ds.measurements[~ds.measurements["not_applicable"].astype(bool)].sort_values("measured_on", kind="stable")
+    g = m.groupby(["family", "leefgebied"])["value"]
+    first, last = g.first(), g.last()
+    assert (first <= last).all()
+    assert (first < last).any()
+
+
+def test_hours_drop_after_intake(imported):
+    _, ds = imported
+    hours = metrics.hours_first_latest(ds.hours).set_index(["support_type", "moment"])["mean_hours_per_week"]
+    for t in tx.PROFESSIONAL_TYPES:
+        assert hours[(t, "start")] > hours[(t, "latest")], t
+    start = sum(hours[(t, "start")] for t in tx.PROFESSIONAL_TYPES)
+    latest = sum(hours[(t, "latest")] for t in tx.PROFESSIONAL_TYPES)
+    assert 5 <= start <= 8
+    assert 1.8 <= latest <= 3.2
+    # Families with hours are spread over at least three organisations; some explicit zeros.
+    assert ds.hours["organisation"].nunique() >= 3
+    assert (ds.hours["hours_per_week"] == 0).any()
+
+
+def test_deterministic(generated):
+    again = gen.generate()
+    assert list(again) == list(generated)
+    for name, sheets in generated.items():
+        for key, frame in sheets.items():
+            pd.testing.assert_frame_equal(frame, again[name][key])
+
+
+def test_no_real_names_or_people(generated):
+    for name, sheets in generated.items():
+        for abbr in REAL_ABBREVIATIONS:
+            assert not re.search(rf"\b{abbr}\b", name)
+        assert sheets["families"]["family"].str.fullmatch(r"[A-Z]{2}-\d{3}").all()
+
+
+def test_generate_one_scales_calibration(tmp_path):
+    sheets = gen.generate_one(639, seed=7)
+    assert len(sheets["families"]) == 639
+    assert set(sheets["families"]["family"]) == set(sheets["requests"]["family"])
+    path = tmp_path / "one.xlsx"
+    write_workbook(path, sheets, organisation="Testorganisatie", peildatum=gen.PEILDATUM)
+    loaded = read_registration(path)
+    registration = validate(loaded.raw, today=gen.PEILDATUM)
+    assert registration.report.ok, registration.report.to_text()
+    trajectories = registration.families.rename(columns={"family_key": "family"})
+    table = metrics.duration_table(trajectories, gen.PEILDATUM).set_index("months")
+    # 639 = 3 x 213: exactly three times the published table.
+    for m, (done, running) in PUBLISHED_DURATION.items():
+        assert (table.loc[m, "completed"], table.loc[m, "ongoing"]) == (3 * done, 3 * running)
+
+
+def test_committed_samples_import_without_errors(tmp_path):
+    files = sample_files()
+    assert len(files) == 5
+    store = Store(f"sqlite:///{tmp_path / 'committed.db'}")
+    for path in files:
+        loaded = read_registration(path)
+        result = import_registration(store, validate(loaded.raw), file_name=path.name, sha256=loaded.sha256)
+        assert result.status == "imported", result.report.to_text()
+        assert not result.report.errors
+
+
+def test_committed_samples_match_generator(generated):
+    for name, sheets in generated.items():
+        path = SAMPLE_DIR / gen.sample_file_name(name)
+        loaded = read_registration(path)
+        assert loaded.raw.organisation == name
+        assert len(loaded.raw.sheets["families"]) == len(sheets["families"])
+        assert loaded.raw.sheets["families"]["family"].tolist() == sheets["families"]["family"].tolist()
+
+
+def test_load_samples_marks_is_sample(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    message = load_samples(store)
+    assert "5 van 5" in message
+    orgs = store.organisations()
+    assert len(orgs) == 5
+    assert orgs["is_sample"].astype(bool).all()
+    assert store.has_sample_data()
