@@ -13,9 +13,11 @@ All organisation names, family codes and labels are invented; no names of people
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -588,6 +590,27 @@ def generate_one(n_families: int, seed: int = SEED, organisation: OrgSpec = BENC
     return _build((organisation,), np.array([n_families]), seed, PEILDATUM)[organisation.name]
 
 
+_CORE_TIMESTAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _reproducible_xlsx(data: bytes) -> bytes:
+    """Fix the zip entry times and the document's created/modified stamps to the peildatum, so the
+    same cell values give the same bytes (stable sha256 and no churn in git)."""
+    stamp = (PEILDATUM.year, PEILDATUM.month, PEILDATUM.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_TIMESTAMP.sub(rb"\g<1>" + f"{PEILDATUM.isoformat()}T00:00:00Z".encode() + rb"\2",
+                                              content)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, content)
+    return out.getvalue()
+
+
 def write_samples(directory: str | Path = SAMPLE_DIR, seed: int = SEED) -> list[Path]:
     """One workbook per organisation, organisation and peildatum filled in on the instruction sheet."""
     directory = Path(directory)
@@ -595,7 +618,9 @@ def write_samples(directory: str | Path = SAMPLE_DIR, seed: int = SEED) -> list[
     paths = []
     for name, sheets in generate(seed).items():
         path = directory / sample_file_name(name)
-        write_workbook(path, sheets, organisation=name, peildatum=PEILDATUM)
+        buffer = io.BytesIO()
+        write_workbook(buffer, sheets, organisation=name, peildatum=PEILDATUM)
+        path.write_bytes(_reproducible_xlsx(buffer.getvalue()))
         paths.append(path)
     return paths
 
