@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from . import schema as s
 from . import taxonomy as tx
+from .values import map_unique
 
 
 def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series) -> pd.DataFrame:
@@ -14,11 +15,11 @@ def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series) -> pd.Data
     A known categorie fills in a missing leefgebied; a categorie that belongs to another
     leefgebied is dropped (the leefgebied as written wins).
     """
-    matched = leefgebied_raw.map(lambda v: tx.match_leefgebied(v) if isinstance(v, str) else (None, None))
+    matched = map_unique(leefgebied_raw, lambda v: tx.match_leefgebied(v) if isinstance(v, str) else (None, None))
     leefgebied = matched.map(lambda m: m[0]).astype(object)
     herkomst = matched.map(lambda m: m[1]).astype(object)
-    categorie = categorie_raw.map(lambda v: tx.match_categorie(v) if isinstance(v, str) else None).astype(object)
-    cat_lg = categorie.map(lambda c: tx.CATEGORY_TO_LEEFGEBIED.get(c) if isinstance(c, str) else None)
+    categorie = map_unique(categorie_raw, lambda v: tx.match_categorie(v) if isinstance(v, str) else None)
+    cat_lg = map_unique(categorie, lambda c: tx.CATEGORY_TO_LEEFGEBIED.get(c) if isinstance(c, str) else None)
 
     derive = leefgebied.isna() & leefgebied_raw.isna() & cat_lg.notna()
     leefgebied = leefgebied.where(~derive, cat_lg)

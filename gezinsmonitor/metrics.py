@@ -16,7 +16,7 @@ DEFINITIONS = {
     "needs_families": "Aandeel gezinnen met minstens één hulpvraag op dit leefgebied, van alle gezinnen met een hulpvraag.",
     "needs_requests": "Aandeel van alle hulpvragen dat op dit leefgebied valt.",
     "duration": "Maanden begeleiding van startdatum tot einddatum (afgerond) of tot de peildatum (lopend; "
-                "een ondergrens). Hele kalendermaanden, klassen [0,6), [6,12), …",
+                "een ondergrens). Status zoals op de peildatum. Hele kalendermaanden, klassen [0,6), [6,12), …",
     "progress": "Laatste voortgangsscore per gezin en leefgebied (1 = negatieve ontwikkeling … 5 = geen steun "
                 "meer nodig); n.v.t. telt niet mee.",
     "hours": "Uren per week per soort steun bij de eerste en de laatste meting van elk gezin; n.v.t. telt niet "
@@ -87,12 +87,15 @@ def whole_months(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 def trajectory_durations(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
-    """Per trajectory: duration in months and bucket, or the reason it is left out."""
+    """Per trajectory, as it stood at the peildatum: status then, duration in months and bucket,
+    or the reason it is left out. A trajectory that ended after the peildatum was still running
+    then; one that started after it did not exist yet."""
     peil = pd.Timestamp(peildatum)
     t = trajectories.copy()
     start = pd.to_datetime(t["start_date"])
     end = pd.to_datetime(t["end_date"])
-    done = t["status"] == tx.STATUS_AFGEROND
+    done = (t["status"] == tx.STATUS_AFGEROND) & ~(end > peil)
+    t["status_at_peildatum"] = np.where(done, tx.STATUS_AFGEROND, tx.STATUS_LOPEND)
     until = end.where(done, peil)
     whole = whole_months(start, until)
     rest_days = (until - start).dt.days - whole * DAYS_PER_MONTH
@@ -101,7 +104,7 @@ def trajectory_durations(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.D
     t["excluded"] = None
     t.loc[start.isna(), "excluded"] = "geen startdatum"
     t.loc[done & end.isna(), "excluded"] = "afgerond zonder einddatum"
-    t.loc[~done & start.notna() & (start > peil), "excluded"] = "start na de peildatum"
+    t.loc[start.notna() & (start > peil), "excluded"] = "start na de peildatum"
     keep = t["excluded"].isna()
     t["bucket"] = None
     t.loc[keep, "bucket"] = t.loc[keep, "whole_months"].map(tx.duration_bucket)
@@ -113,7 +116,7 @@ def duration_table(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.DataFra
     """The published-style table: trajectories per duration class, afgerond vs lopend."""
     t = trajectory_durations(trajectories, peildatum)
     t = t[t["excluded"].isna()]
-    table = pd.crosstab(t["bucket"], t["status"]).reindex(
+    table = pd.crosstab(t["bucket"], t["status_at_peildatum"]).reindex(
         index=[b[0] for b in tx.DURATION_BUCKETS], columns=[tx.STATUS_AFGEROND, tx.STATUS_LOPEND], fill_value=0
     )
     out = pd.DataFrame({

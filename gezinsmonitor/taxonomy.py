@@ -24,9 +24,7 @@ LEEFGEBIEDEN: dict[str, tuple[str, ...]] = {
     "Overig": ("Juridisch", "Verblijfsstatus", "Zingeving", "Overig"),
 }
 LEEFGEBIED_NAMES: tuple[str, ...] = tuple(LEEFGEBIEDEN)
-CATEGORY_TO_LEEFGEBIED: dict[str, str] = {
-    cat: lg for lg, cats in LEEFGEBIEDEN.items() for cat in cats if cat != lg
-}
+CATEGORY_TO_LEEFGEBIED: dict[str, str] = {cat: lg for lg, cats in LEEFGEBIEDEN.items() for cat in cats}
 
 # Investment (professional + volunteer) vs participation outcomes of the family (§3.4).
 INVESTMENT = "inzet"

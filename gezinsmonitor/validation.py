@@ -90,7 +90,7 @@ class _SheetCheck:
         """(harmonised value or None, raw text). Unknown values are flagged and kept raw only."""
         raw = vals.as_text(self.column(key))
         by_key = {tx.normalise_label(c): c for c in choices}
-        mapped = raw.map(lambda v: by_key.get(tx.normalise_label(v)) if isinstance(v, str) else None)
+        mapped = vals.map_unique(raw, lambda v: by_key.get(tx.normalise_label(v)) if isinstance(v, str) else None)
         unknown = raw.notna() & mapped.isna()
         self.flag(severity, unknown, key, "Waarde staat niet in de lijst.",
                   f"Kies een van: {', '.join(choices)}." + (" De waarde wordt bewaard maar niet meegeteld." if severity == WARNING else ""))

@@ -26,9 +26,23 @@ _MONTH_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{4})$")
 _DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y", "%Y-%m-%d %H:%M:%S")
 
 
+def map_unique(s: pd.Series, fn) -> pd.Series:
+    """`s.map(fn)` computed once per distinct value: sheets repeat the same few values a lot."""
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    lookup = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate(uniques):
+        lookup[i] = fn(value)
+    lookup[-1] = fn(None)  # code -1: missing
+    return pd.Series(lookup[codes], index=s.index, dtype=object)
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
 def is_empty(s: pd.Series) -> pd.Series:
     """True for None, NaN and blank text."""
-    return s.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())).astype(bool)
+    return map_unique(s, _blank).astype(bool)
 
 
 def as_text(s: pd.Series) -> pd.Series:
@@ -44,11 +58,11 @@ def as_text(s: pd.Series) -> pd.Series:
             return str(int(v))
         text = str(v).strip()
         return text or None
-    return s.map(one).astype(object)
+    return map_unique(s, one)
 
 
 def lower_text(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: tx.normalise_label(v) if isinstance(v, str) else None)
+    return map_unique(s, lambda v: tx.normalise_label(v) if isinstance(v, str) else None)
 
 
 def _parse_date_text(text: str) -> pd.Timestamp | None:
@@ -82,7 +96,7 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         if isinstance(v, str) and v.strip():
             return _parse_date_text(v) or pd.NaT
         return pd.NaT
-    parsed = pd.to_datetime(s.map(one), errors="coerce")
+    parsed = pd.to_datetime(map_unique(s, one), errors="coerce")
     invalid = parsed.isna() & ~is_empty(s)
     return parsed, invalid
 
@@ -115,7 +129,7 @@ def parse_hours(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         if m := _HOURS_AND_MINUTES.match(t):
             return int(m.group(1)) + int(m.group(2)) / 60, False, False
         return np.nan, False, True
-    parts = s.map(one)
+    parts = map_unique(s, one)
     values = pd.Series([p[0] for p in parts], index=s.index, dtype="float64")
     nvt = pd.Series([p[1] for p in parts], index=s.index, dtype=bool)
     invalid = pd.Series([p[2] for p in parts], index=s.index, dtype=bool)
@@ -140,7 +154,7 @@ def parse_score(s: pd.Series, lo: int = 1, hi: int = 5) -> tuple[pd.Series, pd.S
         if t.isdigit() and lo <= int(t) <= hi:
             return float(t), False, False
         return np.nan, False, True
-    parts = s.map(one)
+    parts = map_unique(s, one)
     values = pd.Series([p[0] for p in parts], index=s.index, dtype="float64")
     nvt = pd.Series([p[1] for p in parts], index=s.index, dtype=bool)
     invalid = pd.Series([p[2] for p in parts], index=s.index, dtype=bool)
@@ -157,6 +171,6 @@ def parse_int(s: pd.Series, lo: int, hi: int) -> tuple[pd.Series, pd.Series]:
         if isinstance(v, str) and v.strip().isdigit() and lo <= int(v.strip()) <= hi:
             return int(v.strip())
         return None
-    values = pd.array(s.map(one).tolist(), dtype="Int64")
+    values = pd.array(map_unique(s, one).tolist(), dtype="Int64")
     values = pd.Series(values, index=s.index)
     return values, values.isna() & ~is_empty(s)

@@ -84,3 +84,16 @@ def test_filters_on_organisation_period_and_status():
     assert list(filters.apply(ds, period).families["family"]) == ["1:b"]
     assert list(filters.apply(ds, filters.Filters(statuses=("afgerond",))).trajectories["family"]) == ["1:a"]
     assert "organisaties: Y" in filters.Filters(organisations=("Y",)).describe()
+
+
+def test_duration_as_it_stood_at_an_earlier_peildatum():
+    tr = pd.DataFrame({
+        "family": list("abc"), "status": ["afgerond", "afgerond", "lopend"],
+        "start_date": [T("2020-01-01"), T("2020-01-01"), T("2021-01-01")],
+        "end_date": [T("2020-04-01"), T("2021-06-01"), pd.NaT],
+    })
+    detail = metrics.trajectory_durations(tr, dt.date(2020, 12, 31)).set_index("family")
+    # b ended after the peildatum: still running then, 11 months so far; c had not started.
+    assert detail.loc["b", "status_at_peildatum"] == "lopend" and detail.loc["b", "bucket"] == "6-12"
+    assert detail.loc["a", ["status_at_peildatum", "bucket"]].tolist() == ["afgerond", "0-6"]
+    assert detail.loc["c", "excluded"] == "start na de peildatum"
