@@ -31,7 +31,8 @@ KIND_TITLES = {
     tx.PARTICIPATION: "Deelname van het gezin: uren per week (uitkomst, geen inzet)",
 }
 DUTCH_NUMBERS = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["€ ", ""]))
-BAR_ROW_HEIGHT = 34  # px per bar: readable when projected on a wall
+PCT_TICKS = list(range(0, 101, 10))
+BAR_ROW_HEIGHT = 34  # px per bar (alt.Step; a fixed pixel height renders squashed in Streamlit)
 
 
 def _dutch(chart):
@@ -89,10 +90,10 @@ def needs_bars(table: pd.DataFrame, measure: str = "families_pct") -> alt.Chart:
         .mark_bar(color=NAVY)
         .encode(
             y=alt.Y("leefgebied:N", title=None, sort=list(table["leefgebied"])),
-            x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100])),
+            x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS)),
             tooltip=_needs_tooltip("leefgebied"),
         )
-        .properties(height=BAR_ROW_HEIGHT * max(len(table), 1))
+        .properties(height=alt.Step(BAR_ROW_HEIGHT))
     )
     return _dutch(chart)
 
@@ -112,13 +113,14 @@ def needs_detail_bars(detail: pd.DataFrame, measure: str = "families_pct") -> al
         alt.Chart(frame, title=f"Hulpvragen per leefgebied en categorie — {label}")
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=list(frame["label"])),
-            x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=320)),
+            x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS)),
             color=alt.Color("leefgebied:N", title="Leefgebied",
-                            scale=alt.Scale(domain=list(dict.fromkeys(frame["leefgebied"]))), legend=None),
+                            scale=alt.Scale(domain=list(dict.fromkeys(frame["leefgebied"])), scheme="tableau10"),
+                            legend=None),
             tooltip=[alt.Tooltip("leefgebied:N", title="leefgebied")] + _needs_tooltip("categorie"),
         )
-        .properties(height=BAR_ROW_HEIGHT * max(len(frame), 1))
+        .properties(height=alt.Step(BAR_ROW_HEIGHT))
     )
     return _dutch(chart)
 
@@ -183,8 +185,9 @@ def duration_bars(table: pd.DataFrame) -> alt.Chart:
 
 
 def duration_histogram(durations: pd.DataFrame) -> alt.LayerChart:
-    """Months of support per trajectory (1-month bins), stacked by status, with rules at 6/12/18/24."""
-    kept = durations.loc[durations["excluded"].isna(), ["status", "months"]].copy()
+    """Months of support per trajectory (1-month bins), stacked by status at the peildatum, rules at 6/12/18/24."""
+    kept = durations.loc[durations["excluded"].isna(), ["status_at_peildatum", "months"]].copy()
+    kept = kept.rename(columns={"status_at_peildatum": "status"})  # the status as it stood at the peildatum
     kept["months"] = kept["months"].astype(float)
     kept["status"] = kept["status"].astype(str)
     status_scale = alt.Scale(domain=[tx.STATUS_AFGEROND, tx.STATUS_LOPEND],
@@ -233,7 +236,7 @@ def progress_bars(distribution: pd.DataFrame, summary: pd.DataFrame) -> alt.Char
         .encode(
             y=alt.Y("leefgebied:N", title=None, sort=order),
             x=alt.X("gezinnen:Q", stack="normalize", title="Aandeel gezinnen met een score",
-                    axis=alt.Axis(format="%")),
+                    axis=alt.Axis(format="%", values=[v / 100 for v in PCT_TICKS])),
             color=alt.Color(
                 "score:O", title="Voortgangsscore",
                 scale=alt.Scale(domain=list(SCORE_COLORS), range=list(SCORE_COLORS.values())),
@@ -249,19 +252,21 @@ def progress_bars(distribution: pd.DataFrame, summary: pd.DataFrame) -> alt.Char
                 alt.Tooltip("mean:Q", title="gemiddelde score", format=".1f"),
             ],
         )
-        .properties(height=BAR_ROW_HEIGHT * max(len(order), 1))
+        .properties(height=alt.Step(BAR_ROW_HEIGHT))
     )
     return _dutch(chart)
 
 
 def progress_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """n, mean and counts per leefgebied; leefgebieden with neither a score nor n.v.t. are left out."""
     rows = []
-    for rec in summary.itertuples():
+    for rec in summary[(summary["n"] > 0) | (summary["nvt"] > 0)].itertuples():
         row = {"Leefgebied": rec.leefgebied, "n": int(rec.n), "Gemiddelde": nl_number(rec.mean, 1)}
         row.update({f"score {k}": int(v) for k, v in rec.counts.items()})
         row["n.v.t. (telt niet mee)"] = int(rec.nvt)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["Leefgebied", "n", "Gemiddelde", *(f"score {k}" for k in tx.VOORTGANG_SCORES),
+                                       "n.v.t. (telt niet mee)"])
 
 
 # -- inzet -----------------------------------------------------------------------------------
@@ -276,7 +281,7 @@ def hours_bars(hours: pd.DataFrame, kind: str = tx.INVESTMENT) -> alt.LayerChart
     order = list(dict.fromkeys(frame["support_type"]))
     moments = list(MOMENT_LABELS.values())
     base = alt.Chart(frame).encode(
-        y=alt.Y("support_type:N", title=None, sort=order),
+        y=alt.Y("support_type:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("moment_label:N", sort=moments),
         x=alt.X("mean_hours_per_week:Q", title="Gemiddeld aantal uren per week"),
         tooltip=[
@@ -291,10 +296,9 @@ def hours_bars(hours: pd.DataFrame, kind: str = tx.INVESTMENT) -> alt.LayerChart
     bars = base.mark_bar().encode(
         color=alt.Color("moment_label:N", title="Moment",
                         scale=alt.Scale(domain=moments, range=[MOMENT_COLORS["start"], MOMENT_COLORS["latest"]]),
-                        legend=alt.Legend(orient="bottom")))
+                        legend=alt.Legend(orient="bottom", labelLimit=320)))
     labels = base.mark_text(align="left", dx=4, fontSize=12, color="#111827").encode(text="n_label:N")
-    rows = max(len(order), 1)
-    return _dutch(alt.layer(bars, labels, title=KIND_TITLES.get(kind, kind)).properties(height=2 * BAR_ROW_HEIGHT * rows))
+    return _dutch(alt.layer(bars, labels, title=KIND_TITLES.get(kind, kind)).properties(height=alt.Step(BAR_ROW_HEIGHT + 14)))
 
 
 def hours_table(hours: pd.DataFrame) -> pd.DataFrame:

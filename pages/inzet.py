@@ -1,0 +1,50 @@
+import streamlit as st
+
+from components import charts, figure
+from components.context import page_context
+from gezinsmonitor import metrics
+from gezinsmonitor import taxonomy as tx
+
+ctx = page_context()
+ds = ctx.data
+st.title("Inzet")
+st.write("Uren per week per soort steun bij de eerste meting (rond aanmelding) en bij de laatste meting. "
+         "**Inzet** is wat professionals en vrijwilligers (maatjes) in het gezin steken; **deelname** is wat het "
+         "gezin zelf doet (groepsactiviteiten, vrijwilligerswerk): een uitkomst, geen inzet.")
+
+if ds.hours.empty:
+    figure.no_data("urenregistraties")
+    st.stop()
+
+hours = metrics.hours_first_latest(ds.hours)
+professional = hours[hours["support_type"].isin(tx.PROFESSIONAL_TYPES)]
+total = professional[professional["n"] > 0].groupby("moment")["mean_hours_per_week"].sum()
+n_per_type = " · ".join(f"{name} {'/'.join(str(n) for n in group['n'])}"  # rows come as start, latest
+                        for name, group in professional.groupby("support_type", sort=False))
+
+st.subheader("Totaal professioneel")
+cols = st.columns(2)
+for col, moment in zip(cols, ("start", "latest")):
+    value = total.get(moment)
+    col.metric(f"Totaal professioneel, {charts.MOMENT_LABELS[moment]}",
+               f"{figure.nl_number(value)} uur/week" if value is not None else "–",
+               help=charts.hours_text(value) + " per week")
+figure.caption(
+    ctx, f"n (eerste/laatste meting): {n_per_type}",
+    "Som van de gemiddelden van " + ", ".join(tx.PROFESSIONAL_TYPES) + " (soorten zonder metingen tellen niet mee). "
+    "Let op: n verschilt per soort steun en moment, dus dit is geen gemiddelde van dezelfde gezinnen.",
+)
+
+for kind, what in ((tx.INVESTMENT, "inzet"), (tx.PARTICIPATION, "deelname")):
+    part = hours[(hours["kind"] == kind) & (hours["n"] > 0)]
+    st.subheader("Inzet (professionals en vrijwilligers)" if kind == tx.INVESTMENT else "Deelname van het gezin")
+    if part.empty:
+        figure.no_data(f"metingen van {what}")
+        continue
+    st.altair_chart(charts.hours_bars(hours, kind), width="stretch")
+    n_range = f"{int(part['n'].min())}–{int(part['n'].max())}" if part["n"].nunique() > 1 else str(int(part["n"].iloc[0]))
+    figure.caption(ctx, f"n = {n_range} gezinnen per balk (n staat bij elke balk)", metrics.DEFINITIONS["hours"])
+
+st.subheader("Tabel")
+st.dataframe(charts.hours_table(hours), hide_index=True)
+figure.caption(ctx, f"n = {ds.hours['family'].nunique()} gezinnen met urenregistratie", metrics.DEFINITIONS["hours"])
