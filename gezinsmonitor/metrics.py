@@ -24,6 +24,7 @@ DEFINITIONS = {
     "overview": "Actieve gegevens per organisatie: bij een nieuwere upload telt per gezin de nieuwste versie.",
 }
 DAYS_PER_MONTH = 365.25 / 12
+REQUESTS_PER_FAMILY = "hulpvragen per gezin met hulpvraag"
 
 
 def _order_leefgebied(values) -> list[str]:
@@ -193,6 +194,21 @@ def hours_first_latest(hours: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["support_type", "kind", "moment", "n", "mean_hours_per_week", "nvt"])
 
 
+def professional_total(hours_table: pd.DataFrame) -> pd.DataFrame:
+    """Per moment: sum of the mean hours of the professional support types (as published, §3.4),
+    with n per type. The n differ, so this is not a mean over the same families."""
+    prof = hours_table[hours_table["support_type"].isin(tx.PROFESSIONAL_TYPES) & (hours_table["n"] > 0)]
+    rows = []
+    for moment in ("start", "latest"):
+        part = prof[prof["moment"] == moment]
+        rows.append({
+            "moment": moment,
+            "hours_per_week": float(part["mean_hours_per_week"].sum()) if len(part) else np.nan,
+            "n_per_type": dict(zip(part["support_type"], part["n"].astype(int))),
+        })
+    return pd.DataFrame(rows, columns=["moment", "hours_per_week", "n_per_type"])
+
+
 # -- overview ----------------------------------------------------------------------------
 def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.DataFrame,
              batches: pd.DataFrame) -> pd.DataFrame:
@@ -209,7 +225,7 @@ def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.Da
         out[st_name] = out["organisatie"].map(col).fillna(0).astype(int)
     out["hulpvragen"] = out["organisatie"].map(req).fillna(0).astype(int)
     families_with_requests = requests.groupby("organisation")["family"].nunique()
-    out["hulpvragen per gezin"] = out["hulpvragen"] / out["organisatie"].map(families_with_requests).replace(0, np.nan)
+    out[REQUESTS_PER_FAMILY] = out["hulpvragen"] / out["organisatie"].map(families_with_requests).replace(0, np.nan)
     out["laatste upload"] = out["organisatie"].map(latest["uploaded_at"]) if len(latest) else pd.NaT
     out["bestand"] = out["organisatie"].map(latest["file_name"]) if len(latest) else None
     total = {
@@ -218,8 +234,8 @@ def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.Da
         tx.STATUS_LOPEND: int(out[tx.STATUS_LOPEND].sum()),
         tx.STATUS_AFGEROND: int(out[tx.STATUS_AFGEROND].sum()),
         "hulpvragen": int(out["hulpvragen"].sum()),
-        "hulpvragen per gezin": len(requests) / requests["family"].nunique() if len(requests) else np.nan,
+        REQUESTS_PER_FAMILY: len(requests) / requests["family"].nunique() if len(requests) else np.nan,
         "laatste upload": out["laatste upload"].max() if len(out) else pd.NaT,
-        "bestand": None,
+        "bestand": "",
     }
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)

@@ -17,17 +17,17 @@ if ds.hours.empty:
     st.stop()
 
 hours = metrics.hours_first_latest(ds.hours)
-professional = hours[hours["support_type"].isin(tx.PROFESSIONAL_TYPES)]
-total = professional[professional["n"] > 0].groupby("moment")["mean_hours_per_week"].sum()
-n_per_type = " · ".join(f"{name} {'/'.join(str(n) for n in group['n'])}"  # rows come as start, latest
-                        for name, group in professional.groupby("support_type", sort=False))
+total = metrics.professional_total(hours).set_index("moment")
+n_per_type = " · ".join(
+    f"{name} {total.at['start', 'n_per_type'].get(name, 0)}/{total.at['latest', 'n_per_type'].get(name, 0)}"
+    for name in tx.PROFESSIONAL_TYPES)
 
 st.subheader("Totaal professioneel")
 cols = st.columns(2)
 for col, moment in zip(cols, ("start", "latest")):
-    value = total.get(moment)
+    value = total.at[moment, "hours_per_week"]
     col.metric(f"Totaal professioneel, {charts.MOMENT_LABELS[moment]}",
-               f"{figure.nl_number(value)} uur/week" if value is not None else "–",
+               f"{figure.nl_number(value)} uur/week" if value == value else "–",
                help=charts.hours_text(value) + " per week")
 figure.caption(
     ctx, f"n (eerste/laatste meting): {n_per_type}",

@@ -20,7 +20,8 @@ cols[0].metric("Organisaties", len(table) - 1)
 cols[1].metric("Gezinnen", int(total["gezinnen"]))
 cols[2].metric("Lopend / afgerond", f"{int(total['lopend'])} / {int(total['afgerond'])}")
 cols[3].metric("Hulpvragen", int(total["hulpvragen"]))
-cols[4].metric("Hulpvragen per gezin", figure.nl_number(total["hulpvragen per gezin"]))
+cols[4].metric("Hulpvragen per gezin", figure.nl_number(total[metrics.REQUESTS_PER_FAMILY]),
+               help="Gemiddeld aantal hulpvragen per gezin dat minstens één hulpvraag heeft.")
 
 st.altair_chart(charts.overview_bars(table.iloc[:-1]), width="stretch")
 figure.caption(ctx, f"n = {int(total['gezinnen'])} gezinnen", metrics.DEFINITIONS["overview"])
@@ -29,7 +30,7 @@ st.dataframe(
     table,
     hide_index=True,
     column_config={
-        "hulpvragen per gezin": st.column_config.NumberColumn(format="%.1f"),
+        metrics.REQUESTS_PER_FAMILY: st.column_config.NumberColumn(format="%.1f"),
         "laatste upload": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm"),
     },
 )

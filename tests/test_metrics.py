@@ -97,3 +97,17 @@ def test_duration_as_it_stood_at_an_earlier_peildatum():
     assert detail.loc["b", "status_at_peildatum"] == "lopend" and detail.loc["b", "bucket"] == "6-12"
     assert detail.loc["a", ["status_at_peildatum", "bucket"]].tolist() == ["afgerond", "0-6"]
     assert detail.loc["c", "excluded"] == "start na de peildatum"
+
+
+def test_professional_total_sums_means_and_keeps_n_per_type():
+    table = pd.DataFrame({
+        "support_type": ["Gesprekken met gezin", "Gesprekken met gezin", "Regelzaken", "Regelzaken",
+                         "Ondersteuning door maatje", "Praktische steun"],
+        "moment": ["start", "latest", "start", "latest", "start", "latest"],
+        "n": [10, 8, 9, 0, 2, 5],
+        "mean_hours_per_week": [1.5, 0.5, 4.0, np.nan, 4.5, 1.0],
+    })
+    total = metrics.professional_total(table).set_index("moment")
+    assert total.at["start", "hours_per_week"] == pytest.approx(5.5)  # maatje is not professional
+    assert total.at["latest", "hours_per_week"] == pytest.approx(1.5)  # Regelzaken n=0 left out
+    assert total.at["latest", "n_per_type"] == {"Gesprekken met gezin": 8, "Praktische steun": 5}
