@@ -45,6 +45,9 @@ def show_report(report: Report) -> None:
         st.success("Geen fouten of waarschuwingen gevonden.", icon=":material/check_circle:")
     if not report.issues:
         return
+    for issue in report.errors:
+        if issue.sheet is None:  # the file as a whole: say it plainly, not in a table
+            st.error(f"{issue.message} {issue.fix}", icon=":material/block:")
     st.markdown("**Samenvatting van de controle**")
     st.dataframe(report.summary(), hide_index=True)
     with st.expander(f"Alle meldingen ({len(report.issues)}) per blad, rij en kolom"):

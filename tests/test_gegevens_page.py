@@ -1,0 +1,107 @@
+"""The Gegevens page through AppTest: upload, report, save, duplicate, refusal, restore, sample data."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from gezinsmonitor.store import Store
+from gezinsmonitor.template import write_workbook
+from tests.conftest import ROOT
+from tests.fixtures import FRAMES, ORG_A
+
+
+def start(monkeypatch, url: str, samples: bool = False) -> AppTest:
+    monkeypatch.setenv("GEZINSMONITOR_DB", url)
+    if samples:
+        monkeypatch.delenv("GEZINSMONITOR_NO_SAMPLES", raising=False)
+    else:
+        monkeypatch.setenv("GEZINSMONITOR_NO_SAMPLES", "1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("pages/gegevens.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader[0].upload(name, content).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def test_upload_save_duplicate_and_refusal(monkeypatch, sqlite_url, fixture_paths):
+    at = start(monkeypatch, sqlite_url)
+    assert "Nog geen uploads." in texts(at.info)
+    upload(at, "fixture_1.xlsx", fixture_paths[0].read_bytes())
+    assert any("Gelezen: 4 gezinnen, 5 hulpvragen" in c for c in texts(at.caption))
+    assert at.text_input(key="upload_org").value == ORG_A
+    button(at, "Opslaan in Gezinsmonitor").click().run()
+    assert any("Ingelezen: 4 gezinnen, 5 hulpvragen" in s for s in texts(at.success))
+    history = at.dataframe[0].value
+    assert history["bestand"].tolist() == ["fixture_1.xlsx"] and history["status"].tolist() == ["actief"]
+
+    upload(at, "kopie.xlsx", fixture_paths[0].read_bytes())
+    button(at, "Opslaan in Gezinsmonitor").click().run()
+    assert any("al eerder ingelezen" in i for i in texts(at.info))
+    assert Store(sqlite_url).load_dataset().families["family"].nunique() == 4
+
+    bad = dict(FRAMES[ORG_A], requests=pd.DataFrame({"family": ["A1"], "leefgebied": ["Onzin"]}))
+    buf = io.BytesIO()
+    write_workbook(buf, bad, organisation=ORG_A)
+    upload(at, "fout.xlsx", buf.getvalue())
+    assert any("1 fout(en)" in e for e in texts(at.error))
+    assert button(at, "Opslaan in Gezinsmonitor").disabled
+    report = at.dataframe[0].value
+    assert report.iloc[0]["blad"] == "Hulpvragen" and report.iloc[0]["kolom"] == "Leefgebied"
+
+    upload(at, "tekst.xlsx", b"dit is geen excel")
+    assert any("geen Excel-werkmap" in e and "Sla het bestand in Excel op" in e for e in texts(at.error))
+    assert len(Store(sqlite_url).batches()) == 1
+
+
+def test_restore_an_earlier_upload(monkeypatch, sqlite_url, fixture_paths):
+    at = start(monkeypatch, sqlite_url)
+    upload(at, "fixture_1.xlsx", fixture_paths[0].read_bytes())
+    button(at, "Opslaan in Gezinsmonitor").click().run()
+    newer = {"families": pd.DataFrame({"family": ["A1"], "start": [pd.Timestamp("2020-01-15").date()]}),
+             "requests": pd.DataFrame({"family": ["A1"], "leefgebied": ["Wonen"]})}
+    buf = io.BytesIO()
+    write_workbook(buf, newer, organisation=ORG_A)
+    upload(at, "nieuwer.xlsx", buf.getvalue())
+    button(at, "Opslaan in Gezinsmonitor").click().run()
+    history = at.dataframe[0].value.set_index("bestand")
+    assert history.loc["fixture_1.xlsx", "status"] == "deels vervangen"
+    assert at.selectbox(key="restore_id").value == int(history.loc["fixture_1.xlsx", "upload"])
+    button(at, "Terugzetten").click().run()
+    assert any("is teruggezet: 4 gezinnen" in s for s in texts(at.success))
+    ds = Store(sqlite_url).load_dataset()
+    assert sorted(ds.requests.loc[ds.requests["family_key"] == "A1", "leefgebied"]) == ["Financiën", "Participatie"]
+
+
+def test_sample_data_loaded_once_and_removed_for_good(monkeypatch, sqlite_url):
+    at = start(monkeypatch, sqlite_url, samples=True)
+    assert Store(sqlite_url).has_sample_data()
+    assert any("Voorbeelddata" in i for i in texts(at.sidebar.info))
+    remove = button(at, "Voorbeelddata verwijderen")
+    assert remove.disabled  # needs the confirmation first
+    at.checkbox(key="confirm_remove_samples").check().run()
+    button(at, "Voorbeelddata verwijderen").click().run()
+    assert any("Voorbeelddata verwijderd (5 organisaties)" in s for s in texts(at.success))
+    assert not Store(sqlite_url).has_sample_data()
+    again = start(monkeypatch, sqlite_url, samples=True)  # a restart does not bring them back
+    assert not Store(sqlite_url).has_sample_data()
+    assert "Er staan geen voorbeelddata in de database." in texts(again.markdown)
