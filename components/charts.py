@@ -140,26 +140,17 @@ def requests_per_family_bars(dist: pd.DataFrame) -> alt.Chart:
 
 
 def needs_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Both measures side by side, Dutch headings and numbers."""
-    return pd.DataFrame({
-        "Leefgebied": table["leefgebied"].astype(str),
+    """Both measures side by side, Dutch headings and numbers; with a Categorie column for needs_detail."""
+    columns = {"Leefgebied": table["leefgebied"].astype(str)}
+    if "categorie" in table:
+        columns["Categorie"] = _detail_frame(table)["categorie"].astype(str)
+    columns.update({
         "Gezinnen": table["families"].astype(int),
         NEEDS_MEASURES["families_pct"]: table["families_pct"].map(_pct_text),
         "Hulpvragen": table["requests"].astype(int),
         NEEDS_MEASURES["requests_pct"]: table["requests_pct"].map(_pct_text),
     })
-
-
-def needs_detail_table(detail: pd.DataFrame) -> pd.DataFrame:
-    frame = _detail_frame(detail)
-    return pd.DataFrame({
-        "Leefgebied": frame["leefgebied"].astype(str),
-        "Categorie": frame["categorie"].astype(str),
-        "Gezinnen": frame["families"].astype(int),
-        NEEDS_MEASURES["families_pct"]: frame["families_pct"].map(_pct_text),
-        "Hulpvragen": frame["requests"].astype(int),
-        NEEDS_MEASURES["requests_pct"]: frame["requests_pct"].map(_pct_text),
-    })
+    return pd.DataFrame(columns)
 
 
 # -- trajectduur -----------------------------------------------------------------------------

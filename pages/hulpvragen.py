@@ -40,7 +40,7 @@ figure.caption(ctx, n_text, f"{charts.NEEDS_MEASURES['families_pct']}: {metrics.
 st.subheader("Per leefgebied en categorie")
 st.altair_chart(charts.needs_detail_bars(detail, measure), width="stretch")
 figure.caption(ctx, n_text, f"{definition} Hulpvragen zonder categorie staan als '{charts.NO_CATEGORY}'.")
-st.dataframe(charts.needs_detail_table(detail), hide_index=True)
+st.dataframe(charts.needs_table(detail), hide_index=True)
 
 st.subheader("Aantal hulpvragen per gezin")
 dist = metrics.requests_per_family(ds.requests, ds.families)

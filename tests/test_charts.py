@@ -66,7 +66,7 @@ def test_needs_tables_show_both_measures(requests):
     fin = table.set_index("Leefgebied").loc["Financiën"]
     assert fin["% van de gezinnen"] == "66,7 %"
     assert fin["% van de hulpvragen"] == "50,0 %"
-    detail = charts.needs_detail_table(metrics.needs_detail(requests))
+    detail = charts.needs_table(metrics.needs_detail(requests))
     assert (detail["Categorie"] == charts.NO_CATEGORY).sum() == 2
 
 
