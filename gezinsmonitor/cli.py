@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from . import config, export, summary, template
 from .store import Store
 
@@ -47,8 +49,17 @@ def cmd_import(args) -> int:
     return worst
 
 
+def _date(text: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"geen geldige datum: {text!r} (gebruik JJJJ-MM-DD)")
+
+
 def cmd_summary(args) -> int:
-    peildatum = dt.date.fromisoformat(args.peildatum) if args.peildatum else dt.date.today()
+    peildatum = args.peildatum or dt.date.today()
     data = summary.build_summary(_store(args).load_dataset(), peildatum)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
@@ -61,13 +72,25 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _writable(out: str) -> bool:
+    folder = Path(out).resolve().parent
+    if not folder.is_dir():
+        print(f"[fout] Map bestaat niet: {folder}", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_export(args) -> int:
+    if not _writable(args.out):
+        return 1
     export.export_workbook(_store(args).load_dataset(), args.out)
     print(f"Geëxporteerd naar {args.out}")
     return 0
 
 
 def cmd_template(args) -> int:
+    if not _writable(args.out):
+        return 1
     template.write_template(args.out)
     print(f"Registratieformat geschreven naar {args.out}")
     return 0
@@ -96,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = with_db(sub.add_parser("summary", help="kerncijfers"))
-    p.add_argument("--peildatum", help="JJJJ-MM-DD; standaard vandaag")
+    p.add_argument("--peildatum", type=_date, help="JJJJ-MM-DD; standaard vandaag")
     p.add_argument("--json", action="store_true", help="als één JSON-object")
     p.set_defaults(func=cmd_summary)
 
@@ -115,4 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as exc:  # unwritable output path, unreadable input
+        print(f"[fout] {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"[fout] De database is niet bereikbaar of geeft een fout ({type(exc).__name__}). "
+              "Controleer --db of GEZINSMONITOR_DB.", file=sys.stderr)
+        return 1

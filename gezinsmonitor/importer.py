@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import registratieformat as rf
 from . import schema as s
@@ -69,14 +70,24 @@ def import_registration(
     is_sample: bool = False,
 ) -> ImportResult:
     report = registration.report
-    name = (organisation or registration.organisation or "").strip()
-    if not name:
+    name = (organisation or "").strip() or (registration.organisation or "").strip()
+    if not name and report.ok:
         report.error(rf.INFO_SHEET, None, rf.ORG_CELL, "Naam van de organisatie ontbreekt.",
                      f"Vul de naam in op blad {rf.INFO_SHEET} (cel {rf.ORG_CELL}) of kies de organisatie bij het uploaden.")
     if not report.ok:
         return ImportResult(REFUSED, report, name or None,
                             message=f"Bestand geweigerd: {len(report.errors)} fout(en). Er is niets opgeslagen.")
 
+    try:
+        return _store_registration(store, registration, name, file_name, sha256, is_sample)
+    except SQLAlchemyError as exc:  # the transaction was rolled back: nothing is stored
+        report.error(None, None, None, "Het bestand kon niet worden opgeslagen; er is niets veranderd.",
+                     f"Probeer het opnieuw of neem contact op met de beheerder. (Technische melding: {type(exc).__name__})")
+        return ImportResult(REFUSED, report, name, message="Bestand niet opgeslagen: databasefout. Er is niets opgeslagen.")
+
+
+def _store_registration(store, registration, name, file_name, sha256, is_sample) -> ImportResult:
+    report = registration.report
     with store.engine.begin() as conn:
         existing = conn.execute(
             select(s.batches.c.id, s.organisations.c.name)
@@ -90,7 +101,17 @@ def import_registration(
                          "er is niets dubbel geteld. Wilt u die gegevens terugzetten, gebruik dan de uploadgeschiedenis."),
             )
 
-        org_id = conn.execute(select(s.organisations.c.id).where(s.organisations.c.name == name)).scalar()
+        org = conn.execute(select(s.organisations.c.id, s.organisations.c.is_sample)
+                           .where(s.organisations.c.name == name)).first()
+        if org is not None and bool(org.is_sample) != is_sample:
+            # Sample data and real uploads never mix: removing the samples must not remove real rows.
+            report.error(rf.INFO_SHEET, None, rf.ORG_CELL,
+                         "Deze naam hoort bij een voorbeeldorganisatie." if not is_sample
+                         else "Er bestaat al een echte organisatie met de naam van deze voorbeeldorganisatie.",
+                         "Kies een andere naam voor de organisatie, of verwijder eerst de voorbeelddata.", name)
+            return ImportResult(REFUSED, report, name, message="Bestand geweigerd: naam van de organisatie. "
+                                                               "Er is niets opgeslagen.")
+        org_id = org.id if org is not None else None
         if org_id is None:
             org_id = conn.execute(
                 s.organisations.insert().values(name=name, is_sample=is_sample, created_at=utcnow())

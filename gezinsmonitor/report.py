@@ -26,7 +26,8 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
 
     def add(self, severity, sheet, row, column, message, fix="", value=None) -> None:
-        self.issues.append(Issue(severity, sheet, row, column, message, fix, None if value is None else str(value)))
+        self.issues.append(Issue(severity, sheet, row, column, message, fix,
+                                 None if value is None else _short(str(value), 200)))
 
     def error(self, sheet, row, column, message, fix="", value=None) -> None:
         self.add(ERROR, sheet, row, column, message, fix, value)
@@ -83,15 +84,19 @@ class Report:
                 f"rij {issue.row}" if issue.row else "",
                 f"kolom {issue.column}" if issue.column else "",
             ) if p)
-            value = f" (waarde: {issue.value!r})" if issue.value is not None else ""
+            value = f" (waarde: {_short(issue.value)!r})" if issue.value is not None else ""
             fix = f" → {issue.fix}" if issue.fix else ""
-            lines.append(f"[{issue.severity}] {where}: {issue.message}{value}{fix}")
+            lines.append(f"[{issue.severity}] {where + ': ' if where else ''}{issue.message}{value}{fix}")
         if len(self.issues) > limit:
             lines.append(f"… en nog {len(self.issues) - limit} meldingen.")
         return "\n".join(lines)
 
     def as_dicts(self) -> list[dict]:
         return [asdict(i) for i in self.issues]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _order(issue: Issue):

@@ -126,7 +126,8 @@ def _required_dates(check: _SheetCheck, key: str, what: str) -> pd.Series:
     dates, invalid = vals.parse_dates(check.column(key))
     missing = dates.isna() & ~invalid
     check.flag(ERROR, missing, key, f"{what} ontbreekt.", "Vul een datum in als dd-mm-jjjj.")
-    check.flag(ERROR, invalid, key, "Geen geldige datum.", "Schrijf de datum als dd-mm-jjjj, bijv. 15-03-2020.")
+    check.flag(ERROR, invalid, key, "Geen geldige datum.",
+               "Schrijf de datum als dd-mm-jjjj, bijv. 15-03-2020, met een jaartal tussen 1990 en 2100.")
     return dates
 
 
@@ -326,7 +327,8 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> Registration:
         if frame.empty:
             report.error(fam_sheet.name, None, None, "Blad Gezinnen bevat geen gezinnen.", "Vul minstens één gezin in.")
         tables["families"] = _families(frame, report, today)
-    known = set(tables["families"]["family_key"].dropna())
+    # Codes as written, even when Gezinnen itself has errors: no cascade of "unknown family" errors.
+    known = set(vals.as_text(frame["family"]).dropna()) if "family" in frame else set()
 
     for sheet_key, (table, build) in builders.items():
         sheet = rf.SHEET_BY_KEY[sheet_key]

@@ -14,6 +14,8 @@ import pandas as pd
 from . import taxonomy as tx
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+EARLIEST_DATE = pd.Timestamp("1990-01-01")  # family support registrations start well after this
+LATEST_DATE = pd.Timestamp("2100-12-31")
 NVT_WORDS = {"nvt", "n.v.t", "n.v.t.", "niet van toepassing", "n.v.t.."}
 UNKNOWN_WORDS = {"onbekend", "?", "weet niet"}
 MONTHS_NL = {
@@ -97,6 +99,7 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
             return _parse_date_text(v) or pd.NaT
         return pd.NaT
     parsed = pd.to_datetime(map_unique(s, one), errors="coerce")
+    parsed = parsed.where((parsed >= EARLIEST_DATE) & (parsed <= LATEST_DATE))  # a typo like 01-01-1000
     invalid = parsed.isna() & ~is_empty(s)
     return parsed, invalid
 
@@ -113,12 +116,18 @@ def _number(text: str) -> float:
 def parse_hours(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(hours per week, n.v.t. mask, invalid mask). Numbers, '1,5', '1,5 uur', '50 minuten', '4 uur en 5 minuten'."""
     def one(v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return np.nan, False, False
         if isinstance(v, bool):
             return np.nan, False, True
         if isinstance(v, (int, float)):
             return (float(v), False, False) if not np.isnan(v) else (np.nan, False, False)
-        if not isinstance(v, str) or not v.strip():
-            return np.nan, False, False
+        if isinstance(v, dt.time):  # a cell formatted as time, e.g. 1:30
+            return v.hour + v.minute / 60 + v.second / 3600, False, False
+        if isinstance(v, dt.timedelta):
+            return v.total_seconds() / 3600, False, False
+        if not isinstance(v, str):  # a date or anything else is not an amount of hours
+            return np.nan, False, True
         t = tx.normalise_label(v)
         if t in NVT_WORDS:
             return np.nan, True, False
@@ -146,8 +155,10 @@ def parse_score(s: pd.Series, lo: int = 1, hi: int = 5) -> tuple[pd.Series, pd.S
                 return np.nan, False, False
             ok = float(v).is_integer() and lo <= v <= hi
             return (float(v), False, False) if ok else (np.nan, False, True)
-        if not isinstance(v, str) or not v.strip():
+        if v is None or (isinstance(v, str) and not v.strip()):
             return np.nan, False, False
+        if not isinstance(v, str):  # e.g. a score that Excel turned into a date
+            return np.nan, False, True
         t = tx.normalise_label(v)
         if t in NVT_WORDS:
             return np.nan, True, False

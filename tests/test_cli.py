@@ -119,3 +119,14 @@ def test_template_command(tmp_path):
     assert {("Hulpvragen", "Leefgebied"), ("Hulpvragen", "Categorie"), ("Voortgang", "Score"),
             ("Voortgang", "Leefgebied"), ("Inzet", "Soort steun")} <= set(validated)
     assert "Toelichting" == wb.sheetnames[0]
+
+
+def test_cli_input_errors_are_dutch_messages_not_tracebacks(imported, tmp_path, fixture_paths):
+    ok = cli("summary", "--db", imported, "--peildatum", "31-10-2021", "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["families"] == EXPECTED["families"]
+    bad = cli("summary", "--db", imported, "--peildatum", "morgen")
+    assert bad.returncode == 2 and "geen geldige datum" in bad.stderr and "Traceback" not in bad.stderr
+    out = cli("export", tmp_path / "bestaat" / "niet" / "e.xlsx", "--db", imported)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    blank_org = cli("import", fixture_paths[1], "--org", "   ", "--db", f"sqlite:///{tmp_path / 'b.db'}")
+    assert blank_org.returncode == 0, blank_org.stdout

@@ -124,3 +124,23 @@ def test_reapply_mapping_from_raw_values(db_url, fixture_paths, monkeypatch):
 def test_unreachable_database_raises_cleanly(bad_url):
     with pytest.raises(Exception):
         Store(bad_url)
+
+
+def test_long_free_text_is_stored_on_every_database(db_url):
+    long = "x" * 300
+    frames = {"families": pd.DataFrame({"family": ["F" * 250], "start": [D(2020, 1, 1)], "end": [D(2020, 6, 1)],
+                                        "status": ["afgerond"], "end_reason": [long], "wijk": [long]})}
+    store = Store(db_url)
+    result = import_file(store, workbook(frames, organisation="O" * 250), "lang.xlsx")
+    assert result.status == "imported", result.report.to_text()
+    assert store.load_dataset().families["wijk"].iloc[0] == long
+
+
+def test_real_upload_never_lands_in_a_sample_organisation(db_url, fixture_paths):
+    store = Store(db_url)
+    import_file(store, fixture_paths[0], is_sample=True)
+    result = import_file(store, workbook({"families": pd.DataFrame({"family": ["Z1"], "start": [D(2021, 1, 1)]})}),
+                         "echt.xlsx")
+    assert result.status == "refused"
+    assert "voorbeeldorganisatie" in result.report.errors[0].message
+    assert len(store.batches()) == 1

@@ -139,3 +139,44 @@ def test_report_frames_for_the_page():
     frame = reg.report.to_frame()
     assert list(frame.columns) == ["ernst", "blad", "rij", "kolom", "waarde", "probleem", "oplossing"]
     assert "blad Gezinnen rij 2 kolom Startdatum" in reg.report.to_text()
+
+
+def test_stray_far_cell_is_refused_before_reading(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Gezinnen"
+    ws.append(["Gezin", "Startdatum"])
+    ws["XFD1000"] = "x"
+    path = tmp_path / "ver.xlsx"
+    wb.save(path)
+    reg = validate(read_registration(path).raw)
+    assert [i.message for i in reg.report.errors] == [
+        "Een blad beslaat een veel te groot bereik (tot kolom XFD, rij 1000)."]
+
+
+def test_cells_of_the_wrong_type_are_errors_not_silence():
+    progress = pd.DataFrame({"family": ["G1"], "date": [D(2020, 3, 1)], "leefgebied": ["Wonen"],
+                             "score": [D(2020, 3, 4)]})
+    hours = pd.DataFrame({"family": ["G1", "G1"], "date": [D(2020, 3, 1)] * 2,
+                          "support_type": ["Regelzaken", "Praktische steun"], "hours": [dt.time(1, 30), D(2020, 1, 1)]})
+    families = FAMILIES.assign(start=[D(2020, 1, 1), "01-01-1000"])
+    reg = check({"families": families, "progress": progress, "hours": hours})
+    errors = issues(reg, ERROR)
+    assert ("Voortgang", 2, "Score", "Geen geldige voortgangsscore.") in errors
+    assert ("Inzet", 3, "Uren per week", "Geen geldig aantal uren per week.") in errors
+    assert ("Gezinnen", 3, "Startdatum", "Geen geldige datum.") in errors
+    assert reg.hours["hours_per_week"].iloc[0] == 1.5  # a time cell 1:30 is one and a half hours
+
+
+def test_missing_gezinnen_column_does_not_cascade():
+    wb = openpyxl.Workbook()
+    wb.active.title = "Gezinnen"
+    wb.active.append(["Gezin", "Start"])
+    wb.active.append(["G1", D(2020, 1, 1)])
+    rq = wb.create_sheet("Hulpvragen")
+    rq.append(["Gezin", "Leefgebied"])
+    rq.append(["G1", "Wonen"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    reg = validate(read_registration(buf.getvalue(), "x.xlsx").raw)
+    assert [i.sheet for i in reg.report.errors] == ["Gezinnen"]
