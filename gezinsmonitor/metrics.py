@@ -115,8 +115,12 @@ def trajectory_durations(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.D
 
 def duration_table(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
     """The published-style table: trajectories per duration class, afgerond vs lopend."""
-    t = trajectory_durations(trajectories, peildatum)
-    t = t[t["excluded"].isna()]
+    return tabulate_durations(trajectory_durations(trajectories, peildatum))
+
+
+def tabulate_durations(durations: pd.DataFrame) -> pd.DataFrame:
+    """`duration_table` from the output of `trajectory_durations`, for pages that show both."""
+    t = durations[durations["excluded"].isna()]
     table = pd.crosstab(t["bucket"], t["status_at_peildatum"]).reindex(
         index=[b[0] for b in tx.DURATION_BUCKETS], columns=[tx.STATUS_AFGEROND, tx.STATUS_LOPEND], fill_value=0
     )
@@ -157,7 +161,9 @@ def progress_summary(measurements: pd.DataFrame) -> pd.DataFrame:
             "counts": counts,
             "nvt": int(nvt_only.get(lg, 0)),
         })
-    return pd.DataFrame(rows, columns=["leefgebied", "n", "mean", "counts", "nvt"])
+    out = pd.DataFrame(rows, columns=["leefgebied", "n", "mean", "counts", "nvt"])
+    out.attrs.update(n_families=int(latest["family"].nunique()))
+    return out
 
 
 def progress_distribution(summary: pd.DataFrame) -> pd.DataFrame:

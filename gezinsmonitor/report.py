@@ -1,7 +1,7 @@
 """The validation report: one line per problem, in Dutch, with sheet, row and column."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -90,9 +90,6 @@ class Report:
         if len(self.issues) > limit:
             lines.append(f"… en nog {len(self.issues) - limit} meldingen.")
         return "\n".join(lines)
-
-    def as_dicts(self) -> list[dict]:
-        return [asdict(i) for i in self.issues]
 
 
 def _short(text: str, limit: int = 80) -> str:

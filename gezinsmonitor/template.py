@@ -47,7 +47,7 @@ INSTRUCTIONS = [
 ]
 
 
-def _header_cell(ws, value: str, comment: str | None = None) -> WriteOnlyCell:
+def _header_cell(ws, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     cell.fill = HEADER_FILL
     cell.font = HEADER_FONT

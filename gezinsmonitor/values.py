@@ -63,10 +63,6 @@ def as_text(s: pd.Series) -> pd.Series:
     return map_unique(s, one)
 
 
-def lower_text(s: pd.Series) -> pd.Series:
-    return map_unique(s, lambda v: tx.normalise_label(v) if isinstance(v, str) else None)
-
-
 def _parse_date_text(text: str) -> pd.Timestamp | None:
     t = tx.normalise_label(text)
     for fmt in _DATE_FORMATS:

@@ -11,8 +11,8 @@ from gezinsmonitor.export import export_workbook
 from gezinsmonitor.importer import import_registration
 from loaders import samples
 
+ctx = page_context()  # first: it stops the page with a Dutch message when the database is unreachable
 store = get_store()
-ctx = page_context()
 st.title("Gegevens")
 st.write("Upload de registratie van uw organisatie in het registratieformat. U ziet eerst een controle per blad, "
          "rij en kolom; pas daarna slaat u het bestand op.")

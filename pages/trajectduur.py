@@ -16,7 +16,7 @@ if ds.trajectories.empty:
     st.stop()
 
 durations = metrics.trajectory_durations(ds.trajectories, ctx.peildatum)
-table = metrics.duration_table(ds.trajectories, ctx.peildatum)
+table = metrics.tabulate_durations(durations)
 kept = durations[durations["excluded"].isna()]
 excluded = durations["excluded"].value_counts()
 no_end = durations["end_date"].isna()

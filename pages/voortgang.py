@@ -21,7 +21,7 @@ if summary["n"].sum() == 0:
     st.stop()
 
 distribution = metrics.progress_distribution(summary)
-n_families = metrics.latest_scores(ds.measurements)["family"].nunique()
+n_families = summary.attrs["n_families"]
 n_text = f"n = {n_families} gezinnen met een score · n per leefgebied in de tabel"
 
 st.altair_chart(charts.progress_bars(distribution, summary), width="stretch")

@@ -105,3 +105,8 @@ def test_sample_data_loaded_once_and_removed_for_good(monkeypatch, sqlite_url):
     again = start(monkeypatch, sqlite_url, samples=True)  # a restart does not bring them back
     assert not Store(sqlite_url).has_sample_data()
     assert "Er staan geen voorbeelddata in de database." in texts(again.markdown)
+
+
+def test_unreachable_database_gives_a_dutch_message(monkeypatch):
+    at = start(monkeypatch, "postgresql://nobody@127.0.0.1:1/geen")
+    assert any("De database is niet bereikbaar" in e for e in texts(at.error))

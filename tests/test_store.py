@@ -120,12 +120,6 @@ def test_reapply_mapping_from_raw_values(db_url, fixture_paths, monkeypatch):
     assert row["leefgebied"] == "Overig" and store.revision() == revision + 1
 
 
-@pytest.mark.parametrize("bad_url", ["sqlite:////nonexistent-dir/\0/x.db"])
-def test_unreachable_database_raises_cleanly(bad_url):
-    with pytest.raises(Exception):
-        Store(bad_url)
-
-
 def test_long_free_text_is_stored_on_every_database(db_url):
     long = "x" * 300
     frames = {"families": pd.DataFrame({"family": ["F" * 250], "start": [D(2020, 1, 1)], "end": [D(2020, 6, 1)],
