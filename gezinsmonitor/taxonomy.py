@@ -4,8 +4,10 @@ Source: DOMAIN.md §3.1–3.4. Order matters: it is the order of every table and
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 # leefgebied -> its categories (empty: the leefgebied is its own category)
 LEEFGEBIEDEN: dict[str, tuple[str, ...]] = {
@@ -79,6 +81,12 @@ DURATION_BUCKETS: tuple[tuple[str, float, float], ...] = (
 HERKOMST_FORMAT = "registratieformat"  # chosen from the format's own list
 HERKOMST_WOORDENLIJST = "woordenlijst"  # known synonym or other vocabulary
 HERKOMST_AFGELEID = "afgeleid"  # leefgebied derived from the categorie
+HERKOMST_FUZZY = "fuzzy"  # close to a known label (typo, spelling variant)
+HERKOMST_TEKSTREGEL = "tekstregel"  # a rule for free text (key words) recognised it
+HERKOMST_PERSOON = "persoon"  # a person confirmed or corrected the mapping
+HERKOMST_TE_BEOORDELEN = "te beoordelen"  # uncertain: waits in the review queue, not counted
+HERKOMSTEN = (HERKOMST_FORMAT, HERKOMST_WOORDENLIJST, HERKOMST_AFGELEID, HERKOMST_FUZZY, HERKOMST_TEKSTREGEL,
+              HERKOMST_PERSOON, HERKOMST_TE_BEOORDELEN)
 
 # Synonyms from other vocabularies (ZRM, pilot clusters, social teams; §3.1).
 # Keys are normalised with `normalise_label`.
@@ -156,3 +164,42 @@ def duration_bucket(months: float) -> str | None:
         if lo <= months < hi:
             return name
     return None
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """An editable, versioned taxonomy: leefgebieden with their categories plus label synonyms.
+
+    `synonyms` maps a normalised label (see `normalise_label`) to (leefgebied, categorie or None).
+    Version 0 is the built-in default; the store keeps later versions (`Store.save_taxonomy`).
+    """
+
+    leefgebieden: dict[str, tuple[str, ...]]
+    synonyms: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    version: int = 0
+
+    @property
+    def leefgebied_names(self) -> tuple[str, ...]:
+        return tuple(self.leefgebieden)
+
+    @property
+    def category_to_leefgebied(self) -> dict[str, str]:
+        return {cat: lg for lg, cats in self.leefgebieden.items() for cat in cats}
+
+    def to_json(self) -> str:
+        return json.dumps({"leefgebieden": {k: list(v) for k, v in self.leefgebieden.items()},
+                           "synonyms": {k: list(v) for k, v in sorted(self.synonyms.items())}},
+                          ensure_ascii=False, sort_keys=False)
+
+    @classmethod
+    def from_json(cls, text: str, version: int = 0) -> "Taxonomy":
+        data = json.loads(text)
+        return cls({k: tuple(v) for k, v in data["leefgebieden"].items()},
+                   {k: (v[0], v[1]) for k, v in data.get("synonyms", {}).items()}, version)
+
+
+DEFAULT_TAXONOMY = Taxonomy(
+    LEEFGEBIEDEN,
+    {key: (lg, None) for key, lg in LEEFGEBIED_SYNONYMS.items()},
+    0,
+)
