@@ -6,6 +6,7 @@ a DataFrame that carries its own n. Definitions are in DEFINITIONS, shown under 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -13,14 +14,40 @@ import pandas as pd
 from . import taxonomy as tx
 
 DEFINITIONS = {
-    "needs_families": "Aandeel gezinnen met minstens één hulpvraag op dit leefgebied, van alle gezinnen met een hulpvraag.",
-    "needs_requests": "Aandeel van alle hulpvragen dat op dit leefgebied valt.",
+    "needs_families": "Aandeel gezinnen met minstens één hulpvraag op dit leefgebied, van alle gezinnen met een hulpvraag. "
+                      "Hulpvragen met een onzekere koppeling (te beoordelen) tellen pas mee als iemand ze beoordeeld heeft.",
+    "needs_requests": "Aandeel van alle hulpvragen dat op dit leefgebied valt. Hulpvragen met een onzekere koppeling "
+                      "(te beoordelen) tellen pas mee als iemand ze beoordeeld heeft.",
     "duration": "Maanden begeleiding van startdatum tot einddatum (afgerond) of tot de peildatum (lopend; "
                 "een ondergrens). Status zoals op de peildatum. Hele kalendermaanden, klassen [0,6), [6,12), …",
     "progress": "Laatste voortgangsscore per gezin en leefgebied (1 = negatieve ontwikkeling … 5 = geen steun "
                 "meer nodig); n.v.t. telt niet mee.",
     "hours": "Uren per week per soort steun bij de eerste en de laatste meting van elk gezin; n.v.t. telt niet "
-             "mee in n, een ingevulde 0 wel.",
+             "mee in n, een ingevulde 0 wel. Gezinnen met een contactlog (datum en minuten per contact) tellen ook mee: "
+             "hun eerste meting is de eerste trajectmaand (maand 0), hun laatste meting de laatste trajectmaand met een "
+             "contact, in uren per week per soort steun (minuten in die maand / 60 / (dagen in die maand / 7)); een "
+             "soort steun zonder contact in die maand telt als 0, een soort steun waarvoor het gezin nooit contact had "
+             "telt niet mee. Heeft een gezin voor een soort steun ook wekelijkse uren, dan tellen die.",
+    "zrm": "Gemiddeld ZRM-niveau (1 = acute problematiek … 5 = volledig zelfredzaam) per meetmoment (T0 = start, T1, "
+           "T2 …). Per gezin eerst het gemiddelde van zijn ZRM-domeinen binnen het leefgebied, zodat elk gezin één keer "
+           "telt; n = gezinnen met een niveau op dat moment (n.v.t. telt niet mee).",
+    "severity": "Aandeel gezinnen met ernst 'middel' of 'zwaar' per indicator en eenheid (gezin, ouder, kind) per "
+                "meetmoment (T0 = start, T1 = na 6, T2 = na 12, T3 = na 18 maanden). N = gezinnen met een bekend "
+                "antwoord op dat moment: 'onbekend' telt niet mee, dus N verschilt per indicator en moment.",
+    "direction": "Richting van verandering per leefgebied, voor elk instrument apart (scores van verschillende "
+                 "instrumenten worden nooit samen gemiddeld). Voortgangsscore: de laatste score van het gezin "
+                 "(1 = verslechterd, 2 = gelijk, 3–5 = verbeterd). ZRM: laatste min eerste niveau (hoger is beter). "
+                 "Ernst: eerste min laatste ernst (lager is beter). Voor ZRM en ernst telt per gezin en leefgebied het "
+                 "teken van de gemiddelde verandering over de ZRM-domeinen of ernstindicatoren (en eenheden) van dat "
+                 "leefgebied die op minstens twee momenten gemeten zijn (T-alternatief telt niet: dat is een schatting). "
+                 "Gezinnen met maar één meetmoment vallen buiten n en worden apart geteld.",
+    "intensity": "Uren per week per gezin per trajectmaand (maand 0 = de eerste maand vanaf de startdatum, in hele "
+                 "kalendermaanden zoals bij de trajectduur): de minuten uit het contactlog in die maand / 60, gedeeld "
+                 "door (dagen in die maand / 7); ook de laatste, onvolledige maand telt met al haar dagen. Maanden "
+                 "binnen het traject zonder contact tellen als 0. Het traject loopt van de startdatum tot de "
+                 "einddatum, of (zonder einddatum) tot het laatste contact, en niet verder dan de peildatum. Alleen "
+                 "inzet (professionals en vrijwilligers), geen deelname van het gezin. n = gezinnen waarvan het "
+                 "traject die maand omvat.",
     "overview": "Actieve gegevens per organisatie: bij een nieuwere upload telt per gezin de nieuwste versie.",
 }
 DAYS_PER_MONTH = 365.25 / 12

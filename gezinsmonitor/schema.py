@@ -64,6 +64,7 @@ batches = Table(
     Column("n_hours", Integer, nullable=False),
     Column("n_warnings", Integer, nullable=False),
     Column("format", String(64), nullable=False),
+    Column("profile_id", Integer),  # the mapping profile used for an organisation's own layout (v2)
     UniqueConstraint("sha256", name="uq_batches_sha256"),
 )
 
@@ -108,6 +109,7 @@ trajectories = _child(
     Column("start_raw", Text),
     Column("end_raw", Text),
     Column("status_raw", Text),
+    Column("expected_end", Date),  # "naar verwachting januari 2022": still running (v2)
 )
 
 help_requests = _child(
@@ -119,6 +121,7 @@ help_requests = _child(
     Column("categorie", Text),
     Column("herkomst", String(32), nullable=False),  # how the leefgebied was obtained
     Column("request_date", Date),
+    Column("confidence", Float),  # of the automatic mapping; 1 for a person's decision (v2)
 )
 
 measurements = _child(
@@ -131,6 +134,8 @@ measurements = _child(
     Column("value_raw", Text),
     Column("value", Float),  # null when not applicable
     Column("not_applicable", Boolean, nullable=False),
+    Column("unit", String(32)),  # gezin / ouder / kind (severity instrument) (v2)
+    Column("indicator", Text),  # the instrument's own item, e.g. a ZRM domain (v2)
 )
 
 hours = _child(
@@ -146,3 +151,53 @@ hours = _child(
 )
 
 CHILD_TABLES = (trajectories, help_requests, measurements, hours)
+
+# -- harmonisation (v2) ---------------------------------------------------------------------
+taxonomy_versions = Table(
+    "taxonomy_versions",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("author", Text),
+    Column("note", Text),
+    Column("content", Text, nullable=False),  # Taxonomy.to_json()
+)
+
+# A person's decision on a value ("persoon"), remembered for every organisation.
+value_mappings = Table(
+    "value_mappings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),  # hulpvraag
+    Column("key", Text, nullable=False),  # vocabulary.learned_key(text)
+    Column("example", Text),  # the text as first written
+    Column("leefgebied", String(64), nullable=False),
+    Column("categorie", Text),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime, nullable=False),
+    UniqueConstraint("kind", "key", name="uq_value_mappings_kind_key"),
+)
+
+# An organisation's confirmed column mapping for one layout, versioned.
+mapping_profiles = Table(
+    "mapping_profiles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation", Text, nullable=False),
+    Column("signature", String(64), nullable=False),  # layout.signature(): sheets and headers
+    Column("version", Integer, nullable=False),
+    Column("content", Text, nullable=False),  # JSON list of column decisions
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", Text),
+    UniqueConstraint("organisation", "signature", "version", name="uq_mapping_profiles_version"),
+)
+
+V2_TABLES = (taxonomy_versions, value_mappings, mapping_profiles)
+# (table, column) added to existing tables in v2
+V2_COLUMNS = (
+    (batches, "profile_id"),
+    (trajectories, "expected_end"),
+    (help_requests, "confidence"),
+    (measurements, "unit"),
+    (measurements, "indicator"),
+)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, and_, case, create_engine, delete, event, func, s
 
 from . import config, migrations
 from . import schema as s
+from . import taxonomy as tx
 
 SAMPLE_STATE_KEY = "sample_data"  # loaded | removed: samples come once, and stay gone when removed
 REVISION_KEY = "revision"
@@ -190,3 +191,82 @@ class Store:
         with self.engine.connect() as conn:
             return bool(conn.execute(select(func.count()).select_from(s.organisations)
                                      .where(s.organisations.c.is_sample.is_(True))).scalar())
+
+    # -- harmonisation: taxonomy versions, a person's value decisions, mapping profiles ----
+    def taxonomy(self) -> tx.Taxonomy:
+        """The latest saved taxonomy, or the built-in default (version 0)."""
+        t = s.taxonomy_versions
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.c.version, t.c.content).order_by(t.c.version.desc()).limit(1)).first()
+        return tx.DEFAULT_TAXONOMY if row is None else tx.Taxonomy.from_json(row.content, row.version)
+
+    def taxonomy_history(self) -> pd.DataFrame:
+        t = s.taxonomy_versions
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(t.c.version, t.c.created_at, t.c.author, t.c.note)
+                               .order_by(t.c.version.desc()), conn)
+
+    def save_taxonomy(self, taxonomy: tx.Taxonomy, author: str | None = None, note: str | None = None) -> int:
+        t = s.taxonomy_versions
+        with self.engine.begin() as conn:
+            version = int(conn.execute(select(func.max(t.c.version))).scalar() or 0) + 1
+            conn.execute(t.insert().values(version=version, created_at=utcnow(), author=author, note=note,
+                                           content=taxonomy.to_json()))
+            self.bump_revision(conn)
+        return version
+
+    def learned_values(self, kind: str = "hulpvraag") -> dict[str, tuple[str, str | None]]:
+        v = s.value_mappings
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(v.c.key, v.c.leefgebied, v.c.categorie).where(v.c.kind == kind)).all()
+        return {r.key: (r.leefgebied, r.categorie) for r in rows}
+
+    def value_decisions(self) -> pd.DataFrame:
+        v = s.value_mappings
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(v).order_by(v.c.decided_at.desc(), v.c.id.desc()), conn)
+
+    def remember_value(self, key: str, example: str, leefgebied: str, categorie: str | None,
+                       decided_by: str | None = None, kind: str = "hulpvraag") -> None:
+        """Store a person's decision (replacing an earlier one for the same text)."""
+        v = s.value_mappings
+        with self.engine.begin() as conn:
+            conn.execute(delete(v).where(v.c.kind == kind, v.c.key == key))
+            conn.execute(v.insert().values(kind=kind, key=key, example=example, leefgebied=leefgebied,
+                                           categorie=categorie, decided_by=decided_by, decided_at=utcnow()))
+            self.bump_revision(conn)
+
+    def forget_value(self, key: str, kind: str = "hulpvraag") -> int:
+        v = s.value_mappings
+        with self.engine.begin() as conn:
+            n = conn.execute(delete(v).where(v.c.kind == kind, v.c.key == key)).rowcount
+            self.bump_revision(conn)
+        return n
+
+    def profile(self, organisation: str | None, signature: str) -> tuple[int, int, str] | None:
+        """(id, version, content) of the newest profile for this layout: the organisation's own first,
+        else another organisation's with the same layout."""
+        p = s.mapping_profiles
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(p.c.id, p.c.version, p.c.content, p.c.organisation)
+                                .where(p.c.signature == signature).order_by(p.c.version.desc(), p.c.id.desc())).all()
+        own = [r for r in rows if organisation and r.organisation == organisation]
+        pick = (own or rows or [None])[0]
+        return None if pick is None else (pick.id, pick.version, pick.content)
+
+    def profiles(self) -> pd.DataFrame:
+        p = s.mapping_profiles
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(p.c.id, p.c.organisation, p.c.signature, p.c.version, p.c.created_at,
+                                      p.c.created_by).order_by(p.c.organisation, p.c.version.desc()), conn)
+
+    def save_profile(self, organisation: str, signature: str, content: str, created_by: str | None = None) -> tuple[int, int]:
+        """Save a new version of the organisation's profile for this layout; returns (id, version)."""
+        p = s.mapping_profiles
+        with self.engine.begin() as conn:
+            version = int(conn.execute(select(func.max(p.c.version)).where(
+                p.c.organisation == organisation, p.c.signature == signature)).scalar() or 0) + 1
+            pid = conn.execute(p.insert().values(organisation=organisation, signature=signature, version=version,
+                                                 content=content, created_at=utcnow(), created_by=created_by)
+                               ).inserted_primary_key[0]
+        return int(pid), version

@@ -52,16 +52,16 @@ class Registration:
 
 
 FAMILY_COLUMNS = [
-    "family_key", "start_date", "end_date", "status", "end_reason", "start_raw", "end_raw", "status_raw",
-    "composition", "composition_raw", "children", "wijk", "debts", "debts_raw", "row_number",
+    "family_key", "start_date", "end_date", "expected_end", "status", "end_reason", "start_raw", "end_raw",
+    "status_raw", "composition", "composition_raw", "children", "wijk", "debts", "debts_raw", "row_number",
 ]
 REQUEST_COLUMNS = [
     "family_key", "label_raw", "leefgebied_raw", "categorie_raw", "leefgebied", "categorie", "herkomst",
-    "request_date", "row_number",
+    "request_date", "confidence", "row_number",
 ]
 MEASUREMENT_COLUMNS = [
     "family_key", "instrument", "leefgebied_raw", "leefgebied", "moment", "measured_on", "value_raw", "value",
-    "not_applicable", "row_number",
+    "not_applicable", "unit", "indicator", "row_number",
 ]
 HOURS_COLUMNS = [
     "family_key", "support_type_raw", "support_type", "moment", "measured_on", "value_raw", "hours_per_week",
@@ -172,6 +172,7 @@ def _families(frame: pd.DataFrame, report: Report, today: dt.date) -> pd.DataFra
         "family_key": keys,
         "start_date": start.dt.date,
         "end_date": end.dt.date,
+        "expected_end": None,
         "status": status,
         "end_reason": end_reason,
         "start_raw": vals.as_text(check.column("start")),
@@ -221,6 +222,7 @@ def _requests(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.DataFr
         "categorie": categorie.astype(object),
         "herkomst": herkomst.astype(object),
         "request_date": dates.dt.date,
+        "confidence": 1.0,
         "row_number": frame[ROW].astype(int),
     }, columns=REQUEST_COLUMNS)
 
@@ -259,6 +261,8 @@ def _measurements(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.Da
         "value_raw": vals.as_text(raw),
         "value": score,
         "not_applicable": nvt,
+        "unit": None,
+        "indicator": None,
         "row_number": frame[ROW].astype(int),
     }, columns=MEASUREMENT_COLUMNS).loc[keep]
 
