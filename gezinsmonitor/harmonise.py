@@ -8,6 +8,8 @@ from . import schema as s
 from . import taxonomy as tx
 from .values import map_unique
 
+AUTO_CONFIDENCE = 0.8  # below this a mapping waits for a person (vocabulary.AUTO_CONFIDENCE)
+
 
 def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series) -> pd.DataFrame:
     """leefgebied, categorie, herkomst per row, plus flags for what could not be mapped.
@@ -36,31 +38,100 @@ def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series) -> pd.Data
     })
 
 
-def reapply(store) -> int:
-    """Re-map every stored help request from its raw values with the current taxonomy.
+def _classify_one(label, lg_raw, cat_raw, taxonomy, learned):
+    """One help request from its raw parts: a person's decision first, then the leefgebied as
+    written, then the categorie, then the free text. Returns a vocabulary.Match."""
+    from . import vocabulary as vocab
 
-    Returns the number of rows whose leefgebied, categorie or herkomst changed. Rows that can no
-    longer be mapped keep their earlier mapping (nothing is dropped).
+    if label and vocab.learned_key(label) in learned:
+        return vocab.classify_request(label, taxonomy, learned)
+    if lg_raw:
+        m = vocab.classify_label(lg_raw, taxonomy, learned)
+        if m.leefgebied:
+            cat = None
+            if cat_raw:
+                c = vocab.classify_label(cat_raw, taxonomy, learned)
+                cat = c.categorie if c.leefgebied == m.leefgebied else None
+            if cat is None and label:
+                r = vocab.classify_request(label, taxonomy, learned)
+                cat = r.categorie if r.leefgebied == m.leefgebied else None
+            if cat is None and m.categorie:
+                cat = m.categorie
+            return vocab.Match(m.leefgebied, cat, m.herkomst, m.confidence, m.reason)
+        if not label:
+            return m
+    if cat_raw:
+        c = vocab.classify_label(cat_raw, taxonomy, learned)
+        if c.leefgebied and c.categorie:
+            herkomst = tx.HERKOMST_AFGELEID if c.certain else c.herkomst
+            return vocab.Match(c.leefgebied, c.categorie, herkomst, c.confidence, c.reason)
+    if label:
+        return vocab.classify_request(label, taxonomy, learned)
+    return vocab.Match(None, None, tx.HERKOMST_TE_BEOORDELEN, 0.0, "lege hulpvraag")
+
+
+def classify_rows(label_raw: pd.Series, leefgebied_raw: pd.Series, categorie_raw: pd.Series,
+                  taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY, learned: dict | None = None) -> pd.DataFrame:
+    """leefgebied, categorie, herkomst, confidence, reason and the suggestion per help request.
+
+    Uncertain rows get herkomst "te beoordelen": they wait for a person and are not counted. Their
+    leefgebied holds the suggestion (or Overig when there is none), since the column may not be empty.
     """
+    learned = learned or {}
+    parts = pd.DataFrame({"l": label_raw.astype(object), "g": leefgebied_raw.astype(object),
+                          "c": categorie_raw.astype(object)}).reset_index(drop=True)
+    parts = parts.where(parts.notna(), None)
+    cache: dict = {}
+    out = []
+    for l, g, c in parts.itertuples(index=False, name=None):
+        key = (l, g, c)
+        if key not in cache:
+            m = _classify_one(l, g, c, taxonomy, learned)
+            certain = m.leefgebied is not None and m.confidence >= AUTO_CONFIDENCE and m.herkomst != tx.HERKOMST_TE_BEOORDELEN
+            cache[key] = (
+                m.leefgebied if m.leefgebied else "Overig",
+                m.categorie if certain else None,
+                m.herkomst if certain else tx.HERKOMST_TE_BEOORDELEN,
+                float(m.confidence),
+                m.reason,
+                m.leefgebied,
+            )
+        out.append(cache[key])
+    frame = pd.DataFrame(out, columns=["leefgebied", "categorie", "herkomst", "confidence", "reason", "suggestion"])
+    frame.index = label_raw.index
+    return frame
+
+
+def reapply(store, taxonomy: tx.Taxonomy | None = None) -> pd.DataFrame:
+    """Re-map every stored help request from its raw values with the current taxonomy and the
+    remembered decisions of persons. Returns what moved: one row per (from, to) with a count.
+    Nothing is dropped: a row that can no longer be mapped goes to the review queue."""
     t = s.help_requests
+    taxonomy = taxonomy or store.taxonomy()
+    learned = store.learned_values()
+    moved_cols = ["van leefgebied", "van categorie", "naar leefgebied", "naar categorie", "herkomst", "aantal"]
     with store.engine.begin() as conn:
-        rows = pd.read_sql(select(t.c.id, t.c.leefgebied_raw, t.c.categorie_raw, t.c.leefgebied, t.c.categorie,
-                                  t.c.herkomst), conn)
+        rows = pd.read_sql(select(t.c.id, t.c.label_raw, t.c.leefgebied_raw, t.c.categorie_raw, t.c.leefgebied,
+                                  t.c.categorie, t.c.herkomst, t.c.confidence), conn)
         if rows.empty:
-            return 0
-        mapped = map_requests(rows["leefgebied_raw"].astype(object), rows["categorie_raw"].astype(object))
-        ok = mapped["leefgebied"].notna()
-        new = rows[["id"]].assign(leefgebied=mapped["leefgebied"], categorie=mapped["categorie"],
-                                  herkomst=mapped["herkomst"])[ok]
-        old = rows[ok]
+            return pd.DataFrame(columns=moved_cols)
+        mapped = classify_rows(rows["label_raw"], rows["leefgebied_raw"], rows["categorie_raw"], taxonomy, learned)
         changed = (
-            (new["leefgebied"] != old["leefgebied"])
-            | (new["herkomst"] != old["herkomst"])
-            | (new["categorie"].fillna("") != old["categorie"].fillna(""))
+            (mapped["leefgebied"] != rows["leefgebied"])
+            | (mapped["herkomst"] != rows["herkomst"])
+            | (mapped["categorie"].fillna("") != rows["categorie"].fillna(""))
         )
-        for rec in new[changed].itertuples():
-            conn.execute(update(t).where(t.c.id == rec.id).values(
-                leefgebied=rec.leefgebied, categorie=rec.categorie, herkomst=rec.herkomst))
-        if changed.any():
-            store.bump_revision(conn)
-        return int(changed.sum())
+        if not changed.any():
+            return pd.DataFrame(columns=moved_cols)
+        new = mapped[changed].assign(id=rows.loc[changed, "id"])
+        for rec in new.itertuples():
+            conn.execute(update(t).where(t.c.id == int(rec.id)).values(
+                leefgebied=rec.leefgebied, categorie=rec.categorie, herkomst=rec.herkomst, confidence=rec.confidence))
+        store.bump_revision(conn)
+    moved = pd.DataFrame({
+        "van leefgebied": rows.loc[changed, "leefgebied"], "van categorie": rows.loc[changed, "categorie"].fillna(""),
+        "naar leefgebied": mapped.loc[changed, "leefgebied"], "naar categorie": mapped.loc[changed, "categorie"].fillna(""),
+        "herkomst": mapped.loc[changed, "herkomst"],
+    })
+    return moved.groupby(list(moved.columns), dropna=False).size().rename("aantal").reset_index() \
+        .sort_values("aantal", ascending=False, kind="stable").reset_index(drop=True)

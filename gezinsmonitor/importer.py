@@ -68,6 +68,8 @@ def import_registration(
     sha256: str,
     organisation: str | None = None,
     is_sample: bool = False,
+    format_name: str | None = None,
+    profile_id: int | None = None,
 ) -> ImportResult:
     report = registration.report
     name = (organisation or "").strip() or (registration.organisation or "").strip()
@@ -79,14 +81,15 @@ def import_registration(
                             message=f"Bestand geweigerd: {len(report.errors)} fout(en). Er is niets opgeslagen.")
 
     try:
-        return _store_registration(store, registration, name, file_name, sha256, is_sample)
+        return _store_registration(store, registration, name, file_name, sha256, is_sample,
+                                   format_name or f"registratieformat v{rf.FORMAT_VERSION}", profile_id)
     except SQLAlchemyError as exc:  # the transaction was rolled back: nothing is stored
         report.error(None, None, None, "Het bestand kon niet worden opgeslagen; er is niets veranderd.",
                      f"Probeer het opnieuw of neem contact op met de beheerder. (Technische melding: {type(exc).__name__})")
         return ImportResult(REFUSED, report, name, message="Bestand niet opgeslagen: databasefout. Er is niets opgeslagen.")
 
 
-def _store_registration(store, registration, name, file_name, sha256, is_sample) -> ImportResult:
+def _store_registration(store, registration, name, file_name, sha256, is_sample, format_name, profile_id) -> ImportResult:
     report = registration.report
     with store.engine.begin() as conn:
         existing = conn.execute(
@@ -123,7 +126,7 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample)
                 organisation_id=org_id, file_name=file_name, sha256=sha256, uploaded_at=utcnow(),
                 peildatum=registration.peildatum, status="actief", n_families=counts["families"],
                 n_requests=counts["requests"], n_measurements=counts["measurements"], n_hours=counts["hours"],
-                n_warnings=len(report.warnings), format=f"registratieformat v{rf.FORMAT_VERSION}",
+                n_warnings=len(report.warnings), format=format_name[:64], profile_id=profile_id,
             )
         ).inserted_primary_key[0]
 

@@ -270,3 +270,7 @@ class Store:
                                                  content=content, created_at=utcnow(), created_by=created_by)
                                ).inserted_primary_key[0]
         return int(pid), version
+
+    def set_batch_profile(self, batch_id: int, profile_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(s.batches).where(s.batches.c.id == batch_id).values(profile_id=profile_id))

@@ -5,30 +5,20 @@ The loader only finds sheets, header rows and columns; checking values is the co
 """
 from __future__ import annotations
 
-import hashlib
-import io
-import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 from gezinsmonitor import registratieformat as rf
 from gezinsmonitor import taxonomy as tx
 from gezinsmonitor.report import Report
 from gezinsmonitor.validation import ROW, RawWorkbook
 
-ProgressCallback = Callable[[float, str], None]
+from .workbook import OpenedWorkbook, ProgressCallback, _noop, open_workbook
+
 HEADER_SEARCH_ROWS = 15  # a title or blank lines may stand above the header row
-XLSX_MAGIC = b"PK\x03\x04"
-# The reader materialises a sheet's whole used range: one stray cell in column XFD of a 5 KB file
-# would take gigabytes. Both limits are far above a real registration (20,000 families ≈ 1M cells).
-MAX_SHEET_CELLS = 5_000_000
-MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 @dataclass
@@ -36,10 +26,6 @@ class LoadedFile:
     file_name: str
     sha256: str
     raw: RawWorkbook
-
-
-def _noop(fraction: float, text: str) -> None:
-    pass
 
 
 def _header_key(text: object) -> str:
@@ -93,70 +79,21 @@ def _info(rows: list[list]) -> tuple[str | None, object]:
     return (str(organisation).strip() if organisation is not None else None), found.get("peildatum")
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _too_large(data: bytes) -> str | None:
-    """Why the workbook may not be read (uncompressed size, or a sheet's declared range), or None."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-                return "Het bestand is uitgepakt veel te groot."
-            for info in infos:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with zf.open(info) as fh:
-                        m = _DIMENSION.search(fh.read(4096))
-                    if m and m.group(3):
-                        rows = int(m.group(4)) - int(m.group(2)) + 1
-                        cols = _column_number(m.group(3)) - _column_number(m.group(1)) + 1
-                        if rows * cols > MAX_SHEET_CELLS:
-                            return "Een blad beslaat een veel te groot bereik (tot kolom " \
-                                   f"{m.group(3).decode()}, rij {int(m.group(4))})."
-    except zipfile.BadZipFile:
-        return None  # calamine reports it as unreadable
-    return None
-
-
-def _refused(file_name: str, digest: str, message: str, fix: str) -> LoadedFile:
-    report = Report()
-    report.error(None, None, None, message, fix)
-    return LoadedFile(file_name, digest, RawWorkbook(sheets={}, report=report))
-
-
 def read_registration(
     source: str | Path | bytes | BinaryIO,
     file_name: str | None = None,
     on_progress: ProgressCallback = _noop,
 ) -> LoadedFile:
     """Read sheets and headers; problems go into the report of the returned raw workbook."""
-    if isinstance(source, (str, Path)):
-        data = Path(source).read_bytes()
-        file_name = file_name or Path(source).name
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
-    file_name = file_name or "upload.xlsx"
-    digest = hashlib.sha256(data).hexdigest()
-    on_progress(0.02, "Bestand openen")
-    if not data.startswith(XLSX_MAGIC):
-        return _refused(file_name, digest, "Dit bestand is geen Excel-werkmap (.xlsx).",
-                        "Sla het bestand in Excel op als 'Excel-werkmap (*.xlsx)' en upload het opnieuw.")
-    if reason := _too_large(data):
-        return _refused(file_name, digest, reason,
-                        "Verwijder lege rijen en kolommen achter de gegevens (selecteer ze, Verwijderen) of kopieer "
-                        "alleen de gegevens naar een nieuwe werkmap, en upload opnieuw.")
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:  # calamine raises several types for broken files
-        return _refused(file_name, digest, "Het bestand kan niet worden gelezen (beschadigd of beveiligd met een wachtwoord).",
-                        "Open het in Excel, verwijder een eventueel wachtwoord en sla het opnieuw op als .xlsx.")
+    opened = open_workbook(source, file_name, on_progress)
+    if opened.refusal is not None:
+        return LoadedFile(opened.file_name, opened.sha256, RawWorkbook(sheets={}, report=opened.refusal))
+    return registration_from(opened, on_progress)
 
+
+def registration_from(opened: OpenedWorkbook, on_progress: ProgressCallback = _noop) -> LoadedFile:
+    """The registratieformat's sheets of an opened workbook."""
+    workbook, file_name, digest = opened.workbook, opened.file_name, opened.sha256
     report = Report()
     names = {tx.normalise_label(n): n for n in workbook.sheet_names}
     organisation, peildatum = None, None

@@ -1,0 +1,414 @@
+"""Suggest what each column of an organisation's own sheet means, with a confidence.
+
+A registry of target fields (`TARGETS`), each with header synonyms and the kind of values it
+expects. A column's suggestion combines its header (synonyms, rapidfuzz) with value sniffing
+(dates, scores 1–5, durations, ticks, severity words). Columns whose header names a leefgebied,
+categorie, ZRM domain, support type or moment become "wide" fields with a parameter. A person
+confirms or corrects the suggestions; the result is saved as the organisation's profile
+(`profile_content` / `apply_profile`) so the same layout is read without questions next time.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from . import taxonomy as tx
+from . import values as vals
+from . import vocabulary as vocab
+from .layout import SheetTable, SourceColumn, sheet_pattern
+
+AUTO_CONFIDENCE = 0.8
+SAMPLE_ROWS = 200  # values sniffed per column
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str  # Dutch, shown in the mapping table
+    synonyms: tuple[str, ...] = ()
+    sniff: str | None = None  # the value kind it expects (see `_sniffers`)
+    param: str | None = None  # what the detail means for a wide field
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("gezin", "Gezinscode", ("gezin", "gezinscode", "gezinsnummer", "code", "dossier", "dossiernummer",
+                                   "dossiernr", "dossier nr", "clientnr", "client nr", "clientnummer", "client",
+                                   "nr", "nummer", "id", "registratienummer", "kenmerk", "casusnummer", "huishouden nr"),
+           "id"),
+    Target("start", "Startdatum", ("startdatum", "start", "start traject", "datum aanmelding", "aanmelddatum",
+                                   "aanmelding", "intake", "intakedatum", "ingang", "ingangsdatum", "begin",
+                                   "begindatum", "start begeleiding", "datum start"), "date"),
+    Target("einde", "Einddatum", ("einddatum", "eind", "einde", "einde traject", "afsluiting", "afsluitdatum",
+                                  "uitstroom", "uitstroomdatum", "afgesloten", "datum afsluiting", "einde begeleiding",
+                                  "datum einde"), "end"),
+    Target("status", "Status", ("status", "stand van zaken", "trajectstatus", "status traject")),
+    Target("reden_einde", "Reden einde", ("reden einde", "reden afsluiting", "reden", "uitstroomreden",
+                                         "reden uitstroom", "reden beeindiging")),
+    Target("samenstelling", "Gezinssamenstelling", ("gezinssamenstelling", "samenstelling", "gezinssituatie",
+                                                    "huishouden", "gezinsvorm", "type gezin", "gezinstype",
+                                                    "samenstelling gezin")),
+    Target("kinderen", "Aantal kinderen", ("aantal kinderen", "kinderen", "kids", "aantal kids", "aant kinderen"),
+           "int"),
+    Target("wijk", "Wijk", ("wijk", "buurt", "stadsdeel", "woonwijk")),
+    Target("schulden", "Schulden", ("schulden", "schuldenproblematiek", "schuld", "schuldenlast", "schulden ja nee")),
+    Target("hulpvraag", "Hulpvraag (tekst)", ("hulpvraag", "hulpvragen", "omschrijving", "vraag", "hulpvraag omschrijving",
+                                             "omschrijving hulpvraag", "toelichting", "toelichting hulpvraag",
+                                             "hulpvragen gezin", "vragen"), "text"),
+    Target("leefgebied", "Leefgebied", ("leefgebied", "leefgebieden", "domein", "cluster", "thema", "leefgebied zrm",
+                                        "leefgebieden hulpvraag", "zrm domein", "levensgebied")),
+    Target("categorie", "Categorie", ("categorie", "subcategorie", "sub categorie", "soort hulpvraag")),
+    Target("hulpvraag_code", "Hulpvraag (eigen code)", ("code", "hulpvraagcode", "codering", "code hulpvraag"), "code"),
+    Target("aangevinkt", "Aangevinkt hulpvraag", sniff="tick", param="leefgebied / categorie"),
+    Target("datum", "Datum", ("datum", "meetdatum", "datum meting", "datum hulpvraag", "datum contact", "contactdatum",
+                              "peildatum", "datum gesprek"), "date"),
+    Target("score", "Voortgangsscore", ("score", "voortgangsscore", "voortgang", "cijfer", "score voortgang"), "score"),
+    Target("score_leefgebied", "Voortgangsscore per leefgebied", sniff="score", param="leefgebied"),
+    Target("zrm", "ZRM-niveau per domein", sniff="score", param="ZRM-domein"),
+    Target("indicator", "Indicator (ernst)", ("indicator", "probleem", "item", "probleemgebied", "onderwerp")),
+    Target("eenheid", "Eenheid (gezin/ouder/kind)", ("eenheid", "voor wie", "betreft", "persoon", "gezinslid")),
+    Target("ernst", "Ernst op meetmoment", sniff="severity", param="moment"),
+    Target("uren", "Uren per week", ("uren", "uren per week", "aantal uren", "tijd per week", "inzet uren"), "duration"),
+    Target("soort_steun", "Soort steun", ("soort steun", "type steun", "soort inzet", "steun")),
+    Target("uren_steun", "Uren per week per soort steun", sniff="duration", param="soort steun"),
+    Target("contact_duur", "Duur van het contact", ("duur", "duur contact", "minuten", "tijdsduur", "duur min",
+                                                    "tijd", "contactduur"), "duration"),
+    Target("contact_soort", "Soort contact", ("soort contact", "type contact", "contactvorm", "contacttype",
+                                              "soort", "vorm")),
+    Target("legenda_code", "Code (legenda)", ()),
+    Target("legenda_omschrijving", "Omschrijving (legenda)", ()),
+    Target("negeren", "Niet inlezen"),
+)
+TARGET_BY_KEY = {t.key: t for t in TARGETS}
+TARGET_BY_LABEL = {t.label: t for t in TARGETS}
+IGNORE = "negeren"
+WIDE = ("aangevinkt", "score_leefgebied", "zrm", "ernst", "uren_steun")
+FAMILY_FIELDS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden")
+
+
+@dataclass
+class Choice:
+    """What one source column is taken to mean."""
+
+    sheet: str
+    index: int
+    header: str
+    target: str
+    param: str | None = None
+    moment: str | None = None
+    confidence: float = 0.0
+    reason: str = ""
+    examples: str = ""
+
+    @property
+    def certain(self) -> bool:
+        return self.confidence >= AUTO_CONFIDENCE
+
+
+# -- value sniffing ----------------------------------------------------------------------
+def _filled(s: pd.Series) -> pd.Series:
+    return s[~vals.is_empty(s)]
+
+
+def _share(mask: pd.Series) -> float:
+    return float(mask.mean()) if len(mask) else 0.0
+
+
+def _sniffers() -> dict:
+    def date(s):
+        d = vals.parse_date_detail(s)
+        return _share(d["state"].isin(["datum"]))
+
+    def end(s):
+        e = vals.parse_end(s)
+        return _share(e["state"].isin(["einde", "verwacht", "loopt"]))
+
+    def score(s):
+        v, nvt, invalid = vals.parse_score(s)
+        return _share(~invalid) if (v.notna().any()) else 0.0
+
+    def duration(s):
+        d = vals.parse_duration(s)
+        text = s.map(lambda v: isinstance(v, str) and bool(re.search(r"uur|min|u\b", v.lower())))
+        return _share(d["state"].isin(["waarde", "nvt"])) * (1.0 if text.any() else 0.7)
+
+    def tick(s):
+        y = vals.parse_yes_no(s)
+        marks = s.map(lambda v: str(v).strip().lower() in {"x", "ja", "1", "✓", "✔", "v", "1.0", "true"})
+        return _share(y["state"] == "waarde") if marks.any() else 0.0
+
+    def severity(s):
+        return _share(vals.parse_severity(s)["state"].isin(["waarde", "onbekend"]))
+
+    def ident(s):
+        text = vals.as_text(s)
+        short = text.str.len().fillna(99) <= 20
+        return _share(short) * (0.6 + 0.4 * (text.nunique() / max(len(text), 1)))
+
+    def text(s):
+        t = vals.as_text(s)
+        return _share(t.str.contains(r"[a-zA-Z]{3}", regex=True, na=False))
+
+    def integer(s):
+        v, invalid = vals.parse_int(s, 0, 20)
+        return _share(~invalid)
+
+    def code(s):
+        t = vals.as_text(s)
+        return _share(t.str.fullmatch(r"[A-Za-z]{1,6}[-_ .]?[A-Za-z0-9]{0,8}", na=False))
+
+    return {"date": date, "end": end, "score": score, "duration": duration, "tick": tick, "severity": severity,
+            "id": ident, "text": text, "int": integer, "code": code}
+
+
+SNIFFERS = _sniffers()
+
+
+def sniff(values: pd.Series) -> dict[str, float]:
+    filled = _filled(values.head(SAMPLE_ROWS))
+    if filled.empty:
+        return {k: 0.0 for k in SNIFFERS}
+    out = {}
+    for kind, fn in SNIFFERS.items():
+        try:
+            out[kind] = fn(filled)
+        except Exception:  # a sniffer must never stop a suggestion
+            out[kind] = 0.0
+    return out
+
+
+# -- header matching -------------------------------------------------------------------------
+def _header_key(text: str) -> str:
+    key = tx.normalise_label(text)
+    key = re.sub(r"[()\[\]*:.?_]", " ", key)
+    key = re.sub(r"\b\d+\b", " ", key)  # "Hulpvraag 1", "Hulpvraag 2"
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def _header_score(header: str, target: Target) -> tuple[float, str]:
+    key = _header_key(header)
+    best, which = 0.0, ""
+    for syn in target.synonyms:
+        if key == syn:
+            return 100.0, syn
+        score = max(fuzz.ratio(key, syn), fuzz.token_sort_ratio(key, syn))
+        if score > best:
+            best, which = score, syn
+    return best, which
+
+
+def _examples(values: pd.Series, n: int = 3) -> str:
+    texts = vals.as_text(_filled(values)).drop_duplicates().head(n)
+    return " | ".join(t[:40] for t in texts)
+
+
+def _sheet_is_zrm(table: SheetTable) -> bool:
+    return "zrm" in tx.normalise_label(table.sheet) or any("zrm" in tx.normalise_label(c.header)
+                                                           for c in table.columns)
+
+
+def _wide_candidate(table: SheetTable, col: SourceColumn, sniffed: dict[str, float], taxonomy) -> Choice | None:
+    base = col.base or _header_key(col.sub)
+    if sniffed["severity"] >= 0.8 and col.moment and not base:
+        return Choice(col.sheet, col.index, col.header, "ernst", col.moment, col.moment, 0.9,
+                      f"kop is meetmoment {col.moment}, waarden geen/licht/middel/zwaar")
+    if sniffed["tick"] >= 0.8:
+        label = _tick_label(col, taxonomy)
+        if label is not None:
+            match, param = label
+            conf = min(0.95, 0.55 + 0.4 * match.confidence)
+            return Choice(col.sheet, col.index, col.header, "aangevinkt", param, None, conf,
+                          f"vinkjes; kop {match.reason}")
+    if sniffed["duration"] >= 0.7 and sniffed["date"] < 0.5:
+        support, herkomst, conf = vocab.classify_support_type(base)
+        if support:
+            return Choice(col.sheet, col.index, col.header, "uren_steun", support, col.moment,
+                          min(0.95, 0.5 + 0.45 * conf), f"duur-waarden; kop lijkt op '{support}'")
+    if sniffed["score"] >= 0.8:
+        if _sheet_is_zrm(table):
+            match = vocab.classify_zrm_domain(col.sub)
+            if match.leefgebied:
+                return Choice(col.sheet, col.index, col.header, "zrm", col.sub, col.moment,
+                              min(0.95, 0.5 + 0.45 * match.confidence), f"ZRM-blad; domein → {match.leefgebied}")
+        match = vocab.classify_label(col.sub, taxonomy)
+        if match.leefgebied and match.categorie is None:
+            return Choice(col.sheet, col.index, col.header, "score_leefgebied", match.leefgebied, col.moment,
+                          min(0.95, 0.5 + 0.45 * match.confidence), f"scores 1–5; kop is leefgebied ({match.reason})")
+    return None
+
+
+def _tick_label(col: SourceColumn, taxonomy) -> tuple[vocab.Match, str] | None:
+    """(match, "leefgebied / categorie") for a tick column, using its group header as context."""
+    group = vocab.classify_label(col.group, taxonomy) if col.group else None
+    group_lg = group.leefgebied if group is not None and group.certain else None
+    candidates = [col.sub] + [p for p in re.split(r"[/,]", col.sub) if p.strip() and p.strip() != col.sub]
+    for text in candidates:
+        match = vocab.classify_label(text.strip(), taxonomy)
+        if match.leefgebied and (group_lg is None or match.leefgebied == group_lg):
+            return match, _param(match.leefgebied, match.categorie)
+    if group_lg:  # the group says the leefgebied; the sub header is the organisation's own category name
+        cats = taxonomy.leefgebieden.get(group_lg, ())
+        best = max(cats, key=lambda c: fuzz.partial_ratio(tx.normalise_label(c), tx.normalise_label(col.sub)),
+                   default=None)
+        if best and fuzz.partial_ratio(tx.normalise_label(best), tx.normalise_label(col.sub)) >= 80:
+            return vocab.Match(group_lg, best, tx.HERKOMST_FUZZY, 0.85, f"groep '{col.group}', lijkt op '{best}'"), \
+                _param(group_lg, best)
+        return vocab.Match(group_lg, None, tx.HERKOMST_WOORDENLIJST, 0.6, f"groep '{col.group}'"), _param(group_lg, None)
+    return None
+
+
+def _param(leefgebied: str, categorie: str | None) -> str:
+    return f"{leefgebied} / {categorie}" if categorie else leefgebied
+
+
+def split_param(param: str | None) -> tuple[str | None, str | None]:
+    if not param:
+        return None, None
+    parts = [p.strip() for p in param.split(" / ", 1)]
+    return parts[0], (parts[1] if len(parts) > 1 else None)
+
+
+def suggest_table(table: SheetTable, taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY,
+                  legend_codes: set[str] | None = None) -> list[Choice]:
+    """A suggestion for every column of one sheet."""
+    choices: list[Choice] = []
+    family_candidates: list[tuple[float, Choice]] = []
+    for col in table.columns:
+        values = table.values(col.index)
+        sniffed = sniff(values)
+        examples = _examples(values)
+        best: Choice | None = None
+        for target in TARGETS:
+            if not target.synonyms:
+                continue
+            hscore, syn = _header_score(col.base or col.sub, target)
+            if hscore < 72:
+                continue
+            fit = sniffed.get(target.sniff, 1.0) if target.sniff else 1.0
+            conf = 0.7 * hscore / 100 + 0.3 * fit
+            if target.key == "hulpvraag_code" and legend_codes:
+                in_legend = _share(vals.as_text(_filled(values)).map(lambda v: tx.normalise_label(v) in legend_codes))
+                conf = 0.6 + 0.38 * in_legend
+            elif target.key == "hulpvraag_code":
+                conf = min(conf, 0.5)
+            reason = f"kop '{col.sub}'" + (" = " if hscore == 100 else f" lijkt op '{syn}' ({hscore:.0f}%) → ") \
+                     + target.label.lower()
+            if target.sniff:
+                reason += f"; waarden passen {fit:.0%}"
+            cand = Choice(col.sheet, col.index, col.header, target.key, None, col.moment, round(conf, 2), reason,
+                          examples)
+            if target.key == "gezin":
+                family_candidates.append((conf + 0.05 * (col.index == table.columns[0].index), cand))
+                continue
+            if best is None or cand.confidence > best.confidence:
+                best = cand
+        wide = _wide_candidate(table, col, sniffed, taxonomy)
+        if wide is not None and (best is None or wide.confidence >= best.confidence):
+            wide.examples = examples
+            best = wide
+        if best is None:
+            best = Choice(col.sheet, col.index, col.header, IGNORE, None, col.moment, 0.5,
+                          "kop niet herkend; niet ingelezen", examples)
+        choices.append(best)
+
+    # One family key per sheet: the strongest candidate wins, the others keep their next best meaning.
+    if family_candidates:
+        family_candidates.sort(key=lambda fc: -fc[0])
+        winner = family_candidates[0][1]
+        for i, ch in enumerate(choices):
+            if ch.index == winner.index and (ch.target == IGNORE or ch.confidence < winner.confidence + 0.1):
+                choices[i] = winner
+    _resolve_sheet_context(table, choices)
+    return choices
+
+
+def _resolve_sheet_context(table: SheetTable, choices: list[Choice]) -> None:
+    """Fix meanings that depend on the rest of the sheet."""
+    has_family = any(c.target == "gezin" for c in choices)
+    targets = {c.target for c in choices}
+    if not has_family:
+        # A legend: a code column and a description column, no families.
+        code = next((c for c in choices if c.target in ("hulpvraag_code", "gezin") or _header_key(c.header) == "code"), None)
+        desc = next((c for c in choices if c.target in ("hulpvraag", "categorie") and c is not code), None)
+        if code and desc:
+            code.target, code.confidence, code.reason = "legenda_code", 0.9, "blad zonder gezinscode: legenda met codes"
+            desc.target, desc.confidence, desc.reason = "legenda_omschrijving", 0.9, "omschrijving bij de codes"
+    if "contact_duur" in targets or "contact_soort" in targets:
+        return
+    # "Duur" or "Soort" only mean contact-log fields in a sheet that has a date and repeats families.
+    for c in choices:
+        if c.target in ("contact_duur", "contact_soort") and "datum" not in targets:
+            c.confidence = min(c.confidence, 0.6)
+
+
+def suggest(tables: list[SheetTable], taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY) -> list[Choice]:
+    legend: set[str] = set()
+    # Legends first, so a code column elsewhere can be recognised by them.
+    first = {t.sheet: suggest_table(t, taxonomy) for t in tables}
+    for t in tables:
+        code = next((c for c in first[t.sheet] if c.target == "legenda_code"), None)
+        if code:
+            legend |= set(vals.as_text(_filled(t.values(code.index))).map(tx.normalise_label))
+    out: list[Choice] = []
+    for t in tables:
+        out.extend(suggest_table(t, taxonomy, legend) if legend else first[t.sheet])
+    return out
+
+
+# -- profiles ---------------------------------------------------------------------------------
+def profile_content(choices: list[Choice]) -> str:
+    """The confirmed choices as JSON, keyed by sheet pattern and header so a new year's sheet matches."""
+    items = [{"sheet": sheet_pattern(c.sheet), "header": tx.normalise_label(c.header), "target": c.target,
+              "param": c.param, "moment": c.moment} for c in choices]
+    return json.dumps(items, ensure_ascii=False, sort_keys=True)
+
+
+def apply_profile(tables: list[SheetTable], content: str, version: int) -> list[Choice] | None:
+    """Choices from a saved profile, or None when a column of this file is not in it."""
+    saved = {(i["sheet"], i["header"]): i for i in json.loads(content)}
+    out = []
+    for t in tables:
+        for col in t.columns:
+            item = saved.get((sheet_pattern(t.sheet), tx.normalise_label(col.header)))
+            if item is None:
+                return None
+            out.append(Choice(t.sheet, col.index, col.header, item["target"], item.get("param"), item.get("moment"),
+                              1.0, f"profiel versie {version}", _examples(t.values(col.index))))
+    return out
+
+
+# -- the mapping table a person edits ----------------------------------------------------------
+TABLE_COLUMNS = ["blad", "kolom", "kop", "voorbeelden", "betekenis", "detail", "moment", "zekerheid", "reden"]
+
+
+def to_frame(choices: list[Choice]) -> pd.DataFrame:
+    from .layout import column_letter
+    return pd.DataFrame([{
+        "blad": c.sheet, "kolom": column_letter(c.index), "kop": c.header, "voorbeelden": c.examples,
+        "betekenis": TARGET_BY_KEY[c.target].label, "detail": c.param or "", "moment": c.moment or "",
+        "zekerheid": round(c.confidence * 100), "reden": c.reason,
+    } for c in choices], columns=TABLE_COLUMNS)
+
+
+def from_frame(frame: pd.DataFrame, choices: list[Choice]) -> list[Choice]:
+    """Apply a person's edits (betekenis, detail, moment) to the suggestions; edited rows become certain."""
+    out = []
+    for c, (_, row) in zip(choices, frame.iterrows()):
+        target = TARGET_BY_LABEL.get(str(row["betekenis"]), TARGET_BY_KEY[c.target]).key
+        param = str(row["detail"]).strip() or None if pd.notna(row["detail"]) else None
+        moment = str(row["moment"]).strip() or None if pd.notna(row["moment"]) else None
+        changed = (target, param, moment) != (c.target, c.param, c.moment)
+        out.append(Choice(c.sheet, c.index, c.header, target, param, moment, 1.0,
+                          "aangepast door een persoon" if changed else "bevestigd door een persoon", c.examples))
+    return out
+
+
+def uncertain(choices: list[Choice]) -> list[Choice]:
+    return [c for c in choices if c.confidence < AUTO_CONFIDENCE]
+
+
+def as_dicts(choices: list[Choice]) -> list[dict]:
+    return [asdict(c) for c in choices]
