@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from gezinsmonitor import metrics
 from gezinsmonitor import taxonomy as tx
 
 from .figure import nl_number
@@ -30,6 +31,9 @@ KIND_TITLES = {
     tx.INVESTMENT: "Inzet: uren per week van professionals en vrijwilligers",
     tx.PARTICIPATION: "Deelname van het gezin: uren per week (uitkomst, geen inzet)",
 }
+# Direction of change (DOMAIN §3.2): the one view that puts instruments side by side, never averaged.
+DIRECTION_COLORS = {"verbeterd": "#2E7D32", "gelijk": "#B0B7C3", "verslechterd": "#C0392B"}
+NO_UNIT = "(geen eenheid)"
 DUTCH_NUMBERS = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["€ ", ""]))
 PCT_TICKS = list(range(0, 101, 10))
 BAR_ROW_HEIGHT = 34  # px per bar (alt.Step; a fixed pixel height renders squashed in Streamlit)
@@ -282,6 +286,7 @@ def hours_bars(hours: pd.DataFrame, kind: str = tx.INVESTMENT) -> alt.LayerChart
             alt.Tooltip("hours_text:N", title="= per week"),
             alt.Tooltip("n:Q", title="n (gezinnen)"),
             alt.Tooltip("nvt:Q", title="n.v.t. (telt niet mee)"),
+            *([alt.Tooltip("n_contactlog:Q", title="waarvan uit contactlog")] if "n_contactlog" in frame else []),
         ],
     )
     bars = base.mark_bar().encode(
@@ -306,5 +311,197 @@ def hours_table(hours: pd.DataFrame) -> pd.DataFrame:
             row[f"uur/week {label}"] = nl_number(mean, 1)
             row[f"= {label}"] = hours_text(mean)
             row[f"n.v.t. {label}"] = int(rec["nvt"]) if rec is not None else 0
+            if "n_contactlog" in group:
+                row[f"waarvan contactlog {label}"] = int(rec["n_contactlog"]) if rec is not None else 0
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def intensity_lines(curve: pd.DataFrame, by: str = "organisation") -> alt.LayerChart:
+    """Mean hours per week (investment, from contact logs) by trajectory month: a line per organisation."""
+    frame = curve.copy()
+    frame["hours_text"] = frame["mean_hours_per_week"].map(hours_text)
+    groups = list(dict.fromkeys(frame[by].astype(str))) if by in frame else []
+    color = alt.Color(f"{by}:N", title="Organisatie" if by == "organisation" else by, sort=groups,
+                      legend=alt.Legend(orient="bottom", labelLimit=320)) if by in frame else alt.value(NAVY)
+    base = alt.Chart(frame).encode(
+        x=alt.X("month:Q", title="Trajectmaand (0 = eerste maand vanaf de startdatum)",
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("mean_hours_per_week:Q", title="Gemiddeld aantal uren per week"),
+        color=color,
+        tooltip=[
+            *([alt.Tooltip(f"{by}:N", title="organisatie" if by == "organisation" else by)] if by in frame else []),
+            alt.Tooltip("month:Q", title="trajectmaand"),
+            alt.Tooltip("mean_hours_per_week:Q", title="uren per week", format=".2f"),
+            alt.Tooltip("hours_text:N", title="= per week"),
+            alt.Tooltip("n:Q", title="n (gezinnen met een traject in deze maand)"),
+            alt.Tooltip("contacts:Q", title="contacten"),
+        ],
+    )
+    lines = base.mark_line(strokeWidth=3)
+    points = base.mark_point(filled=True, size=70)
+    return _dutch(alt.layer(lines, points, title="Intensiteit: gemiddelde uren per week per trajectmaand"))
+
+
+# -- ZRM, ernst en richting van verandering -------------------------------------------------------
+def zrm_level_lines(levels: pd.DataFrame) -> alt.LayerChart:
+    """Mean ZRM level per moment (T0, T1 …): a line with points per leefgebied (or ZRM domain), n in the tooltip."""
+    frame = levels[levels["n"] > 0].copy()
+    group = "indicator" if "indicator" in frame else ("leefgebied" if "leefgebied" in frame else None)
+    moments = metrics.order_moments(frame["moment"])
+    tooltip = [alt.Tooltip("leefgebied:N", title="leefgebied")] if "leefgebied" in frame else []
+    if group == "indicator":
+        tooltip.append(alt.Tooltip("indicator:N", title="ZRM-domein"))
+    tooltip += [
+        alt.Tooltip("moment:N", title="meetmoment"),
+        alt.Tooltip("mean:Q", title="gemiddeld ZRM-niveau", format=".1f"),
+        alt.Tooltip("n:Q", title="n (gezinnen met een niveau)"),
+    ]
+    color = (alt.Color(f"{group}:N", title="Leefgebied" if group == "leefgebied" else "ZRM-domein",
+                       sort=list(dict.fromkeys(frame[group])), legend=alt.Legend(orient="bottom", labelLimit=320))
+             if group else alt.value(NAVY))
+    base = alt.Chart(frame).encode(
+        x=alt.X("moment:O", title="Meetmoment", sort=moments, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("mean:Q", title="Gemiddeld ZRM-niveau (1 = acute problematiek, 5 = volledig zelfredzaam)",
+                scale=alt.Scale(domain=[1, 5]), axis=alt.Axis(values=list(metrics.ZRM_LEVELS))),
+        color=color,
+        tooltip=tooltip,
+    )
+    lines = base.mark_line(strokeWidth=3)
+    points = base.mark_point(filled=True, size=80)
+    return _dutch(alt.layer(lines, points, title="Zelfredzaamheid (ZRM): gemiddeld niveau per meetmoment"))
+
+
+def zrm_table(levels: pd.DataFrame) -> pd.DataFrame:
+    """One row per leefgebied (or overall), one column per moment: 'mean (n = …)'."""
+    group = [k for k in ("leefgebied", "indicator") if k in levels]
+    moments = metrics.order_moments(levels["moment"])
+    rows = []
+    for key, part in (levels.groupby(group, sort=False) if group else [((), levels)]):
+        key = key if isinstance(key, tuple) else (key,)
+        row = {("Leefgebied" if g == "leefgebied" else "ZRM-domein"): k for g, k in zip(group, key)}
+        by_moment = part.set_index("moment")
+        for moment in moments:
+            if moment in by_moment.index:
+                rec = by_moment.loc[moment]
+                row[moment] = f"{nl_number(rec['mean'], 1)} (n = {int(rec['n'])})"
+            else:
+                row[moment] = "–"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _severity_label(frame: pd.DataFrame) -> pd.Series:
+    unit = frame["unit"].astype(object).where(frame["unit"].notna(), None)
+    return frame["indicator"].astype(str) + unit.map(lambda u: f" ({u})" if u else "")
+
+
+def severity_bars(share: pd.DataFrame) -> alt.LayerChart:
+    """% middel + zwaar per indicator (and unit), the moments side by side; N (known answers) on each bar."""
+    frame = share[share["n"] > 0].copy()
+    frame["label"] = _severity_label(frame)
+    frame["eenheid"] = frame["unit"].astype(object).where(frame["unit"].notna(), NO_UNIT)
+    frame["n_label"] = "N = " + frame["n"].astype(int).astype(str)
+    moments = metrics.order_moments(frame["moment"])
+    order = list(dict.fromkeys(frame["label"]))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300)),
+        yOffset=alt.YOffset("moment:N", sort=moments),
+        x=alt.X("pct:Q", title="% middel + zwaar (van de gezinnen met een bekend antwoord)",
+                scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS)),
+        tooltip=[
+            alt.Tooltip("leefgebied:N", title="leefgebied"),
+            alt.Tooltip("indicator:N", title="indicator"),
+            alt.Tooltip("eenheid:N", title="eenheid"),
+            alt.Tooltip("moment:N", title="meetmoment"),
+            alt.Tooltip("pct:Q", title="% middel + zwaar", format=".1f"),
+            alt.Tooltip("middel_zwaar:Q", title="gezinnen middel + zwaar"),
+            alt.Tooltip("n:Q", title="N (gezinnen met een bekend antwoord)"),
+            *(alt.Tooltip(f"{name}:Q", title=name) for name in metrics.SEVERITY_LEVELS.values()),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("moment:N", title="Meetmoment", sort=moments,
+                        scale=alt.Scale(domain=moments, scheme="blues"),
+                        legend=alt.Legend(orient="bottom")))
+    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#111827").encode(text="n_label:N")
+    step = max(BAR_ROW_HEIGHT, 18 * len(moments) + 8)
+    return _dutch(alt.layer(bars, labels, title="Ernst van problemen: % middel + zwaar per indicator en meetmoment")
+                  .properties(height=alt.Step(step)))
+
+
+def severity_table(share: pd.DataFrame) -> pd.DataFrame:
+    """N, families per severity and % middel + zwaar per indicator, unit and moment."""
+    out = pd.DataFrame({
+        "Leefgebied": share["leefgebied"].astype(str),
+        "Indicator": share["indicator"].astype(str),
+        "Eenheid": share["unit"].astype(object).where(share["unit"].notna(), NO_UNIT),
+        "Meetmoment": share["moment"].astype(str),
+        "N (bekend)": share["n"].astype(int),
+    })
+    for name in metrics.SEVERITY_LEVELS.values():
+        out[name] = share[name].astype(int)
+    out["% middel + zwaar"] = share["pct"].map(_pct_text)
+    return out
+
+
+def _direction_long(direction: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for rec in direction[direction["n"] > 0].to_dict("records"):
+        for name in metrics.DIRECTIONS:
+            rows.append({"leefgebied": rec["leefgebied"], "instrument": rec["instrument"],
+                         "instrument_label": rec["instrument_label"], "richting": name,
+                         "richting_order": metrics.DIRECTIONS.index(name), "gezinnen": int(rec[name]),
+                         "pct": rec[f"{name}_pct"], "n": int(rec["n"]), "een_meetmoment": int(rec["een_meetmoment"])})
+    return pd.DataFrame(rows, columns=["leefgebied", "instrument", "instrument_label", "richting", "richting_order",
+                                       "gezinnen", "pct", "n", "een_meetmoment"])
+
+
+def direction_bars(direction: pd.DataFrame) -> alt.FacetChart:
+    """100% stacked bars verbeterd / gelijk / verslechterd per leefgebied, one panel per instrument: the
+    instruments stand side by side and are never combined into one score."""
+    frame = _direction_long(direction)
+    leefgebieden = list(dict.fromkeys(direction.loc[direction["n"] > 0, "leefgebied"]))
+    instruments = [metrics.INSTRUMENT_LABELS[i] for i in metrics.INSTRUMENTS if i in set(frame["instrument"])]
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("leefgebied:N", title=None, sort=leefgebieden),
+            x=alt.X("gezinnen:Q", stack="normalize", title="Aandeel gezinnen",
+                    axis=alt.Axis(format="%", values=[v / 100 for v in range(0, 101, 25)])),
+            color=alt.Color("richting:N", title="Richting", sort=list(metrics.DIRECTIONS),
+                            scale=alt.Scale(domain=list(DIRECTION_COLORS), range=list(DIRECTION_COLORS.values())),
+                            legend=alt.Legend(orient="bottom")),
+            order=alt.Order("richting_order:Q", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("instrument_label:N", title="instrument"),
+                alt.Tooltip("leefgebied:N", title="leefgebied"),
+                alt.Tooltip("richting:N", title="richting"),
+                alt.Tooltip("gezinnen:Q", title="gezinnen"),
+                alt.Tooltip("pct:Q", title="% van n", format=".1f"),
+                alt.Tooltip("n:Q", title="n (gezinnen)"),
+                alt.Tooltip("een_meetmoment:Q", title="één meetmoment (telt niet mee)"),
+            ],
+        )
+        .properties(width=220, height=alt.Step(BAR_ROW_HEIGHT))
+        .facet(column=alt.Column("instrument_label:N", title=None, sort=instruments,
+                                 header=alt.Header(labelFontSize=14, labelFontWeight="bold")),
+               title="Richting van verandering per leefgebied, per instrument")
+    )
+    return _dutch(chart)
+
+
+def direction_table(direction: pd.DataFrame) -> pd.DataFrame:
+    """Counts and % per leefgebied and instrument, plus the families left out (one moment only)."""
+    out = pd.DataFrame({
+        "Leefgebied": direction["leefgebied"].astype(str),
+        "Instrument": direction["instrument_label"].astype(str),
+        "n": direction["n"].astype(int),
+    })
+    for name in metrics.DIRECTIONS:
+        out[name.capitalize()] = direction[name].astype(int)
+    for name in metrics.DIRECTIONS:
+        out[f"% {name}"] = direction[f"{name}_pct"].map(_pct_text)
+    out["één meetmoment (telt niet mee)"] = direction["een_meetmoment"].astype(int)
+    return out

@@ -24,9 +24,7 @@ def _store(args) -> Store:
 
 
 def cmd_import(args) -> int:
-    from loaders.registratieformat import read_registration  # the CLI is the core's one door to loaders/
-    from .importer import import_registration
-    from .validation import validate
+    from loaders.upload import import_upload, read_upload  # the CLI is the core's one door to loaders/
 
     store = _store(args)
     worst = 0
@@ -37,10 +35,9 @@ def cmd_import(args) -> int:
             print(f"[fout] Bestand niet gevonden: {path}")
             worst = 1
             continue
-        loaded = read_registration(path)
-        registration = validate(loaded.raw)
-        result = import_registration(store, registration, file_name=path.name, sha256=loaded.sha256,
-                                     organisation=args.org)
+        upload = read_upload(path)
+        result, converted = import_upload(store, upload, organisation=args.org,
+                                          accept_suggestions=args.accept_suggestions, created_by="opdrachtregel")
         if result.report.issues:
             print(result.report.to_text(limit=args.max_messages))
         print(result.message)
@@ -112,9 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", help="database-URL (standaard: GEZINSMONITOR_DB of data/gezinsmonitor.db)")
         return p
 
-    p = with_db(sub.add_parser("import", help="werkmappen in het registratieformat inlezen"))
+    p = with_db(sub.add_parser("import", help="werkmappen inlezen: het registratieformat of een eigen indeling"))
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--org", help="naam van de organisatie (anders uit blad Toelichting)")
+    p.add_argument("--org", help="naam van de organisatie (registratieformat: anders uit blad Toelichting; "
+                                 "eigen indeling: verplicht)")
+    p.add_argument("--accept-suggestions", action="store_true",
+                   help="eigen indeling: de voorgestelde kolomindeling gebruiken en onzekere hulpvragen "
+                        "in de wachtrij Te beoordelen zetten, in plaats van te weigeren")
     p.add_argument("--max-messages", type=int, default=200, help="hoeveel meldingen maximaal tonen")
     p.set_defaults(func=cmd_import)
 

@@ -274,3 +274,26 @@ class Store:
     def set_batch_profile(self, batch_id: int, profile_id: int) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(s.batches).where(s.batches.c.id == batch_id).values(profile_id=profile_id))
+
+    def review_queue(self) -> pd.DataFrame:
+        """Active help requests waiting for a person, one row per distinct text, most frequent first."""
+        t, f, o = s.help_requests, s.families, s.organisations
+        q = (
+            select(t.c.label_raw, t.c.leefgebied_raw, t.c.categorie_raw, t.c.leefgebied, t.c.confidence,
+                   o.c.name.label("organisation"))
+            .join(f, and_(f.c.batch_id == t.c.batch_id, f.c.family_key == t.c.family_key))
+            .join(o, o.c.id == f.c.organisation_id)
+            .where(f.c.active.is_(True), t.c.herkomst == tx.HERKOMST_TE_BEOORDELEN)
+        )
+        with self.engine.connect() as conn:
+            rows = pd.read_sql(q, conn)
+        cols = ["tekst", "voorstel leefgebied", "zekerheid", "aantal", "organisaties"]
+        if rows.empty:
+            return pd.DataFrame(columns=cols)
+        rows["tekst"] = rows["label_raw"].fillna(rows["leefgebied_raw"]).fillna(rows["categorie_raw"]).fillna("")
+        out = rows.groupby("tekst", sort=False).agg(
+            **{"voorstel leefgebied": ("leefgebied", "first"), "zekerheid": ("confidence", "max"),
+               "aantal": ("tekst", "size"),
+               "organisaties": ("organisation", lambda x: ", ".join(sorted(set(x))))}).reset_index()
+        out["zekerheid"] = (out["zekerheid"].fillna(0) * 100).round().astype(int)
+        return out.sort_values(["aantal", "tekst"], ascending=[False, True], kind="stable").reset_index(drop=True)[cols]

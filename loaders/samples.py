@@ -1,21 +1,33 @@
-"""Load the bundled sample workbooks (voorbeelddata) into a store, once, on a fresh start."""
+"""Load the bundled sample workbooks (voorbeelddata) into a store, once, on a fresh start.
+
+Five sample organisations keep their sheets in a layout of their own and one uses the
+registratieformat: their harmonisation is the showcase. Samples are read with the suggested
+column choices (saved as each organisation's profile) and uncertain values go to the review queue.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
 
 from gezinsmonitor.config import PROJECT_ROOT
-from gezinsmonitor.importer import import_registration
 from gezinsmonitor.store import SAMPLE_STATE_KEY, Store
-from gezinsmonitor.validation import validate
 
-from .registratieformat import read_registration
+from .upload import import_upload, read_upload
 
 SAMPLE_DIR = PROJECT_ROOT / "sample_data"
 
 
 def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
     return sorted(directory.glob("*.xlsx"))
+
+
+def sample_organisation(path: Path) -> str | None:
+    """The invented organisation of a sample file (None: the file names it itself)."""
+    try:
+        from sample_data.generate import organisation_of_file
+    except ImportError:
+        return None
+    return organisation_of_file(path.name)
 
 
 def should_load(store: Store) -> bool:
@@ -31,10 +43,11 @@ def load_samples(store: Store, force: bool = False, on_progress: Callable[[float
     for i, path in enumerate(files):
         if on_progress:
             on_progress(i / max(len(files), 1), f"Voorbeelddata: {path.name}")
-        loaded = read_registration(path)
-        result = import_registration(store, validate(loaded.raw), file_name=path.name, sha256=loaded.sha256,
-                                     is_sample=True)
-        if result.status == "refused" and any(i.column == "B3" for i in result.report.errors):
+        upload = read_upload(path)
+        result, _ = import_upload(store, upload, organisation=sample_organisation(path), accept_suggestions=True,
+                                  is_sample=True, created_by="voorbeelddata")
+        if result.status == "refused" and any("voorbeeldorganisatie" in i.message or i.column == "B3"
+                                              for i in result.report.errors):
             continue  # a real organisation uses this sample's name: leave its rows alone
         if result.status == "refused":  # a broken sample is a bug, not user input
             raise RuntimeError(f"Voorbeeldbestand {path.name} geweigerd:\n{result.report.to_text()}")

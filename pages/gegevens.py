@@ -6,7 +6,8 @@ import streamlit as st
 from components import upload
 from components.context import page_context
 from components.data import get_store
-from gezinsmonitor import config
+from gezinsmonitor import columns as cols
+from gezinsmonitor import config, intake
 from gezinsmonitor.export import export_workbook
 from gezinsmonitor.importer import import_registration
 from loaders import samples
@@ -14,8 +15,9 @@ from loaders import samples
 ctx = page_context()  # first: it stops the page with a Dutch message when the database is unreachable
 store = get_store()
 st.title("Gegevens")
-st.write("Upload de registratie van uw organisatie in het registratieformat. U ziet eerst een controle per blad, "
-         "rij en kolom; pas daarna slaat u het bestand op.")
+st.write("Upload de registratie van uw organisatie: in het registratieformat, of gewoon het Excel-bestand dat u "
+         "al bijhoudt. U ziet eerst hoe het bestand is begrepen en een controle per blad, rij en kolom; pas daarna "
+         "slaat u het op.")
 
 last = st.session_state.pop("import_message", None)
 if last:
@@ -30,23 +32,26 @@ st.download_button("Registratieformat downloaden (.xlsx)", upload.template_bytes
 st.header("Bestand uploaden")
 # A new key after each save empties the uploader (its value cannot be set).
 upload_key = f"upload_file_{st.session_state.get('upload_round', 0)}"
-file = st.file_uploader("Kies een Excel-bestand (.xlsx) in het registratieformat", type=["xlsx"], key=upload_key,
-                        help=f"Maximaal {config.MAX_UPLOAD_MB} MB.")
-if file is not None:
-    data = file.getvalue()
-    if upload.too_large(len(data)):
-        st.error(f"Dit bestand is groter dan {config.MAX_UPLOAD_MB} MB en wordt niet ingelezen. "
-                 "Verwijder overbodige bladen of splits het bestand.")
-        st.stop()
-    cached = st.session_state.get("upload_checked")
-    if not cached or cached[0] != (file.name, len(data), file.file_id):
-        loaded, registration = upload.read_with_progress(data, file.name)
-        st.session_state["upload_checked"] = ((file.name, len(data), file.file_id), loaded, registration)
-    _, loaded, registration = st.session_state["upload_checked"]
+file = st.file_uploader("Kies een Excel-bestand (.xlsx): het registratieformat of uw eigen registratie",
+                        type=["xlsx"], key=upload_key, help=f"Maximaal {config.MAX_UPLOAD_MB} MB.")
 
-    st.subheader(f"Controle van {file.name}")
+
+def _finish(result) -> None:
+    if result.status == "refused":
+        upload.show_report(result.report)
+        st.error(result.message)
+        return
+    st.session_state["import_message"] = ("ok" if result.status == "imported" else "info", result.message)
+    for key in ("upload_checked", "upload_plan", "upload_preview"):
+        st.session_state.pop(key, None)
+    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+    st.rerun()
+
+
+def registratieformat_flow(file_name: str, loaded, registration) -> None:
+    st.subheader(f"Controle van {file_name}")
     counts = registration.counts
-    st.caption(f"Gelezen: {counts['families']} gezinnen, {counts['requests']} hulpvragen, "
+    st.caption(f"Registratieformat. Gelezen: {counts['families']} gezinnen, {counts['requests']} hulpvragen, "
                f"{counts['measurements']} voortgangsmetingen, {counts['hours']} inzetregels.")
     upload.show_report(registration.report)
     organisation = st.text_input("Organisatie", value=registration.organisation or "", key="upload_org",
@@ -54,16 +59,86 @@ if file is not None:
     if st.button("Opslaan in Gezinsmonitor", type="primary", disabled=not registration.report.ok,
                  icon=":material/save:"):
         with st.spinner("Opslaan…"):
-            result = import_registration(store, registration, file_name=file.name, sha256=loaded.sha256,
+            result = import_registration(store, registration, file_name=file_name, sha256=loaded.sha256,
                                          organisation=organisation or None)
-        if result.status == "refused":
-            upload.show_report(result.report)
-            st.error(result.message)
-        else:
-            st.session_state["import_message"] = ("ok" if result.status == "imported" else "info", result.message)
-            st.session_state.pop("upload_checked", None)
-            st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
-            st.rerun()
+        _finish(result)
+
+
+def own_layout_flow(file_id, loaded) -> None:
+    st.subheader(f"Eigen indeling: {loaded.file_name}")
+    st.write("Dit bestand is niet in het registratieformat. De Gezinsmonitor zoekt zelf de kopregels en stelt per "
+             "kolom een betekenis voor. Controleer de voorstellen, verbeter ze waar nodig en bevestig: de "
+             "kolomindeling wordt bewaard als profiel van uw organisatie, zodat een volgende upload met dezelfde "
+             "indeling zonder vragen wordt ingelezen.")
+    organisation = st.text_input("Organisatie", key="upload_org_own", help="De naam van uw organisatie.").strip()
+    if not organisation:
+        st.info("Vul eerst de naam van uw organisatie in.", icon=":material/edit:")
+        return
+    plan_key = (file_id, organisation)
+    cached = st.session_state.get("upload_plan")
+    if not cached or cached[0] != plan_key:
+        with st.spinner("Kolommen herkennen…"):
+            cached = (plan_key, intake.plan(store, loaded.grids, organisation, loaded.report))
+        st.session_state["upload_plan"] = cached
+    plan = cached[1]
+    if not plan.tables:
+        upload.show_report(plan.report)
+        st.error("Geen enkel blad met kolomkoppen gevonden. Zet de kolomnamen in één rij boven de gegevens.")
+        return
+    st.markdown("**Gevonden tabellen**")
+    st.dataframe(upload.tables_frame(plan), hide_index=True)
+
+    st.markdown("**Kolomindeling**")
+    if plan.profile:
+        st.success(f"Bekende indeling: de kolomindeling van profiel versie {plan.profile[1]} wordt gebruikt, "
+                   "zonder vragen. U kunt hem hieronder nog aanpassen.", icon=":material/verified:")
+    else:
+        n_open = len(plan.uncertain_columns)
+        (st.warning if n_open else st.info)(
+            f"{len(plan.choices)} kolommen, waarvan {n_open} met een onzeker voorstel (minder dan 80% zeker). "
+            "Controleer vooral die: kies de juiste betekenis of 'Niet inlezen'.", icon=":material/rule:")
+    edited = upload.mapping_editor(plan.choices, key=f"mapping_{hash(plan_key)}")
+    changed = upload.mapping_changed(edited, plan.choices)
+    chosen = plan.with_choices(cols.from_frame(edited, plan.choices)) if (changed or not plan.profile) else plan
+    ignored = [c.header for c in chosen.choices if c.target == cols.IGNORE]
+    if ignored:
+        st.caption(f"Niet ingelezen kolommen ({len(ignored)}): " + ", ".join(ignored))
+
+    preview_key = (plan_key, upload.frame_digest(edited))
+    preview = st.session_state.get("upload_preview")
+    if not preview or preview[0] != preview_key:
+        with st.spinner("Waarden harmoniseren…"):
+            preview = (preview_key, intake.harmonise(store, chosen, organisation))
+        st.session_state["upload_preview"] = preview
+    converted = preview[1]
+    upload.show_conversion(converted)
+    label = "Kolomindeling bevestigen en opslaan" if chosen.profile is None else "Opslaan in Gezinsmonitor"
+    if st.button(label, type="primary", disabled=not converted.registration.report.ok, icon=":material/save:"):
+        with st.spinner("Opslaan…"):
+            result, _ = intake.import_plan(store, chosen, file_name=loaded.file_name, sha256=loaded.sha256,
+                                           organisation=organisation, confirmed=True, created_by="gebruiker")
+        _finish(result)
+
+
+if file is not None:
+    data = file.getvalue()
+    if upload.too_large(len(data)):
+        st.error(f"Dit bestand is groter dan {config.MAX_UPLOAD_MB} MB en wordt niet ingelezen. "
+                 "Verwijder overbodige bladen of splits het bestand.")
+        st.stop()
+    file_id = (file.name, len(data), file.file_id)
+    cached = st.session_state.get("upload_checked")
+    if not cached or cached[0] != file_id:
+        loaded, registration = upload.read_with_progress(data, file.name)
+        st.session_state["upload_checked"] = (file_id, loaded, registration)
+    _, loaded, registration = st.session_state["upload_checked"]
+    if loaded.refused:
+        st.subheader(f"Controle van {file.name}")
+        upload.show_report(loaded.report)
+    elif registration is not None:
+        registratieformat_flow(file.name, loaded, registration)
+    else:
+        own_layout_flow(file_id, loaded)
 
 # -- history -------------------------------------------------------------------------------
 st.header("Uploadgeschiedenis")
