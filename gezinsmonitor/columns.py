@@ -132,8 +132,11 @@ def _sniffers() -> dict:
 
     def duration(s):
         d = vals.parse_duration(s)
-        text = s.map(lambda v: isinstance(v, str) and bool(re.search(r"uur|min|u\b", v.lower())))
-        return _share(d["state"].isin(["waarde", "nvt"])) * (1.0 if text.any() else 0.7)
+        return _share(d["state"].isin(["waarde", "nvt"])) * (1.0 if units(s) else 0.7)
+
+    def units(s):
+        """Share of cells that write a time unit ("uur", "min"): bare numbers could be anything."""
+        return _share(s.map(lambda v: isinstance(v, str) and bool(re.search(r"uur|uren|min|\du\b", v.lower()))))
 
     def tick(s):
         y = vals.parse_yes_no(s)
@@ -161,7 +164,7 @@ def _sniffers() -> dict:
         return _share(t.str.fullmatch(r"[A-Za-z]{1,6}[-_ .]?[A-Za-z0-9]{0,8}", na=False))
 
     return {"date": date, "end": end, "score": score, "duration": duration, "tick": tick, "severity": severity,
-            "id": ident, "text": text, "int": integer, "code": code}
+            "id": ident, "text": text, "int": integer, "code": code, "units": units}
 
 
 SNIFFERS = _sniffers()
@@ -170,7 +173,7 @@ SNIFFERS = _sniffers()
 def sniff(values: pd.Series) -> dict[str, float]:
     filled = _filled(values.head(SAMPLE_ROWS))
     if filled.empty:
-        return {k: 0.0 for k in SNIFFERS}
+        return {}  # no evidence either way: the header decides
     out = {}
     for kind, fn in SNIFFERS.items():
         try:
@@ -211,8 +214,10 @@ def _sheet_is_zrm(table: SheetTable) -> bool:
 
 
 def _wide_candidate(table: SheetTable, col: SourceColumn, sniffed: dict[str, float], taxonomy) -> Choice | None:
+    if not sniffed:
+        return None
     base = col.base or _header_key(col.sub)
-    if sniffed["severity"] >= 0.8 and col.moment and not base:
+    if sniffed["severity"] >= 0.8 and col.moment and not col.base:
         return Choice(col.sheet, col.index, col.header, "ernst", col.moment, col.moment, 0.9,
                       f"kop is meetmoment {col.moment}, waarden geen/licht/middel/zwaar")
     if sniffed["tick"] >= 0.8:
@@ -220,9 +225,12 @@ def _wide_candidate(table: SheetTable, col: SourceColumn, sniffed: dict[str, flo
         if label is not None:
             match, param = label
             conf = min(0.95, 0.55 + 0.4 * match.confidence)
+            if col.group and vocab.classify_label(col.group, taxonomy).leefgebied == match.leefgebied:
+                conf = 1.0  # ticks under a leefgebied group header: clearer than any header synonym
             return Choice(col.sheet, col.index, col.header, "aangevinkt", param, None, conf,
                           f"vinkjes; kop {match.reason}")
-    if sniffed["duration"] >= 0.7 and sniffed["date"] < 0.5:
+    duration_like = sniffed["duration"] >= 0.7 and sniffed["date"] < 0.5
+    if duration_like and (sniffed["units"] > 0 or sniffed["score"] < 0.8):
         support, herkomst, conf = vocab.classify_support_type(base)
         if support:
             return Choice(col.sheet, col.index, col.header, "uren_steun", support, col.moment,
@@ -250,6 +258,9 @@ def _tick_label(col: SourceColumn, taxonomy) -> tuple[vocab.Match, str] | None:
         if match.leefgebied and (group_lg is None or match.leefgebied == group_lg):
             return match, _param(match.leefgebied, match.categorie)
     if group_lg:  # the group says the leefgebied; the sub header is the organisation's own category name
+        text = vocab.classify_request(col.sub, taxonomy)
+        if text.leefgebied == group_lg and text.categorie and text.certain:
+            return text, _param(group_lg, text.categorie)
         cats = taxonomy.leefgebieden.get(group_lg, ())
         best = max(cats, key=lambda c: fuzz.partial_ratio(tx.normalise_label(c), tx.normalise_label(col.sub)),
                    default=None)
@@ -344,17 +355,39 @@ def _resolve_sheet_context(table: SheetTable, choices: list[Choice]) -> None:
             c.confidence = min(c.confidence, 0.6)
 
 
+_LEGEND_CODE = {"code", "codes", "afkorting", "hulpvraagcode"}
+_LEGEND_TEXT = {"omschrijving", "betekenis", "toelichting", "beschrijving", "naam", "hulpvraag", "categorie"}
+
+
+def _legend_choices(table: SheetTable) -> list[Choice] | None:
+    """A code list (code + description, nothing else of substance): the key to codes used elsewhere."""
+    if len(table.columns) > 3:
+        return None
+    keys = {c.index: _header_key(c.sub) for c in table.columns}
+    code = next((c for c in table.columns if keys[c.index] in _LEGEND_CODE), None)
+    text = next((c for c in table.columns if keys[c.index] in _LEGEND_TEXT), None)
+    if code is None or text is None:
+        return None
+    out = []
+    for c in table.columns:
+        target = "legenda_code" if c is code else "legenda_omschrijving" if c is text else IGNORE
+        out.append(Choice(c.sheet, c.index, c.header, target, None, None, 0.95 if target != IGNORE else 0.5,
+                          "codelijst: code met omschrijving" if target != IGNORE else "kop niet herkend; niet ingelezen",
+                          _examples(table.values(c.index))))
+    return out
+
+
 def suggest(tables: list[SheetTable], taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY) -> list[Choice]:
-    legend: set[str] = set()
     # Legends first, so a code column elsewhere can be recognised by them.
-    first = {t.sheet: suggest_table(t, taxonomy) for t in tables}
+    legends = {t.sheet: _legend_choices(t) for t in tables}
+    codes: set[str] = set()
     for t in tables:
-        code = next((c for c in first[t.sheet] if c.target == "legenda_code"), None)
-        if code:
-            legend |= set(vals.as_text(_filled(t.values(code.index))).map(tx.normalise_label))
+        for c in legends[t.sheet] or ():
+            if c.target == "legenda_code":
+                codes |= set(vals.as_text(_filled(t.values(c.index))).map(tx.normalise_label))
     out: list[Choice] = []
     for t in tables:
-        out.extend(suggest_table(t, taxonomy, legend) if legend else first[t.sheet])
+        out.extend(legends[t.sheet] or suggest_table(t, taxonomy, codes or None))
     return out
 
 

@@ -60,6 +60,11 @@ class _Sheet:
         for c in choices:
             self.by_target.setdefault(c.target, []).append(c)
         self.rows = table.data[ROW]
+        self.sources = {c.index: c for c in table.columns}
+
+    def sub(self, choice: Choice) -> str:
+        """The lowest header cell of a column (without its group header)."""
+        return self.sources[choice.index].sub
 
     def one(self, target: str) -> Choice | None:
         found = self.by_target.get(target, [])
@@ -249,7 +254,8 @@ def _request_rows(sheets: list[_Sheet], legend: dict[str, str], report: Report) 
     for sh in sheets:
         fam = sh.one("gezin")
         text_cols = sh.all("hulpvraag")
-        lg_cols = sh.all("leefgebied")
+        # In a sheet with scores the leefgebied column says what was scored, not what was asked.
+        lg_cols = [] if sh.one("score") is not None else sh.all("leefgebied")
         cat_col = sh.one("categorie")
         code_col = sh.one("hulpvraag_code")
         ticks = sh.all("aangevinkt")
@@ -292,7 +298,7 @@ def _request_rows(sheets: list[_Sheet], legend: dict[str, str], report: Report) 
             for col, yn in tick_values:
                 if bool(yn["value"].fillna(False).iloc[i]):
                     lg, c = split_param(col.param)
-                    out.append({**base, "label_raw": col.sub, "leefgebied_raw": lg, "categorie_raw": c})
+                    out.append({**base, "label_raw": sh.sub(col), "leefgebied_raw": lg, "categorie_raw": c})
         for code, n in unknown_codes.items():
             report.warning(sh.table.sheet, None, code_col.header,
                            f"Code '{code}' staat niet in de legenda ({n} keer); de code wordt als tekst beoordeeld.",
@@ -379,10 +385,10 @@ def _measurements(sheets: list[_Sheet], report: Report, taxonomy) -> pd.DataFram
             instrument = ZRM_INSTRUMENT if col.target == "zrm" else tx.VOORTGANG_INSTRUMENT
             moment, measured_on = _moment_and_date(sh, col)
             if instrument == ZRM_INSTRUMENT:
-                match = vocab.classify_zrm_domain(col.param or col.sub)
-                indicator = col.param or col.sub
+                match = vocab.classify_zrm_domain(col.param or sh.sub(col))
+                indicator = col.param or sh.sub(col)
             else:
-                match = vocab.classify_label(col.param or col.sub, taxonomy)
+                match = vocab.classify_label(col.param or sh.sub(col), taxonomy)
                 indicator = None
             if not match.leefgebied:
                 report.warning(sh.table.sheet, None, col.header, "Leefgebied van deze kolom niet herkend; niet ingelezen.",
@@ -391,7 +397,7 @@ def _measurements(sheets: list[_Sheet], report: Report, taxonomy) -> pd.DataFram
             value, nvt, invalid = vals.parse_score(sh.values(col))
             sh.flag(WARNING, invalid, col, "Geen geldige score (1–5 of n.v.t.); niet meegeteld.", "")
             keep = keys.notna() & (value.notna() | nvt)
-            parts.append(_measurement_frame(keys, instrument, col.param or col.sub, match.leefgebied, moment, measured_on,
+            parts.append(_measurement_frame(keys, instrument, col.param or sh.sub(col), match.leefgebied, moment, measured_on,
                                             sh.values(col), value, nvt, None, indicator, rows)[keep])
         ernst = sh.all("ernst")
         if ernst:
@@ -452,7 +458,7 @@ def _hours(sheets: list[_Sheet], report: Report) -> pd.DataFrame:
                     "Controleer of het om uren per week gaat.")
             nvt = parsed["state"] == "nvt"
             keep = keys.notna() & ((parsed["state"] == "waarde") & ~too_many | nvt)
-            parts.append(_hours_frame(keys, col.sub, col.param, moment, measured_on, sh.values(col),
+            parts.append(_hours_frame(keys, sh.sub(col), col.param, moment, measured_on, sh.values(col),
                                       parsed["hours"].where(~nvt), np.nan, nvt, rows)[keep])
         hours_col, type_col = sh.one("uren"), sh.one("soort_steun")
         if hours_col is not None and type_col is not None:
