@@ -352,24 +352,32 @@ def zrm_level_lines(levels: pd.DataFrame) -> alt.LayerChart:
     tooltip = [alt.Tooltip("leefgebied:N", title="leefgebied")] if "leefgebied" in frame else []
     if group == "indicator":
         tooltip.append(alt.Tooltip("indicator:N", title="ZRM-domein"))
+    frame["soort"] = frame["moment"].map(lambda m: "schatting zonder steun" if metrics.is_estimate(m) else "meting")
     tooltip += [
         alt.Tooltip("moment:N", title="meetmoment"),
+        alt.Tooltip("soort:N", title="soort"),
         alt.Tooltip("mean:Q", title="gemiddeld ZRM-niveau", format=".1f"),
         alt.Tooltip("n:Q", title="n (gezinnen met een niveau)"),
     ]
     color = (alt.Color(f"{group}:N", title="Leefgebied" if group == "leefgebied" else "ZRM-domein",
                        sort=list(dict.fromkeys(frame[group])), legend=alt.Legend(orient="bottom", labelLimit=320))
              if group else alt.value(NAVY))
-    base = alt.Chart(frame).encode(
-        x=alt.X("moment:O", title="Meetmoment", sort=moments, axis=alt.Axis(labelAngle=0)),
+    encoding = dict(
+        x=alt.X("moment:O", title="Meetmoment", sort=moments, scale=alt.Scale(domain=moments),
+                axis=alt.Axis(labelAngle=0, labelLimit=120)),
         y=alt.Y("mean:Q", title="Gemiddeld ZRM-niveau (1 = acute problematiek, 5 = volledig zelfredzaam)",
                 scale=alt.Scale(domain=[1, 5]), axis=alt.Axis(values=list(metrics.ZRM_LEVELS))),
         color=color,
         tooltip=tooltip,
     )
-    lines = base.mark_line(strokeWidth=3)
-    points = base.mark_point(filled=True, size=80)
-    return _dutch(alt.layer(lines, points, title="Zelfredzaamheid (ZRM): gemiddeld niveau per meetmoment"))
+    # An estimate (T-alternatief) is a point of its own, not joined to the measured moments.
+    lines = alt.Chart(frame[frame["soort"] == "meting"]).mark_line(strokeWidth=3).encode(**encoding)
+    points = alt.Chart(frame).mark_point(filled=True, size=80).encode(
+        shape=alt.Shape("soort:N", title="Soort", sort=["meting", "schatting zonder steun"],
+                        legend=alt.Legend(orient="bottom") if (frame["soort"] != "meting").any() else None),
+        **encoding)
+    chart = alt.layer(lines, points, title="Zelfredzaamheid (ZRM): gemiddeld niveau per meetmoment")
+    return _dutch(chart.properties(width=alt.Step(90)))
 
 
 def zrm_table(levels: pd.DataFrame) -> pd.DataFrame:

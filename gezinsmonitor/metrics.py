@@ -65,20 +65,34 @@ def pct(part, whole):
 
 
 # -- needs -------------------------------------------------------------------------------
+def counted_requests(requests: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The requests that count, and how many were left out: a mapping marked "te beoordelen" is uncertain
+    and waits for a person, so it is not counted anywhere until someone has reviewed it."""
+    if "herkomst" not in requests:
+        return requests, 0
+    pending = requests["herkomst"] == tx.HERKOMST_TE_BEOORDELEN
+    return requests[~pending], int(pending.sum())
+
+
 def needs(requests: pd.DataFrame) -> pd.DataFrame:
-    """Per leefgebied: families with a request there (share of families with any request) and requests."""
+    """Per leefgebied: families with a request there (share of families with any request) and requests.
+    Requests still to be reviewed are left out; `.attrs["te_beoordelen"]` says how many."""
+    requests, pending = counted_requests(requests)
     n_families = requests["family"].nunique()
     n_requests = len(requests)
     grouped = requests.groupby("leefgebied").agg(families=("family", "nunique"), requests=("family", "size"))
     out = grouped.reindex(_order_leefgebied(grouped.index), fill_value=0).rename_axis("leefgebied").reset_index()
     out["families_pct"] = pct(out["families"], n_families)
     out["requests_pct"] = pct(out["requests"], n_requests)
-    out.attrs.update(n_families=n_families, n_requests=n_requests)
-    return out[["leefgebied", "families", "families_pct", "requests", "requests_pct"]]
+    out = out[["leefgebied", "families", "families_pct", "requests", "requests_pct"]]
+    out.attrs.update(n_families=n_families, n_requests=n_requests, te_beoordelen=pending)
+    return out
 
 
 def needs_detail(requests: pd.DataFrame) -> pd.DataFrame:
-    """Per leefgebied and categorie (None where none was given), in taxonomy order."""
+    """Per leefgebied and categorie (None where none was given), in taxonomy order; requests still to be
+    reviewed are left out (`.attrs["te_beoordelen"]`)."""
+    requests, pending = counted_requests(requests)
     n_families = requests["family"].nunique()
     n_requests = len(requests)
     frame = requests.assign(categorie=requests["categorie"].astype(object).where(requests["categorie"].notna(), None))
@@ -95,15 +109,20 @@ def needs_detail(requests: pd.DataFrame) -> pd.DataFrame:
     grouped["categorie"] = grouped["categorie"].astype(object).where(grouped["categorie"].notna(), None)
     grouped["families_pct"] = pct(grouped["families"], n_families)
     grouped["requests_pct"] = pct(grouped["requests"], n_requests)
-    grouped.attrs.update(n_families=n_families, n_requests=n_requests)
-    return grouped.reset_index(drop=True)[["leefgebied", "categorie", "families", "families_pct", "requests", "requests_pct"]]
+    out = grouped.reset_index(drop=True)[["leefgebied", "categorie", "families", "families_pct", "requests",
+                                          "requests_pct"]]
+    out.attrs.update(n_families=n_families, n_requests=n_requests, te_beoordelen=pending)
+    return out
 
 
 def requests_per_family(requests: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
-    """Distribution of the number of requests per family (families without requests count as 0)."""
+    """Distribution of the number of requests per family (families without requests count as 0).
+    Requests still to be reviewed are left out (`.attrs["te_beoordelen"]`)."""
+    requests, pending = counted_requests(requests)
     counts = requests.groupby("family").size().reindex(families["family"].unique(), fill_value=0)
     dist = counts.value_counts().sort_index().rename_axis("aantal_hulpvragen").reset_index(name="gezinnen")
-    dist.attrs.update(n_families=len(counts), mean=float(counts.mean()) if len(counts) else np.nan)
+    dist.attrs.update(n_families=len(counts), mean=float(counts.mean()) if len(counts) else np.nan,
+                      te_beoordelen=pending)
     return dist
 
 
@@ -203,19 +222,357 @@ def progress_distribution(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["leefgebied", "score", "gezinnen", "n", "pct"])
 
 
+# -- other instruments: ZRM, problem severity, direction of change (DOMAIN §3.2) ----------
+ZRM_INSTRUMENT = "zrm"
+ERNST_INSTRUMENT = "ernst"
+INSTRUMENTS = (tx.VOORTGANG_INSTRUMENT, ZRM_INSTRUMENT, ERNST_INSTRUMENT)
+INSTRUMENT_LABELS = {tx.VOORTGANG_INSTRUMENT: "Voortgangsscore", ZRM_INSTRUMENT: "ZRM",
+                     ERNST_INSTRUMENT: "Ernst van problemen"}
+ZRM_LEVELS = {1: "acute problematiek", 2: "niet zelfredzaam", 3: "beperkt zelfredzaam", 4: "voldoende zelfredzaam",
+              5: "volledig zelfredzaam"}
+SEVERITY_LEVELS = {0: "geen", 1: "licht", 2: "middel", 3: "zwaar"}
+SEVERE = 2  # "middel" and "zwaar": the headline share
+UNITS = ("gezin", "ouder", "kind")
+DIRECTIONS = ("verbeterd", "gelijk", "verslechterd")
+_T_MOMENT = re.compile(r"^([tm])\s*-?\s*(\d+)$", re.IGNORECASE)
+FIRST_MOMENT, LAST_MOMENT = "start", "later"  # word moments of the intake (gezinsmonitor.layout)
+
+
+def normalise_moment(value) -> str | None:
+    """'t1', 'T 1', 'T-1' → 'T1' (likewise M1); other moments (start, later, dates, 'T-alternatief') as given,
+    stripped; None when missing."""
+    if value is None or value != value or not str(value).strip():
+        return None
+    text = str(value).strip()
+    match = _T_MOMENT.match(text)
+    return f"{match.group(1).upper()}{int(match.group(2))}" if match else text
+
+
+def _moment_key(moment: str) -> tuple:
+    """start, T0, M1, T1, M2, T2 … (M1 lies between T0 and T1), then dates and other names, then later."""
+    match = _T_MOMENT.match(moment)
+    if match:
+        number = int(match.group(2)) - (0.5 if match.group(1).upper() == "M" else 0)
+        return (0, number, "")
+    if moment.lower() == FIRST_MOMENT:
+        return (0, -1, "")
+    return (2, 0, "") if moment.lower() == LAST_MOMENT else (1, 0, moment)
+
+
+def order_moments(values) -> list[str]:
+    """start, T0, T1, T2 … T10 in number order, then any other moments (dates, T-alternatief) sorted, then later."""
+    return sorted({v for v in values if isinstance(v, str)}, key=_moment_key)
+
+
+def is_estimate(moment: str) -> bool:
+    """T-alternatief: the worker's estimate of where the family would be without support, not a measurement."""
+    return "altern" in moment.lower()
+
+
+def _instrument_rows(measurements: pd.DataFrame, instrument: str) -> pd.DataFrame:
+    """The scored rows of one instrument (n.v.t. dropped) with moment normalised, indicator (default: the
+    leefgebied) and unit ('' when not given). A row without a moment takes its date as moment; without either
+    it is dropped. When a family has several rows for the same leefgebied, indicator, unit and moment, the last
+    one (by id) counts."""
+    columns = ["id", "family", "organisation", "leefgebied", "indicator", "unit", "moment", "measured_on", "value"]
+    m = measurements[measurements["instrument"] == instrument]
+    m = m[~m["not_applicable"].astype(bool) & m["value"].notna()].copy()
+    for col in ("id", "organisation", "indicator", "unit", "moment", "measured_on"):
+        if col not in m:
+            m[col] = range(len(m)) if col == "id" else None
+    m["indicator"] = m["indicator"].astype(object).where(m["indicator"].notna(), m["leefgebied"])
+    m["unit"] = m["unit"].astype(object).where(m["unit"].notna(), "").astype(str)
+    m["moment"] = m["moment"].map(normalise_moment).astype(object)
+    dated = pd.to_datetime(m["measured_on"]).dt.strftime("%Y-%m-%d")
+    m["moment"] = m["moment"].where(m["moment"].notna(), dated)  # no moment, but a date: the date is the moment
+    m = m[m["moment"].notna()]
+    m["value"] = m["value"].astype(float)
+    m = m.sort_values("id", kind="stable").drop_duplicates(
+        ["family", "leefgebied", "indicator", "unit", "moment"], keep="last")
+    return m[columns].reset_index(drop=True)
+
+
+def _sort_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Taxonomy order of leefgebied, units gezin/ouder/kind, moments T0, T1 …; other keys alphabetically."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    sort = {}
+    if "leefgebied" in keys:
+        order = {lg: i for i, lg in enumerate(_order_leefgebied(frame["leefgebied"]))}
+        sort["leefgebied"] = frame["leefgebied"].map(order)
+    for key in keys:
+        if key == "unit":
+            sort[key] = frame[key].map(lambda u: UNITS.index(u) if u in UNITS else len(UNITS) + (u == ""))
+        elif key == "moment":
+            order = {m: i for i, m in enumerate(order_moments(frame["moment"]))}
+            sort[key] = frame[key].map(order)
+        elif key == "instrument":
+            sort[key] = frame[key].map(lambda i: INSTRUMENTS.index(i) if i in INSTRUMENTS else len(INSTRUMENTS))
+        elif key != "leefgebied":
+            sort[key] = frame[key].astype(str)
+    index = pd.DataFrame(sort)[keys].sort_values(keys, kind="stable").index
+    return frame.loc[index].reset_index(drop=True)
+
+
+def _unit_out(frame: pd.DataFrame) -> pd.DataFrame:
+    if "unit" in frame:
+        frame["unit"] = frame["unit"].astype(object).where(frame["unit"] != "", None)
+    return frame
+
+
+def zrm_levels(measurements: pd.DataFrame, by: str | None = "leefgebied") -> pd.DataFrame:
+    """Mean ZRM level (1–5) per moment, per leefgebied (by="leefgebied"), per ZRM domain (by="indicator", with
+    its leefgebied) or over all domains (by=None), with n families per point.
+
+    A family counts once per point: its own levels in the group (e.g. two ZRM domains that map onto one
+    leefgebied) are averaged first. Rows are in taxonomy order, moments T0, T1, T2 …; `.attrs` holds the
+    ordered `moments` and `n_families` (families with any ZRM level)."""
+    keys = {None: [], "leefgebied": ["leefgebied"], "indicator": ["leefgebied", "indicator"]}[by]
+    m = _instrument_rows(measurements, ZRM_INSTRUMENT)
+    per_family = m.groupby(["family", "moment", *keys], as_index=False)["value"].mean()
+    out = per_family.groupby([*keys, "moment"], as_index=False).agg(mean=("value", "mean"), n=("family", "nunique"))
+    out = _sort_by(out, [*keys, "moment"])[[*keys, "moment", "mean", "n"]]
+    out["n"] = out["n"].astype(int)
+    out.attrs.update(moments=order_moments(m["moment"]), n_families=int(m["family"].nunique()))
+    return out
+
+
+def severity_share(measurements: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, unit and moment: families per severity (geen/licht/middel/zwaar), N and % middel + zwaar.
+
+    N = families with a known answer at that moment ("onbekend" is not stored, so N differs per indicator and
+    moment). The unit is None where none was given."""
+    m = _instrument_rows(measurements, ERNST_INSTRUMENT)
+    m["level"] = m["value"].round().astype(int)
+    keys = ["leefgebied", "indicator", "unit", "moment"]
+    counts = pd.crosstab([m[k] for k in keys], m["level"]).reindex(columns=list(SEVERITY_LEVELS), fill_value=0)
+    counts.columns = list(SEVERITY_LEVELS.values())
+    out = counts.reset_index() if len(m) else pd.DataFrame(columns=[*keys, *SEVERITY_LEVELS.values()])
+    out["n"] = out[list(SEVERITY_LEVELS.values())].sum(axis=1).astype(int)
+    out["middel_zwaar"] = out[[name for k, name in SEVERITY_LEVELS.items() if k >= SEVERE]].sum(axis=1).astype(int)
+    out["pct"] = pct(out["middel_zwaar"], out["n"])
+    out = _unit_out(_sort_by(out, keys))
+    out.attrs.update(moments=order_moments(m["moment"]), n_families=int(m["family"].nunique()))
+    return out[[*keys, "n", *SEVERITY_LEVELS.values(), "middel_zwaar", "pct"]]
+
+
+def _voortgang_direction(measurements: pd.DataFrame) -> pd.DataFrame:
+    """The voortgangsscore is itself a judgement of development: latest score 1 → verslechterd,
+    2 → gelijk, 3–5 → verbeterd."""
+    latest = latest_scores(measurements)
+    score = latest["value"].astype(float).round()
+    direction = np.select([score >= 3, score == 2], ["verbeterd", "gelijk"], "verslechterd")
+    return pd.DataFrame({"family": latest["family"], "leefgebied": latest["leefgebied"], "direction": direction})
+
+
+def _change_direction(measurements: pd.DataFrame, instrument: str, better: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per family and leefgebied, the sign of the mean change (first → latest moment) over the indicators and
+    units measured at two moments or more; `better` = +1 when higher is better, -1 when lower is better.
+    Also returns the (family, leefgebied) pairs with only one moment."""
+    m = _instrument_rows(measurements, instrument)
+    m = m[~m["moment"].map(is_estimate).astype(bool)]
+    m["_order"] = m["moment"].map(_moment_key)
+    m = m.sort_values(["_order", "measured_on", "id"], kind="stable", na_position="first")
+    items = m.groupby(["family", "leefgebied", "indicator", "unit"], as_index=False, sort=False).agg(
+        first=("value", "first"), latest=("value", "last"), moments=("moment", "nunique"))
+    items["change"] = (items["latest"] - items["first"]) * better
+    measured = items[items["moments"] >= 2]
+    changes = measured.groupby(["family", "leefgebied"], as_index=False)["change"].mean()
+    sign = np.sign(changes["change"].round(9))
+    changes["direction"] = np.select([sign > 0, sign == 0], ["verbeterd", "gelijk"], "verslechterd")
+    pairs = items[["family", "leefgebied"]].drop_duplicates()
+    single = pairs.merge(changes[["family", "leefgebied"]], how="left", indicator=True)
+    single = single[single["_merge"] == "left_only"][["family", "leefgebied"]]
+    return changes[["family", "leefgebied", "direction"]], single
+
+
+def direction_of_change(measurements: pd.DataFrame) -> pd.DataFrame:
+    """The common denominator of the instruments: per leefgebied and instrument, families verbeterd / gelijk /
+    verslechterd, their % of n and the families left out because they were measured at one moment only.
+
+    Each instrument in its own terms (never averaged together): voortgangsscore from the family's latest
+    score (1 verslechterd, 2 gelijk, 3–5 verbeterd); zrm latest minus first level (higher is better); ernst
+    first minus latest severity (lower is better). For zrm and ernst a family's direction on a leefgebied is
+    the sign of the mean change over that leefgebied's indicators and units that have two moments or more
+    (T-alternatief, an estimate, is not a moment). Only (leefgebied, instrument) pairs with data are returned."""
+    parts = {tx.VOORTGANG_INSTRUMENT: (_voortgang_direction(measurements), pd.DataFrame(columns=["family", "leefgebied"]))}
+    parts[ZRM_INSTRUMENT] = _change_direction(measurements, ZRM_INSTRUMENT, +1)
+    parts[ERNST_INSTRUMENT] = _change_direction(measurements, ERNST_INSTRUMENT, -1)
+    rows = []
+    for instrument, (directions, single) in parts.items():
+        for lg in set(directions["leefgebied"]) | set(single["leefgebied"]):
+            d = directions.loc[directions["leefgebied"] == lg, "direction"]
+            row = {"leefgebied": lg, "instrument": instrument, "instrument_label": INSTRUMENT_LABELS[instrument]}
+            row.update({name: int((d == name).sum()) for name in DIRECTIONS})
+            row["n"] = int(len(d))
+            row.update({f"{name}_pct": row[name] / row["n"] * 100 if row["n"] else np.nan for name in DIRECTIONS})
+            row["een_meetmoment"] = int((single["leefgebied"] == lg).sum())
+            rows.append(row)
+    columns = ["leefgebied", "instrument", "instrument_label", *DIRECTIONS, "n", *(f"{d}_pct" for d in DIRECTIONS),
+               "een_meetmoment"]
+    out = _sort_by(pd.DataFrame(rows, columns=columns), ["leefgebied", "instrument"])
+    out.attrs.update(n_families={i: int(parts[i][0]["family"].nunique()) for i in parts},
+                     een_meetmoment={i: int(parts[i][1]["family"].nunique()) for i in parts})
+    return out
+
+
 # -- hours -------------------------------------------------------------------------------
-def hours_first_latest(hours: pd.DataFrame) -> pd.DataFrame:
+CONTACT_MOMENT = "contact"
+
+
+def is_contact(hours: pd.DataFrame) -> pd.Series:
+    """Contact-log rows (a date and minutes) as opposed to weekly-hours measurements."""
+    contact = pd.Series(False, index=hours.index)
+    if "minutes" in hours:
+        contact |= hours["minutes"].notna()
+    if "moment" in hours:
+        contact |= hours["moment"].astype(object).eq(CONTACT_MOMENT)
+    return contact
+
+
+def month_starts(start: pd.Series, month: pd.Series) -> pd.Series:
+    """First day of trajectory month `month` (0 = the start date), consistent with `whole_months`:
+    from 31 January, month 1 starts on 1 March (31 Jan → 29 Feb is not yet a whole month)."""
+    start = pd.to_datetime(start)
+    index = start.dt.year * 12 + (start.dt.month - 1) + month.astype(int)
+    first = pd.to_datetime(pd.DataFrame({"year": index // 12, "month": index % 12 + 1, "day": 1}))
+    clipped = start.dt.day > first.dt.days_in_month  # that day does not exist: the month starts on the 1st after
+    same_day = first + pd.to_timedelta(start.dt.day - 1, unit="D")
+    return same_day.where(~clipped, first + pd.offsets.MonthBegin(1))
+
+
+def _trajectory_spans(trajectories: pd.DataFrame | None) -> pd.DataFrame:
+    """Per family: the earliest start date and the end date (NaT while any of its trajectories has none)."""
+    if trajectories is None or trajectories.empty:
+        return pd.DataFrame({"start": pd.Series(dtype="datetime64[ns]"), "end": pd.Series(dtype="datetime64[ns]")})
+    t = trajectories.assign(start=pd.to_datetime(trajectories["start_date"]),
+                            end=pd.to_datetime(trajectories["end_date"]))
+    spans = t.groupby("family").agg(start=("start", "min"), end=("end", "max"), open=("end", lambda e: e.isna().any()))
+    spans.loc[spans["open"], "end"] = pd.NaT
+    return spans[["start", "end"]]
+
+
+def contact_hours_by_month(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatum: dt.date | None = None,
+                           by_support_type: bool = False, kind: str | None = None) -> pd.DataFrame:
+    """Contact logs as hours per week per family and trajectory month (and support type when asked).
+
+    Month 0 is the first month from the trajectory's start date, in whole calendar months as in
+    `whole_months`. Hours per week = the month's minutes / 60 / (days in that month / 7); the last, partial
+    month is divided by all its days too. Every month from the start to the end date, or without one to the
+    last contact (never beyond the peildatum), is there: months without contact are 0. Families with at least
+    one contact inside their trajectory count; per support type, only the types the family had a contact for.
+    `kind` keeps one kind of support type (tx.INVESTMENT).
+
+    `.attrs`: n_families, zonder_startdatum (families with contacts but no start date: left out) and
+    buiten_traject (contacts before the start or after the end/peildatum: left out)."""
+    columns = ["family", "organisation", *(["support_type"] if by_support_type else []), "month", "month_start",
+               "days", "contacts", "minutes", "hours_per_week"]
+    c = hours[is_contact(hours)]
+    if "minutes" not in c:
+        c = c.assign(minutes=np.nan)
+    c = c.assign(date=pd.to_datetime(c["measured_on"]), minutes=c["minutes"].astype(float))
+    c = c[c["minutes"].notna() & c["date"].notna()]
+    if "not_applicable" in c:
+        c = c[~c["not_applicable"].astype(bool)]
+    if kind is not None:
+        c = c[c["support_type"].map(lambda t: tx.SUPPORT_TYPES.get(t, tx.INVESTMENT)).eq(kind)]
+    if "organisation" not in c:
+        c = c.assign(organisation=None)
+    spans = _trajectory_spans(trajectories)
+    c = c.assign(start=spans["start"].reindex(c["family"]).to_numpy(), end=spans["end"].reindex(c["family"]).to_numpy())
+    no_start = int(c.loc[c["start"].isna(), "family"].nunique())
+    c = c[c["start"].notna()]
+    last_contact = c.groupby("family")["date"].transform("max")
+    until = c["end"].where(c["end"].notna(), last_contact)
+    if peildatum is not None:
+        until = until.clip(upper=pd.Timestamp(peildatum))
+    c = c.assign(until=until)
+    inside = (c["date"] >= c["start"]) & (c["date"] <= c["until"])
+    outside = int((~inside).sum())
+    c = c[inside]
+    c = c.assign(month=whole_months(c["start"], c["date"]))
+
+    fam = c.groupby("family", sort=True).agg(organisation=("organisation", "first"), start=("start", "first"),
+                                             until=("until", "first"))
+    length = (whole_months(fam["start"], fam["until"]) + 1).to_numpy()
+    offsets = np.repeat(np.cumsum(length) - length, length)
+    grid = pd.DataFrame({
+        "family": np.repeat(fam.index.to_numpy(), length),
+        "organisation": np.repeat(fam["organisation"].to_numpy(), length),
+        "month": np.arange(int(length.sum())) - offsets,
+        "start": np.repeat(fam["start"].to_numpy(), length),
+    })
+    grid["month_start"] = month_starts(grid["start"], grid["month"])
+    grid["days"] = (month_starts(grid["start"], grid["month"] + 1) - grid["month_start"]).dt.days
+    keys = ["family", "support_type", "month"] if by_support_type else ["family", "month"]
+    if by_support_type:
+        grid = grid.merge(c[["family", "support_type"]].drop_duplicates(), on="family")
+    sums = c.groupby(keys, as_index=False).agg(contacts=("minutes", "size"), minutes=("minutes", "sum"))
+    out = grid.merge(sums, on=keys, how="left").fillna({"contacts": 0, "minutes": 0.0})
+    out = out.sort_values(keys, kind="stable").reset_index(drop=True)
+    out["month"] = out["month"].astype(int)
+    out["contacts"] = out["contacts"].astype(int)
+    out["hours_per_week"] = out["minutes"].astype(float) / 60 / (out["days"].astype(float) / 7)
+    out = out[columns]
+    out.attrs.update(n_families=int(out["family"].nunique()), zonder_startdatum=no_start, buiten_traject=outside)
+    return out
+
+
+def intensity_curve(hours: pd.DataFrame, trajectories: pd.DataFrame, by: str | None = "organisation",
+                    peildatum: dt.date | None = None) -> pd.DataFrame:
+    """Mean hours per week of investment (professionals and volunteers) from contact logs by trajectory month,
+    per `by` (organisation; None = all families), with n families per point: the families whose trajectory
+    covers that month (a month without contact counts as 0). `.attrs` as in `contact_hours_by_month`."""
+    monthly = contact_hours_by_month(hours, trajectories, peildatum, kind=tx.INVESTMENT)
+    keys = [by] if by else []
+    out = (monthly.groupby([*keys, "month"], as_index=False)
+           .agg(mean_hours_per_week=("hours_per_week", "mean"), n=("family", "nunique"),
+                contacts=("contacts", "sum")))
+    out = out.sort_values([*keys, "month"], kind="stable").reset_index(drop=True)
+    out["n"] = out["n"].astype(int)
+    out["month"] = out["month"].astype(int)
+    out.attrs.update(monthly.attrs)
+    return out[[*keys, "month", "mean_hours_per_week", "n", "contacts"]]
+
+
+def _contact_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None) -> pd.DataFrame:
+    """Per contact-log family and support type: "start" = hours per week in trajectory month 0, "latest" = in
+    the family's last trajectory month with any contact (0 for a type without contact in that month)."""
+    monthly = contact_hours_by_month(hours, trajectories, by_support_type=True)
+    if monthly.empty:
+        return pd.DataFrame(columns=["support_type", "family", "moment", "hours_per_week"])
+    active = monthly[monthly["contacts"] > 0].groupby("family")["month"].max()
+    first = monthly[monthly["month"] == 0].assign(moment="start")
+    latest = monthly[monthly["month"] == monthly["family"].map(active)].assign(moment="latest")
+    return pd.concat([first, latest], ignore_index=True)[["support_type", "family", "moment", "hours_per_week"]]
+
+
+def hours_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per support type, the mean hours per week at each family's first ("start") and last ("latest")
-    measurement. A measurement that says n.v.t. leaves the family out of n; an explicit 0 counts."""
-    h = hours[hours["hours_per_week"].notna() | hours["not_applicable"].astype(bool)]
+    measurement. A measurement that says n.v.t. leaves the family out of n; an explicit 0 counts.
+
+    Contact-log families count too (given their `trajectories`): their first trajectory month is "start",
+    their last trajectory month with a contact "latest" (see `contact_hours_by_month`), per support type they
+    ever had a contact for. Where a family also has weekly hours for that type, the weekly hours count.
+    `n_contactlog` says how many of n come from contact logs."""
+    contact = is_contact(hours)
+    h = hours[~contact]
+    h = h[h["hours_per_week"].notna() | h["not_applicable"].astype(bool)]
     h = h.sort_values(["measured_on", "id"] if "id" in h else ["measured_on"], na_position="first", kind="stable")
     groups = h.groupby(["support_type", "family"], sort=False)
     picked = {"start": groups.head(1), "latest": groups.tail(1)}
+    log = _contact_first_latest(hours[contact], trajectories) if contact.any() else None
+    if log is not None:
+        weekly_pairs = pd.MultiIndex.from_frame(h[["support_type", "family"]])
+        log = log[~pd.MultiIndex.from_frame(log[["support_type", "family"]]).isin(weekly_pairs)]
+    types = set(h["support_type"]) | (set(log["support_type"]) if log is not None else set())
     rows = []
-    for support_type in list(tx.SUPPORT_TYPE_NAMES) + sorted(set(h["support_type"]) - set(tx.SUPPORT_TYPE_NAMES)):
+    for support_type in list(tx.SUPPORT_TYPE_NAMES) + sorted(types - set(tx.SUPPORT_TYPE_NAMES)):
         for moment, frame in picked.items():
             sel = frame[(frame["support_type"] == support_type) & ~frame["not_applicable"].astype(bool)]
-            values = sel["hours_per_week"].astype(float)
+            from_log = (log.loc[(log["support_type"] == support_type) & (log["moment"] == moment), "hours_per_week"]
+                        if log is not None else pd.Series(dtype=float))
+            values = pd.concat([sel["hours_per_week"].astype(float), from_log.astype(float)], ignore_index=True)
             rows.append({
                 "support_type": support_type,
                 "kind": tx.SUPPORT_TYPES.get(support_type, tx.INVESTMENT),
@@ -223,8 +580,10 @@ def hours_first_latest(hours: pd.DataFrame) -> pd.DataFrame:
                 "n": int(len(values)),
                 "mean_hours_per_week": float(values.mean()) if len(values) else np.nan,
                 "nvt": int(((frame["support_type"] == support_type) & frame["not_applicable"].astype(bool)).sum()),
+                "n_contactlog": int(len(from_log)),
             })
-    return pd.DataFrame(rows, columns=["support_type", "kind", "moment", "n", "mean_hours_per_week", "nvt"])
+    return pd.DataFrame(rows, columns=["support_type", "kind", "moment", "n", "mean_hours_per_week", "nvt",
+                                       "n_contactlog"])
 
 
 def professional_total(hours_table: pd.DataFrame) -> pd.DataFrame:
@@ -245,7 +604,9 @@ def professional_total(hours_table: pd.DataFrame) -> pd.DataFrame:
 # -- overview ----------------------------------------------------------------------------
 def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.DataFrame,
              batches: pd.DataFrame) -> pd.DataFrame:
-    """Key figures per organisation plus a total row."""
+    """Key figures per organisation plus a total row. Requests still to be reviewed are left out of the
+    request counts; `.attrs["te_beoordelen"]` says how many."""
+    requests, pending = counted_requests(requests)
     orgs = sorted(families["organisation"].dropna().unique())
     fam = families.groupby("organisation")["family"].nunique()
     status = trajectories.groupby(["organisation", "status"])["family"].nunique().unstack(fill_value=0)
@@ -271,4 +632,6 @@ def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.Da
         "laatste upload": out["laatste upload"].max() if len(out) else pd.NaT,
         "bestand": "",
     }
-    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    table = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    table.attrs.update(te_beoordelen=pending)
+    return table

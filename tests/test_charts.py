@@ -224,3 +224,95 @@ def test_overview_bars_unchanged():
     table = pd.DataFrame({"organisatie": ["X"], "lopend": [2], "afgerond": [1]})
     spec = charts.overview_bars(table).to_dict()
     assert spec["encoding"]["x"]["field"] == "gezinnen" and spec["encoding"]["x"]["aggregate"] == "sum"
+
+
+# -- ZRM, ernst, richting van verandering, intensiteit -----------------------------------------
+from tests.test_instruments import all_rows  # noqa: E402  (the hand-computed instrument fixture)
+from tests.test_metrics import _contact_frames  # noqa: E402
+
+
+def test_zrm_level_lines_moments_in_order_and_n_in_tooltip():
+    levels = metrics.zrm_levels(all_rows())
+    spec = charts.zrm_level_lines(levels).to_dict()
+    line, points = spec["layer"]
+    assert line["mark"]["type"] == "line" and points["mark"]["type"] == "point"
+    enc = spec["encoding"] if "encoding" in spec else line["encoding"]
+    assert enc["x"]["field"] == "moment" and enc["x"]["sort"] == ["T0", "T1", "T2", "T10", "T-alternatief"]
+    assert enc["y"]["field"] == "mean" and enc["y"]["scale"]["domain"] == [1, 5]
+    assert enc["color"]["field"] == "leefgebied"
+    assert {t["field"] for t in enc["tooltip"]} >= {"moment", "mean", "n"}
+    rows = {(r["leefgebied"], r["moment"]): r for r in _values(spec, 1)}
+    assert rows[("Financiën", "T1")]["n"] == 3 and rows[("Financiën", "T1")]["mean"] == pytest.approx(11 / 3)
+    # T-alternatief (an estimate) is a point, not part of the line through the measured moments.
+    assert rows[("Financiën", "T-alternatief")]["soort"] == "schatting zonder steun"
+    assert "T-alternatief" not in {r["moment"] for r in _values(spec, 0)}
+    assert points["encoding"]["shape"]["field"] == "soort"
+    assert "ZRM" in spec["title"]
+    table = charts.zrm_table(levels).set_index("Leefgebied")
+    assert table.loc["Financiën", "T1"] == "3,7 (n = 3)" and table.loc["Gezondheid", "T2"] == "–"
+
+
+def test_severity_bars_pct_per_indicator_and_moment_with_n():
+    share = metrics.severity_share(all_rows())
+    spec = charts.severity_bars(share).to_dict()
+    bars, labels = spec["layer"]
+    enc = spec["encoding"] if "encoding" in spec else bars["encoding"]
+    assert enc["x"]["field"] == "pct" and enc["x"]["scale"]["domain"] == [0, 100]
+    assert enc["yOffset"]["field"] == "moment" and enc["yOffset"]["sort"] == ["T0", "T1", "T2"]
+    assert enc["y"]["sort"] == ["Schulden (ouder)", "Gedrag (kind)", "Opvoeding (ouder)"]
+    assert {t["field"] for t in enc["tooltip"]} >= {"pct", "n", "middel_zwaar", "eenheid"}
+    assert labels["mark"]["type"] == "text" and labels["encoding"]["text"]["field"] == "n_label"
+    rows = {(r["label"], r["moment"]): r for r in _values(spec)}
+    assert rows[("Schulden (ouder)", "T1")]["n_label"] == "N = 2"
+    assert rows[("Schulden (ouder)", "T1")]["pct"] == pytest.approx(50.0)
+    assert "middel + zwaar" in spec["title"]
+    table = charts.severity_table(share)
+    assert table.loc[0, ["Indicator", "Eenheid", "Meetmoment", "N (bekend)", "% middel + zwaar"]].tolist() == [
+        "Schulden", "ouder", "T0", 3, "66,7 %"]
+
+
+def test_direction_bars_one_panel_per_instrument_never_combined():
+    direction = metrics.direction_of_change(all_rows())
+    spec = charts.direction_bars(direction).to_dict()
+    assert spec["facet"]["column"]["field"] == "instrument_label"
+    assert spec["facet"]["column"]["sort"] == ["Voortgangsscore", "ZRM", "Ernst van problemen"]
+    enc = spec["spec"]["encoding"]
+    assert enc["x"]["stack"] == "normalize" and enc["x"]["field"] == "gezinnen"
+    assert enc["color"]["field"] == "richting"
+    assert enc["color"]["scale"]["domain"] == ["verbeterd", "gelijk", "verslechterd"]
+    assert enc["y"]["sort"] == ["Financiën", "Gezondheid", "Sociaal"]
+    assert {t["field"] for t in enc["tooltip"]} >= {"n", "pct", "een_meetmoment", "instrument_label"}
+    rows = _values(spec)
+    assert {r["instrument"] for r in rows} == {"voortgangsscore", "zrm", "ernst"}
+    # Each bar belongs to one instrument and adds up to its own n: nothing is pooled across instruments.
+    for (lg, instrument), group in pd.DataFrame(rows).groupby(["leefgebied", "instrument"]):
+        assert group["gezinnen"].sum() == group["n"].iloc[0]
+        assert len(group) == 3
+    zrm = {r["richting"]: r for r in rows if (r["leefgebied"], r["instrument"]) == ("Financiën", "zrm")}
+    assert zrm["verbeterd"]["gezinnen"] == 2 and zrm["verbeterd"]["een_meetmoment"] == 2
+    table = charts.direction_table(direction)
+    row = table[(table["Leefgebied"] == "Financiën") & (table["Instrument"] == "ZRM")].iloc[0]
+    assert (row["n"], row["Verbeterd"], row["% verbeterd"], row["één meetmoment (telt niet mee)"]) == (
+        3, 2, "66,7 %", 2)
+
+
+def test_intensity_lines_per_organisation():
+    hours, tr = _contact_frames()
+    spec = charts.intensity_lines(metrics.intensity_curve(hours, tr)).to_dict()
+    line, points = spec["layer"]
+    enc = spec["encoding"] if "encoding" in spec else line["encoding"]
+    assert enc["x"]["field"] == "month" and enc["x"]["type"] == "quantitative"
+    assert enc["y"]["field"] == "mean_hours_per_week"
+    assert enc["color"]["field"] == "organisation"
+    assert {t["field"] for t in enc["tooltip"]} >= {"n", "month", "mean_hours_per_week"}
+    rows = {(r["organisation"], r["month"]): r for r in _values(spec)}
+    assert rows[("X", 0)]["n"] == 2 and rows[("X", 2)]["n"] == 1
+    assert rows[("X", 3)]["hours_text"] == "0 min"
+    assert "trajectmaand" in spec["title"]
+
+
+def test_hours_table_shows_contact_log_share():
+    hours, tr = _contact_frames()
+    table = charts.hours_table(metrics.hours_first_latest(hours, tr)).set_index("Soort steun")
+    assert table.loc["Regelzaken", "n eerste meting"] == 3
+    assert table.loc["Regelzaken", "waarvan contactlog eerste meting"] == 2

@@ -107,17 +107,23 @@ def test_sample_removal_is_remembered(db_url, fixture_paths):
     assert list(store.load_dataset().families["organisation"].unique()) == ["Fixture Gezinshuis"]
 
 
-def test_reapply_mapping_from_raw_values(db_url, fixture_paths, monkeypatch):
-    store = fixture_store(db_url, fixture_paths)
+def test_reapply_mapping_from_raw_values(db_url, fixture_paths):
+    """A new taxonomy version re-harmonises stored rows without an upload and says what moved."""
     from gezinsmonitor import taxonomy as tx
-    assert harmonise.reapply(store) == 0
-    # A later taxonomy change: "Wonen" is now mapped to Overig through the synonym list.
-    monkeypatch.setitem(tx._LEEFGEBIED_BY_KEY, "wonen", "Overig")
+    store = fixture_store(db_url, fixture_paths)
+    assert harmonise.reapply(store).empty  # nothing changed yet
+    # An administrator moves "Opvoeding" from Sociaal to Participatie.
+    cats = dict(tx.DEFAULT_TAXONOMY.leefgebieden)
+    cats["Sociaal"] = tuple(c for c in cats["Sociaal"] if c != "Opvoeding")
+    cats["Participatie"] = cats["Participatie"] + ("Opvoeding",)
+    store.save_taxonomy(tx.Taxonomy(cats, tx.DEFAULT_TAXONOMY.synonyms), "test", "Opvoeding verplaatst")
     revision = store.revision()
-    assert harmonise.reapply(store) == 1
-    ds = store.load_dataset()
-    row = ds.requests[ds.requests["leefgebied_raw"] == "Wonen"].iloc[0]
-    assert row["leefgebied"] == "Overig" and store.revision() == revision + 1
+    moved = harmonise.reapply(store)
+    # The row says leefgebied Sociaal; its categorie no longer belongs there, so only the categorie goes.
+    assert moved[["van leefgebied", "van categorie", "naar leefgebied", "naar categorie"]].values.tolist() == [
+        ["Sociaal", "Opvoeding", "Sociaal", ""]]
+    assert moved["aantal"].tolist() == [1] and store.revision() == revision + 1
+    assert store.taxonomy().version == 1 and len(store.taxonomy_history()) == 1
 
 
 def test_long_free_text_is_stored_on_every_database(db_url):
