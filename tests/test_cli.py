@@ -130,3 +130,39 @@ def test_cli_input_errors_are_dutch_messages_not_tracebacks(imported, tmp_path, 
     assert out.returncode == 1 and "Traceback" not in out.stderr
     blank_org = cli("import", fixture_paths[1], "--org", "   ", "--db", f"sqlite:///{tmp_path / 'b.db'}")
     assert blank_org.returncode == 0, blank_org.stdout
+
+
+def test_own_layout_refused_with_decisions_then_accepted_into_review_queue(tmp_path):
+    from tests import own_layouts as ol
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    path = ol.free_text(tmp_path / "buurtwerk.xlsx")
+    missing_org = cli("import", path, "--db", url)
+    assert missing_org.returncode == 1 and "Naam van de organisatie ontbreekt" in missing_org.stdout
+
+    refused = cli("import", path, "--db", url, "--org", "Buurtwerk Test")
+    assert refused.returncode == 1
+    assert "Beslissing nodig: Kolom 'Opmerkingen'" in refused.stdout
+    assert "Beslissing nodig: Hulpvraag 'diversen'" in refused.stdout
+    assert "Traceback" not in refused.stderr
+    summary = json.loads(cli("summary", "--json", "--db", url).stdout)
+    assert summary["families"] == 0  # nothing stored
+
+    accepted = cli("import", path, "--db", url, "--org", "Buurtwerk Test", "--accept-suggestions")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "wachten op beoordeling" in accepted.stdout and "profiel versie 1" in accepted.stdout
+    out = tmp_path / "export.xlsx"
+    assert cli("export", out, "--db", url).returncode == 0
+    rows = [tuple(r[:6]) for r in openpyxl.load_workbook(out)["hulpvragen"].values]
+    assert ("Buurtwerk Test", "B3", "diversen", "Overig", None, "te beoordelen") in rows
+    assert ("Buurtwerk Test", "B1", "lege koelkast", "Financiën", "Acute nood", "tekstregel") in rows
+    # The needs figures leave the uncertain request out until a person decides.
+    summary = json.loads(cli("summary", "--json", "--db", url).stdout)
+    assert summary["help_requests"] == 5 and sum(r["requests"] for r in summary["needs"]) == 4
+
+
+def test_own_layout_fully_understood_imports_without_flag(tmp_path):
+    from tests import own_layouts as ol
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    result = cli("import", ol.codes(tmp_path / "thuis.xlsx"), "--db", url, "--org", "Thuis Test")
+    assert result.returncode == 0, result.stdout
+    assert "Ingelezen: 2 gezinnen, 3 hulpvragen" in result.stdout
