@@ -110,3 +110,34 @@ def test_sample_data_loaded_once_and_removed_for_good(monkeypatch, sqlite_url):
 def test_unreachable_database_gives_a_dutch_message(monkeypatch):
     at = start(monkeypatch, "postgresql://nobody@127.0.0.1:1/geen")
     assert any("De database is niet bereikbaar" in e for e in texts(at.error))
+
+
+def test_own_layout_confirm_save_profile_then_no_questions(monkeypatch, sqlite_url, tmp_path):
+    from tests import own_layouts as ol
+    at = start(monkeypatch, sqlite_url)
+    upload(at, "buurtwerk.xlsx", ol.free_text(tmp_path / "a.xlsx").read_bytes())
+    assert any("Vul eerst de naam van uw organisatie in" in i for i in texts(at.info))
+    at.text_input(key="upload_org_own").input("Buurtwerk Test").run()
+    assert not at.exception, at.exception
+    tables = at.dataframe[0].value
+    assert tables["blad"].tolist() == ["2024", "2025", "Voortgang"] and tables["kopregel (rij)"].tolist() == [3, 3, 1]
+    assert any("2 met een onzeker voorstel" in w for w in texts(at.warning))  # Opmerkingen on two sheets
+    assert any("Niet ingelezen kolommen (2): Opmerkingen, Opmerkingen" in c for c in texts(at.caption))
+    understood = next(d.value for d in at.dataframe if "herkomst" in d.value.columns)
+    row = understood.set_index("tekst").loc["lege koelkast"]
+    assert (row["leefgebied"], row["categorie"], row["herkomst"]) == ("Financiën", "Acute nood", "tekstregel")
+    assert any("1 hulpvraag/-vragen" in w and "Te beoordelen" in w for w in texts(at.warning))
+    button(at, "Kolomindeling bevestigen en opslaan").click().run()
+    assert not at.exception, at.exception
+    assert any("Ingelezen: 3 gezinnen, 5 hulpvragen" in s and "profiel versie 1" in s for s in texts(at.success))
+    store = Store(sqlite_url)
+    assert store.profiles()["organisation"].tolist() == ["Buurtwerk Test"]
+    assert store.review_queue()["tekst"].tolist() == ["diversen"]
+
+    # The next file in the same layout: the profile is used without questions.
+    upload(at, "buurtwerk_2026.xlsx", ol.free_text(tmp_path / "b.xlsx", extra_family=True).read_bytes())
+    at.text_input(key="upload_org_own").input("Buurtwerk Test").run()
+    assert any("Bekende indeling" in s and "profiel versie 1" in s for s in texts(at.success))
+    button(at, "Opslaan in Gezinsmonitor").click().run()
+    assert any("Ingelezen: 4 gezinnen" in s for s in texts(at.success))
+    assert len(Store(sqlite_url).profiles()) == 1 and len(Store(sqlite_url).batches()) == 2
