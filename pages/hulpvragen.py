@@ -24,6 +24,10 @@ needs = metrics.needs(ds.requests)
 detail = metrics.needs_detail(ds.requests)
 n_families, n_requests = needs.attrs["n_families"], needs.attrs["n_requests"]
 n_text = f"n = {n_families} gezinnen met een hulpvraag · {n_requests} hulpvragen"
+if needs.attrs.get("te_beoordelen"):
+    n_text += f" · {needs.attrs['te_beoordelen']} te beoordelen, niet meegeteld"
+    st.warning(f"{needs.attrs['te_beoordelen']} hulpvraag/-vragen hebben een onzekere koppeling aan een leefgebied en "
+               "tellen nog niet mee. Beoordeel ze op de pagina Te beoordelen.", icon=":material/rule:")
 measure = st.segmented_control(
     "Maat", list(charts.NEEDS_MEASURES), format_func=charts.NEEDS_MEASURES.get,
     default="families_pct", required=True, key="hv_measure",
