@@ -17,6 +17,8 @@ PAGES = {
     ],
     "Beheer": [
         st.Page("pages/gegevens.py", title="Gegevens", icon=":material/upload_file:"),
+        st.Page("pages/te_beoordelen.py", title="Te beoordelen", icon=":material/rule:"),
+        st.Page("pages/taxonomie.py", title="Taxonomie", icon=":material/account_tree:"),
     ],
 }
 page = st.navigation(PAGES)
