@@ -26,14 +26,14 @@ def too_large(size: int) -> bool:
     return size > config.MAX_UPLOAD_MB * 1024 * 1024
 
 
-def read_with_progress(data: bytes, file_name: str) -> tuple[Upload, Registration | None]:
+def read_with_progress(data: bytes, file_name: str, taxonomy=None) -> tuple[Upload, Registration | None]:
     """Read any workbook; the registratieformat is also validated (own layouts are planned later)."""
     bar = st.progress(0.0, text="Bestand lezen…")
     upload = read_upload(data, file_name, on_progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
     registration = None
     if upload.is_registratieformat:
         bar.progress(0.97, text="Controleren per blad, rij en kolom…")
-        registration = validate(upload.loaded.raw)
+        registration = validate(upload.loaded.raw, taxonomy=taxonomy) if taxonomy else validate(upload.loaded.raw)
     bar.empty()
     return upload, registration
 

@@ -11,17 +11,28 @@ from .values import map_unique
 AUTO_CONFIDENCE = 0.8  # below this a mapping waits for a person (vocabulary.AUTO_CONFIDENCE)
 
 
-def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series) -> pd.DataFrame:
-    """leefgebied, categorie, herkomst per row, plus flags for what could not be mapped.
+def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series,
+                 taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY) -> pd.DataFrame:
+    """The registratieformat's leefgebied and categorie columns: leefgebied, categorie, herkomst per
+    row, plus flags for what could not be mapped.
 
-    A known categorie fills in a missing leefgebied; a categorie that belongs to another
-    leefgebied is dropped (the leefgebied as written wins).
+    Labels go through the same vocabulary as own layouts (names, synonyms of the taxonomy, other
+    vocabularies, typos), but only certain matches count: the format refuses what it does not know.
+    A known categorie fills in a missing leefgebied; a categorie that belongs to another leefgebied
+    is dropped (the leefgebied as written wins).
     """
-    matched = map_unique(leefgebied_raw, lambda v: tx.match_leefgebied(v) if isinstance(v, str) else (None, None))
-    leefgebied = matched.map(lambda m: m[0]).astype(object)
-    herkomst = matched.map(lambda m: m[1]).astype(object)
-    categorie = map_unique(categorie_raw, lambda v: tx.match_categorie(v) if isinstance(v, str) else None)
-    cat_lg = map_unique(categorie, lambda c: tx.CATEGORY_TO_LEEFGEBIED.get(c) if isinstance(c, str) else None)
+    from . import vocabulary as vocab
+
+    def label(v):
+        m = vocab.classify_label(v, taxonomy) if isinstance(v, str) else None
+        return (m.leefgebied, m.categorie, m.herkomst) if m is not None and m.certain else (None, None, None)
+
+    lg_match = map_unique(leefgebied_raw, label)
+    cat_match = map_unique(categorie_raw, label)
+    leefgebied = lg_match.map(lambda m: m[0]).astype(object)
+    herkomst = lg_match.map(lambda m: m[2]).astype(object)
+    categorie = cat_match.map(lambda m: m[1]).astype(object)
+    cat_lg = cat_match.map(lambda m: m[0] if m[1] else None).astype(object)
 
     derive = leefgebied.isna() & leefgebied_raw.isna() & cat_lg.notna()
     leefgebied = leefgebied.where(~derive, cat_lg)

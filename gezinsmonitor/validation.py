@@ -188,7 +188,8 @@ def _families(frame: pd.DataFrame, report: Report, today: dt.date) -> pd.DataFra
     }, columns=FAMILY_COLUMNS)
 
 
-def _requests(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.DataFrame:
+def _requests(frame: pd.DataFrame, report: Report, known: set[str],
+              taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY) -> pd.DataFrame:
     sheet = rf.SHEET_BY_KEY["requests"]
     check = _SheetCheck(sheet, frame, report)
     keys = vals.as_text(check.column("family"))
@@ -197,13 +198,13 @@ def _requests(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.DataFr
     lg_raw = vals.as_text(check.column("leefgebied"))
     cat_raw = vals.as_text(check.column("categorie"))
 
-    mapped = harmonise.map_requests(lg_raw, cat_raw)
+    mapped = harmonise.map_requests(lg_raw, cat_raw, taxonomy)
     leefgebied, categorie, herkomst = mapped["leefgebied"], mapped["categorie"], mapped["herkomst"]
     check.flag(ERROR, mapped["missing_leefgebied"], "leefgebied", "Leefgebied ontbreekt.",
                f"Kies een leefgebied: {', '.join(tx.LEEFGEBIED_NAMES)}.")
     check.flag(ERROR, mapped["unknown_leefgebied"], "leefgebied", "Onbekend leefgebied.",
                f"Kies een leefgebied uit de lijst: {', '.join(tx.LEEFGEBIED_NAMES)}.")
-    check.flag(WARNING, herkomst == tx.HERKOMST_WOORDENLIJST, "leefgebied",
+    check.flag(WARNING, herkomst.isin([tx.HERKOMST_WOORDENLIJST, tx.HERKOMST_FUZZY]), "leefgebied",
                "Leefgebied herkend via de woordenlijst.", "Controleer of het leefgebied klopt.")
     check.flag(WARNING, mapped["unknown_categorie"], "categorie",
                "Onbekende categorie; alleen het leefgebied wordt meegeteld.", "Kies een categorie uit de lijst.")
@@ -299,7 +300,8 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
-def validate(raw: RawWorkbook, today: dt.date | None = None) -> Registration:
+def validate(raw: RawWorkbook, today: dt.date | None = None,
+             taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY) -> Registration:
     """Check every sheet, row and column; the returned report decides whether the file may be stored."""
     today = today or dt.date.today()
     report = Report()
@@ -342,5 +344,6 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> Registration:
             continue
         frame = _drop_blank_rows(raw.sheets[sheet_key])
         if _check_required_columns(sheet, frame, report) and not frame.empty:
-            tables[table] = build(frame, report, known)
+            tables[table] = build(frame, report, known, taxonomy) if sheet_key == "requests" else \
+                build(frame, report, known)
     return Registration(organisation, peildatum, report=report, **tables)

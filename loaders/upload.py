@@ -66,7 +66,7 @@ def import_upload(store: Store, upload: Upload, *, organisation: str | None = No
         return ImportResult(REFUSED, upload.report, organisation,
                             message="Bestand geweigerd. Er is niets opgeslagen."), None
     if upload.is_registratieformat:
-        registration = validate(upload.loaded.raw, today=today)
+        registration = validate(upload.loaded.raw, today=today, taxonomy=store.taxonomy())
         return import_registration(store, registration, file_name=upload.file_name, sha256=upload.sha256,
                                    organisation=organisation, is_sample=is_sample), None
     if not (organisation or "").strip():

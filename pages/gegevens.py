@@ -129,7 +129,7 @@ if file is not None:
     file_id = (file.name, len(data), file.file_id)
     cached = st.session_state.get("upload_checked")
     if not cached or cached[0] != file_id:
-        loaded, registration = upload.read_with_progress(data, file.name)
+        loaded, registration = upload.read_with_progress(data, file.name, store.taxonomy())
         st.session_state["upload_checked"] = (file_id, loaded, registration)
     _, loaded, registration = st.session_state["upload_checked"]
     if loaded.refused:

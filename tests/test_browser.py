@@ -84,10 +84,8 @@ def app_url(tmp_path_factory):
     log.close()
 
 
-def upload_file() -> Path:
-    samples = sorted((ROOT / "sample_data").glob("*.xlsx"))
-    assert samples, "sample_data/ holds the generated sample workbooks"
-    return samples[0]
+COMMON_FORMAT_SAMPLE = ROOT / "sample_data" / "voorbeeld_stichting_samen_verder.xlsx"
+OWN_LAYOUT_SAMPLE = ROOT / "sample_data" / "voorbeeld_huiskamer_het_anker.xlsx"  # tick boxes, merged headers
 
 
 def wait_for_app(page) -> None:
@@ -107,13 +105,33 @@ def test_upload_and_visit_every_page(browser, app_url):
 
     page.get_by_role("link", name="Gegevens").click()
     page.get_by_text("Bestand uploaden").wait_for(timeout=30_000)
-    sample = upload_file()
-    page.locator('input[type="file"]').set_input_files(str(sample))
-    page.get_by_text(f"Controle van {sample.name}").wait_for(timeout=60_000)
+    page.locator('input[type="file"]').set_input_files(str(COMMON_FORMAT_SAMPLE))
+    page.get_by_text(f"Controle van {COMMON_FORMAT_SAMPLE.name}").wait_for(timeout=60_000)
     page.get_by_role("button", name="Opslaan in Gezinsmonitor").click()
     page.get_by_text("Ingelezen:").wait_for(timeout=60_000)
     page.screenshot(path=str(SCREENSHOTS / "gegevens.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+    # An organisation's own layout: name the organisation, check the suggestions, confirm and save the profile.
+    page.locator('input[type="file"]').set_input_files(str(OWN_LAYOUT_SAMPLE))
+    page.get_by_text(f"Eigen indeling: {OWN_LAYOUT_SAMPLE.name}").wait_for(timeout=60_000)
+    org = page.get_by_label("Organisatie")
+    org.fill("Huiskamer Het Anker")
+    org.press("Enter")
+    page.get_by_text("Kolomindeling", exact=True).wait_for(timeout=60_000)
+    page.get_by_text("Hoe de hulpvragen zijn begrepen").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.screenshot(path=str(SCREENSHOTS / "gegevens_eigen_indeling.png"), full_page=True)
+    page.get_by_role("button", name="Kolomindeling bevestigen en opslaan").click()
+    page.get_by_text("profiel versie 1").wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    for title in ("Te beoordelen", "Taxonomie"):
+        page.get_by_role("link", name=title).click()
+        page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+        wait_for_app(page)
+        page.screenshot(path=str(SCREENSHOTS / f"{title.lower().replace(' ', '_')}.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0, f"exception on {title}"
 
     for title in PAGES:
         page.get_by_role("link", name=title).click()
