@@ -360,14 +360,26 @@ def _moment_and_date(sh: _Sheet, col: Choice | None) -> tuple[pd.Series, pd.Seri
     return pd.Series([moment] * n, index=sh.table.data.index, dtype=object), pd.Series([None] * n, index=sh.table.data.index, dtype=object)
 
 
-def _measurements(sheets: list[_Sheet], report: Report, taxonomy) -> pd.DataFrame:
-    parts = []
+def _with_families(sheets: list[_Sheet]):
+    """(sheet, family keys, Excel rows) for every sheet that has a family-code column."""
     for sh in sheets:
         fam = sh.one("gezin")
-        if fam is None:
-            continue
-        keys = vals.as_text(sh.values(fam))
-        rows = sh.rows
+        if fam is not None:
+            yield sh, vals.as_text(sh.values(fam)), sh.rows
+
+
+def _in_moment_order(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """Concatenated in time order of the moments, so "first" and "latest" follow them without dates."""
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    out = pd.concat(parts, ignore_index=True)
+    order = out["moment"].map(moment_rank)
+    return out.assign(_o=order).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _measurements(sheets: list[_Sheet], report: Report, taxonomy) -> pd.DataFrame:
+    parts = []
+    for sh, keys, rows in _with_families(sheets):
         # Long: one row per measurement with a leefgebied column and a score column.
         score, lg_col = sh.one("score"), sh.one("leefgebied")
         if score is not None:
@@ -417,12 +429,7 @@ def _measurements(sheets: list[_Sheet], report: Report, taxonomy) -> pd.DataFram
                 keep = keys.notna() & (parsed["state"] == "waarde") & indicator.notna()
                 parts.append(_measurement_frame(keys, ERNST_INSTRUMENT, indicator, lg, col.param or col.moment, None,
                                                 sh.values(col), parsed["value"], False, unit, indicator, rows)[keep])
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in MEASUREMENT_COLUMNS})
-    out = pd.concat(parts, ignore_index=True)
-    # Moments in time order, so "first" and "latest" follow the moment when there is no date.
-    order = out["moment"].map(moment_rank)
-    return out.assign(_o=order).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return _in_moment_order(parts, MEASUREMENT_COLUMNS)
 
 
 # -- hours --------------------------------------------------------------------------------------
@@ -444,12 +451,7 @@ def _durations(sh: _Sheet, col: Choice, bare_unit: str) -> pd.DataFrame:
 
 def _hours(sheets: list[_Sheet], report: Report) -> pd.DataFrame:
     parts = []
-    for sh in sheets:
-        fam = sh.one("gezin")
-        if fam is None:
-            continue
-        keys = vals.as_text(sh.values(fam))
-        rows = sh.rows
+    for sh, keys, rows in _with_families(sheets):
         for col in sh.all("uren_steun"):
             moment, measured_on = _moment_and_date(sh, col)
             parsed = _durations(sh, col, "uur")
@@ -487,11 +489,7 @@ def _hours(sheets: list[_Sheet], report: Report) -> pd.DataFrame:
             keep = keys.notna() & dates.notna() & (parsed["state"] == "waarde")
             parts.append(_hours_frame(keys, kind_raw, kind, CONTACT_MOMENT, dates.dt.date, bare, np.nan,
                                       parsed["hours"] * 60, False, rows)[keep])
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in HOURS_COLUMNS})
-    out = pd.concat(parts, ignore_index=True)
-    order = out["moment"].map(moment_rank)
-    return out.assign(_o=order).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return _in_moment_order(parts, HOURS_COLUMNS)
 
 
 # -- the whole workbook ------------------------------------------------------------------------
