@@ -215,6 +215,11 @@ def _sheet_is_zrm(table: SheetTable) -> bool:
 
 def _wide_candidate(table: SheetTable, col: SourceColumn, sniffed: dict[str, float], taxonomy) -> Choice | None:
     if not sniffed:
+        # An empty column under a leefgebied group header is an unticked category, not noise.
+        label = _tick_label(col, taxonomy) if col.group else None
+        if label is not None and vocab.classify_label(col.group, taxonomy).leefgebied == label[0].leefgebied:
+            return Choice(col.sheet, col.index, col.header, "aangevinkt", label[1], None, 0.9,
+                          f"lege kolom onder groepskop '{col.group}'; kop {label[0].reason}")
         return None
     base = col.base or _header_key(col.sub)
     if sniffed["severity"] >= 0.8 and col.moment and not col.base:

@@ -9,6 +9,7 @@ Nothing is dropped silently: every value that is not used is listed in the repor
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,10 +37,9 @@ CONTACT_MOMENT = "contact"
 UNKNOWN_CONTACT = "Contact (soort onbekend)"
 UNITS = {"gezin": "gezin", "ouder": "ouder", "ouders": "ouder", "moeder": "ouder", "vader": "ouder",
          "kind": "kind", "kinderen": "kind"}
-_ONE_PARENT = ("alleenstaand", "eenouder", "een ouder", "eenoudergezin", "moeder met", "vader met", "alleen",
-               "single")
-_TWO_PARENTS = ("twee ouder", "tweeouder", "ouders samen", "vader en moeder", "moeder en vader", "echtpaar",
-                "samenwonend", "gehuwd", "getrouwd", "2 ouders", "beide ouders")
+_TWO_PARENTS = re.compile(r"\b(2|twee)[- ]?ouder|tweeouder|ouders (samen|met)|vader en moeder|moeder en vader"
+                          r"|echtpaar|samenwonend|gehuwd|getrouwd|beide ouders")
+_ONE_PARENT = re.compile(r"\b(1|een)[- ]?ouder|eenouder|alleenstaand|moeder met|vader met|alleen|single")
 _RUNNING = ("lopend", "loopt", "actief", "in begeleiding", "bezig", "open")
 _ENDED = ("afgerond", "afgesloten", "gestopt", "beeindigd", "klaar", "uitgestroomd", "einde", "gesloten")
 
@@ -95,9 +95,9 @@ def _composition(text: object) -> str | None:
     t = tx.normalise_label(text)
     if t == "onbekend":
         return "onbekend"
-    if _contains_any(t, _TWO_PARENTS):
+    if _TWO_PARENTS.search(t):
         return "tweeouder"
-    if _contains_any(t, _ONE_PARENT):
+    if _ONE_PARENT.search(t):
         return "eenouder"
     return None
 

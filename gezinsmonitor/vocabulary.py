@@ -189,7 +189,7 @@ REQUEST_RULES: list[tuple[str, str | None, str | None, float]] = [
     (r"(rekeningen|rekening|huur|vaste lasten)( \w+)? (niet )?(kunnen |kan )?(niet )?(meer )?betalen|betalingsproblemen", FIN, "Schulden", 0.9),
     # Financiën / Geen overzicht/administratie
     (r"administratie|\w*administratie|administratief|adm\b|papierwerk|papieren|thuisadministratie", FIN, "Geen overzicht/administratie", 1.0),
-    (r"(de )?post (openen|sorteren|lezen|bijhouden|ordenen|wegwerken|uitzoeken)|ongeopende post|post (blijft|ligt)", FIN, "Geen overzicht/administratie", 1.0),
+    (r"(de )?post (openen|sorteren|lezen|bijhouden|ordenen|wegwerken|uitzoeken)|ongeopende post|post (blijft|ligt|stapelt)", FIN, "Geen overzicht/administratie", 1.0),
     (r"budgetbeheer|budgetcoach\w*|budgettraining|budgetteren|budgetplan|huishoudboek\w*|kasboek|bewindvoer\w*|beschermingsbewind|inkomensbeheer", FIN, "Geen overzicht/administratie", 1.0),
     (r"belastingdienst|belastingaangifte|belastingbrie\w*|aangifte (inkomsten)?belasting|belastingen", FIN, "Geen overzicht/administratie", 0.9),
     (r"toeslagen aanvragen|toeslag aanvragen|aanvragen (van )?toeslagen", FIN, "Geen overzicht/administratie", 1.0),
@@ -252,6 +252,7 @@ REQUEST_RULES: list[tuple[str, str | None, str | None, float]] = [
     (r"pubers?|puberteit|tieners?", SOC, "Opvoeding", 0.8),
     # Sociaal / Sociaal netwerk
     (r"eenzaam|eenzaamheid|eenza\w*|isolement|geisoleerd|isol\w*|\w*netwerk|(voelt zich|staat er|helemaal|erg) alleen", SOC, "Sociaal netwerk", 1.0),
+    (r"kent niemand|niemand (om|die)|(op )?terug (te )?vallen", SOC, "Sociaal netwerk", 0.9),
     (r"sociale contacten|contacten|contact met (andere|lotgenoten|mensen|buren|vrienden|moeders|vaders)|vrienden|vriendinnen|vriend\w*|lotgeno\w*|(nieuwe )?mensen (leren )?kennen|maatje|buddy", SOC, "Sociaal netwerk", 0.9),
     (r"(weinig|geen) steun|steun (uit|van|in) (de )?(omgeving|familie)|omgeving|familie\w*", SOC, "Sociaal netwerk", 0.8),
     (r"sociaal|sociale", SOC, None, 0.7),
@@ -276,6 +277,7 @@ REQUEST_RULES: list[tuple[str, str | None, str | None, float]] = [
     (r"(zwem|muziek|dans|piano|gitaar|teken|voetbal|judo|turn|sport)les\w*|sport\w*|\w*sportclub|\w*vereniging|voetbal\w*|zwemmen|dansen|turnen|judo|karate|boksen|kickboks\w*|hobby\w*|vrije tijd|vrijetijd\w*", PAR, SUBJECT, 0.9),
     (r"vervelen|verveelt|verveling|vakantie\w*|spelen|club\b", PAR, SUBJECT, 0.7),
     # Participatie / Daginvulling ouder
+    (r"iets (te )?doen overdag|overdag (iets|niets) (te )?doen", PAR, "Daginvulling ouder", 0.9),
     (r"vrijwilligerswerk( (doen|zoeken|vinden))?( (bij|in) (de |het |een )?\w+)?|vrijwilligers(plek|baan|functie)|dagbesteding|daginvulling|tijdsbesteding|zinvolle dag\w*", PAR, "Daginvulling ouder", 1.0),
     (r"zit (veel |de hele dag |alleen )?thuis|zitten (veel |de hele dag )?thuis", PAR, SUBJECT, 0.9),
     (r"moedergroep|vrouwengroep|oudergroep|vadergroep|koffieochtend\w*|inloop\w*|buurthuis|wijkcentrum|buurtcentrum|(iets )?(doen|meedoen|actief) in de (wijk|buurt)|meedoen|mee doen", PAR, "Daginvulling ouder", 0.9),
@@ -288,7 +290,7 @@ REQUEST_RULES: list[tuple[str, str | None, str | None, float]] = [
     (r"juridisch\w*|jurist|advocaat|advocat\w*|rechtszaak|rechtbank|rechter\w*|rechtshulp|rechtsbijstand|juridisch loket|politie|justitie|detentie|gevangenis|gedetineerd\w*|reclassering|taakstraf|werkstraf|\w*straf\b|strafblad|halt\b|vog\b", OVE, "Juridisch", 1.0),
     (r"aangifte", OVE, "Juridisch", 0.6),
     # Overig / Zingeving
-    (r"zingeving|zin in het leven|levensvragen|geloof\w*|kerk\w*|moskee|religi\w*|spiritu\w*|bidden|gebed|houvast|rouw\w*", OVE, "Zingeving", 0.9),
+    (r"zingeving|zin (in|van) het leven|levensvragen|geloof\w*|kerk\w*|moskee|religi\w*|spiritu\w*|bidden|gebed|houvast|rouw\w*", OVE, "Zingeving", 0.9),
 ]
 
 # Whole texts that carry no request (matched on the normalised text, fully).
