@@ -66,6 +66,11 @@ def _classify_one(label, lg_raw, cat_raw, taxonomy, learned):
             if cat is None and label:
                 r = vocab.classify_request(label, taxonomy, learned)
                 cat = r.categorie if r.leefgebied == m.leefgebied else None
+                # A domain of another vocabulary (ZRM, social teams) is broad; a clear description
+                # naming a categorie elsewhere says more ("geloof" filed under Maatschappelijke participatie).
+                if cat is None and m.herkomst != tx.HERKOMST_FORMAT and r.certain and r.categorie:
+                    return vocab.Match(r.leefgebied, r.categorie, r.herkomst, r.confidence,
+                                       f"omschrijving gaat voor '{lg_raw}': {r.reason}")
             if cat is None and m.categorie:
                 cat = m.categorie
             return vocab.Match(m.leefgebied, cat, m.herkomst, m.confidence, m.reason)

@@ -277,10 +277,12 @@ REQUEST_RULES: list[tuple[str, str | None, str | None, float]] = [
     (r"(zwem|muziek|dans|piano|gitaar|teken|voetbal|judo|turn|sport)les\w*|sport\w*|\w*sportclub|\w*vereniging|voetbal\w*|zwemmen|dansen|turnen|judo|karate|boksen|kickboks\w*|hobby\w*|vrije tijd|vrijetijd\w*", PAR, SUBJECT, 0.9),
     (r"vervelen|verveelt|verveling|vakantie\w*|spelen|club\b", PAR, SUBJECT, 0.7),
     # Participatie / Daginvulling ouder
+    (r"(daginvulling|dagbesteding|tijdsbesteding|vrije tijd) (van |voor )?(de |het |een )?" + _KID, PAR, "Daginvulling kind", 1.0),
     (r"iets (te )?doen overdag|overdag (iets|niets) (te )?doen", PAR, "Daginvulling ouder", 0.9),
     (r"vrijwilligerswerk( (doen|zoeken|vinden))?( (bij|in) (de |het |een )?\w+)?|vrijwilligers(plek|baan|functie)|dagbesteding|daginvulling|tijdsbesteding|zinvolle dag\w*", PAR, "Daginvulling ouder", 1.0),
     (r"zit (veel |de hele dag |alleen )?thuis|zitten (veel |de hele dag )?thuis", PAR, SUBJECT, 0.9),
-    (r"moedergroep|vrouwengroep|oudergroep|vadergroep|koffieochtend\w*|inloop\w*|buurthuis|wijkcentrum|buurtcentrum|(iets )?(doen|meedoen|actief) in de (wijk|buurt)|meedoen|mee doen", PAR, "Daginvulling ouder", 0.9),
+    (r"moedergroep|vrouwengroep|oudergroep|vadergroep|koffieochtend\w*|inloop\w*|buurthuis|wijkcentrum|buurtcentrum|(iets )?(doen|meedoen|actief) in de (wijk|buurt)", PAR, "Daginvulling ouder", 0.9),
+    (r"meedoen|mee doen", PAR, None, 0.9),  # the pilot cluster's word for Participatie: no categorie of its own
     (r"activiteit\w*|\w*activiteiten", PAR, SUBJECT, 0.8),
     (r"participatie|participeren", PAR, None, 0.9),
 

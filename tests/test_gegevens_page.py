@@ -100,7 +100,7 @@ def test_sample_data_loaded_once_and_removed_for_good(monkeypatch, sqlite_url):
     assert remove.disabled  # needs the confirmation first
     at.checkbox(key="confirm_remove_samples").check().run()
     button(at, "Voorbeelddata verwijderen").click().run()
-    assert any("Voorbeelddata verwijderd (5 organisaties)" in s for s in texts(at.success))
+    assert any("Voorbeelddata verwijderd (6 organisaties)" in s for s in texts(at.success))
     assert not Store(sqlite_url).has_sample_data()
     again = start(monkeypatch, sqlite_url, samples=True)  # a restart does not bring them back
     assert not Store(sqlite_url).has_sample_data()
