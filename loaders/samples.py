@@ -53,3 +53,33 @@ def load_samples(store: Store, force: bool = False, on_progress: Callable[[float
             raise RuntimeError(f"Voorbeeldbestand {path.name} geweigerd:\n{result.report.to_text()}")
         imported += result.status == "imported"
     return f"Voorbeelddata: {imported} van {len(files)} bestanden ingelezen."
+
+
+def showcase(store: Store) -> "pd.DataFrame":
+    """Per sample organisation: how its own sheet is laid out and what the harmonisation made of it."""
+    import pandas as pd
+
+    try:
+        from sample_data.generate import LAYOUTS, ORGANISATIONS
+    except ImportError:
+        return pd.DataFrame()
+    batches = store.batches()
+    profiles = store.profiles()
+    rows = []
+    for org in ORGANISATIONS:
+        batch = batches[batches["organisation"] == org.name].head(1)
+        if batch.empty:
+            continue
+        own = profiles[profiles["organisation"] == org.name]
+        rows.append({
+            "organisatie": org.name,
+            "eigen indeling": LAYOUTS[org.layout],
+            "gelezen als": batch["format"].iloc[0],
+            "profiel": f"versie {int(own['version'].max())}" if len(own) else "–",
+            "gezinnen": int(batch["n_families"].iloc[0]),
+            "hulpvragen": int(batch["n_requests"].iloc[0]),
+            "metingen": int(batch["n_measurements"].iloc[0]),
+            "inzet/contacten": int(batch["n_hours"].iloc[0]),
+            "waarschuwingen": int(batch["n_warnings"].iloc[0]),
+        })
+    return pd.DataFrame(rows)

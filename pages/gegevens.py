@@ -170,7 +170,11 @@ else:
 # -- sample data and export ------------------------------------------------------------------
 st.header("Voorbeelddata")
 if store.has_sample_data():
-    st.write("De voorbeelddata zijn fictieve organisaties, gemaakt om de Gezinsmonitor te verkennen.")
+    st.write("De voorbeelddata zijn fictieve organisaties, gemaakt om de Gezinsmonitor te verkennen. Vijf ervan "
+             "houden hun registratie bij in een eigen indeling, zoals echte organisaties; de Gezinsmonitor heeft "
+             "die zelf herkend en geharmoniseerd (onzekere hulpvragen staan op de pagina Te beoordelen).")
+    st.dataframe(samples.showcase(store), hide_index=True, column_config={
+        "eigen indeling": st.column_config.TextColumn(width="large")})
     confirm = st.checkbox("Ja, verwijder alle voorbeelddata", key="confirm_remove_samples")
     if st.button("Voorbeelddata verwijderen", disabled=not confirm, icon=":material/delete:"):
         removed = store.remove_sample_data()

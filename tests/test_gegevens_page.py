@@ -96,6 +96,10 @@ def test_sample_data_loaded_once_and_removed_for_good(monkeypatch, sqlite_url):
     at = start(monkeypatch, sqlite_url, samples=True)
     assert Store(sqlite_url).has_sample_data()
     assert any("Voorbeelddata" in i for i in texts(at.sidebar.info))
+    show = next(d.value for d in at.dataframe if "eigen indeling" in d.value.columns).set_index("organisatie")
+    assert len(show) == 6 and (show["gelezen als"] == "eigen indeling").sum() == 5
+    assert show.loc["Huiskamer Het Anker", "profiel"] == "versie 1"
+    assert "vinkje" in show.loc["Huiskamer Het Anker", "eigen indeling"]
     remove = button(at, "Voorbeelddata verwijderen")
     assert remove.disabled  # needs the confirmation first
     at.checkbox(key="confirm_remove_samples").check().run()
