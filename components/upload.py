@@ -84,7 +84,7 @@ def show_report(report: Report) -> None:
 def tables_frame(plan) -> pd.DataFrame:
     return pd.DataFrame([{
         "blad": t.sheet, "kopregel (rij)": t.header_row,
-        "groepskop (rij)": t.group_row if t.group_row else None,
+        "groepskop (rij)": str(t.group_row) if t.group_row else "–",
         "kolommen": len(t.columns), "rijen": len(t.data), "meetmoment uit bladnaam": t.moment or "",
     } for t in plan.tables])
 

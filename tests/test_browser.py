@@ -115,13 +115,17 @@ def test_upload_and_visit_every_page(browser, app_url):
     # An organisation's own layout: name the organisation, check the suggestions, confirm and save the profile.
     page.locator('input[type="file"]').set_input_files(str(OWN_LAYOUT_SAMPLE))
     page.get_by_text(f"Eigen indeling: {OWN_LAYOUT_SAMPLE.name}").wait_for(timeout=60_000)
-    org = page.get_by_label("Organisatie")
+    org = page.get_by_role("textbox", name="Organisatie", exact=True)
     org.fill("Huiskamer Het Anker")
     org.press("Enter")
     page.get_by_text("Kolomindeling", exact=True).wait_for(timeout=60_000)
     page.get_by_text("Hoe de hulpvragen zijn begrepen").wait_for(timeout=60_000)
     wait_for_app(page)
     page.screenshot(path=str(SCREENSHOTS / "gegevens_eigen_indeling.png"), full_page=True)
+    page.get_by_text("Kolomindeling", exact=True).scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "gegevens_kolomindeling.png"))
+    page.get_by_text("Hoe de hulpvragen zijn begrepen").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "gegevens_hulpvragen_begrepen.png"))
     page.get_by_role("button", name="Kolomindeling bevestigen en opslaan").click()
     page.get_by_text("profiel versie 1").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
