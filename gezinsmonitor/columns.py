@@ -68,6 +68,7 @@ TARGETS: tuple[Target, ...] = (
     Target("score", "Voortgangsscore", ("score", "voortgangsscore", "voortgang", "cijfer", "score voortgang"), "score"),
     Target("score_leefgebied", "Voortgangsscore per leefgebied", sniff="score", param="leefgebied"),
     Target("zrm", "ZRM-niveau per domein", sniff="score", param="ZRM-domein"),
+    Target("meetmoment", "Meetmoment", ("meetmoment", "moment", "meting", "tijdstip meting", "fase")),
     Target("indicator", "Indicator (ernst)", ("indicator", "probleem", "item", "probleemgebied", "onderwerp")),
     Target("eenheid", "Eenheid (gezin/ouder/kind)", ("eenheid", "voor wie", "betreft", "persoon", "gezinslid")),
     Target("ernst", "Ernst op meetmoment", sniff="severity", param="moment"),

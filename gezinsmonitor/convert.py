@@ -20,7 +20,7 @@ from . import taxonomy as tx
 from . import values as vals
 from . import vocabulary as vocab
 from .columns import IGNORE, Choice, split_param
-from .layout import ROW, SheetTable, column_letter, moment_rank
+from .layout import ROW, SheetTable, column_letter, moment_of, moment_rank
 from .report import ERROR, WARNING, Report
 from .validation import (
     FAMILY_COLUMNS,
@@ -349,8 +349,17 @@ def _measurement_frame(keys, instrument, lg_raw, leefgebied, moment, measured_on
 
 
 def _moment_and_date(sh: _Sheet, col: Choice | None) -> tuple[pd.Series, pd.Series]:
+    """Per row: the moment (a column of its own, the date, the column header or the sheet name) and date."""
     date_col = sh.one("datum")
     n = len(sh.table.data)
+    moment_col = sh.one("meetmoment")
+    if moment_col is not None:
+        named = vals.as_text(sh.values(moment_col)).map(
+            lambda v: (moment_of(v, in_header=False)[0] or v) if v else None)
+        dates = vals.parse_date_detail(sh.values(date_col))["date"] if date_col is not None else None
+        fallback = (col.moment if col else None) or sh.table.moment
+        return named.where(named.notna(), fallback), (dates.dt.date if dates is not None else
+                                                      pd.Series([None] * n, index=sh.table.data.index, dtype=object))
     if date_col is not None:
         dates = vals.parse_date_detail(sh.values(date_col))["date"]
         moment = dates.dt.strftime("%Y-%m-%d")

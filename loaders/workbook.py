@@ -42,10 +42,14 @@ class OpenedWorkbook:
 
     @property
     def is_registratieformat(self) -> bool:
-        """Our own template: a sheet Gezinnen whose header row has the columns Gezin and Startdatum."""
+        """Our own template: only the format's sheets, and Gezinnen's header has Gezin and Startdatum.
+        A workbook with sheets of its own goes through the harmonisation, which reads any layout."""
         if self.workbook is None:
             return False
         names = {tx.normalise_label(n): n for n in self.workbook.sheet_names}
+        known = {tx.normalise_label(s.name) for s in rf.SHEETS} | {tx.normalise_label(rf.INFO_SHEET), "lijsten"}
+        if set(names) - known:
+            return False
         families = names.get(tx.normalise_label(rf.SHEETS[0].name))
         if families is None:
             return False

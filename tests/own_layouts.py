@@ -127,3 +127,17 @@ def contacts(path: Path) -> Path:
     we.append(["N1", "Schulden", "gezin", "zwaar", "middel"])
     we.append(["N1", "Opvoeding", "ouder", "middel", "onbekend"])
     return _save(wb, path)
+
+
+def moment_column(path: Path) -> Path:
+    """Long ZRM levels with the moment in a column of its own."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Gezinnen"
+    ws.append(["Gezin", "Startdatum"])
+    ws.append(["M1", D(2024, 1, 10)])
+    wz = wb.create_sheet("ZRM")
+    wz.append(["Gezin", "Meetmoment", "Huisvesting", "Financiën"])
+    wz.append(["M1", "nulmeting", 2, 1])
+    wz.append(["M1", "T1", 3, 2])
+    return _save(wb, path)

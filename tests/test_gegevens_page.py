@@ -145,3 +145,27 @@ def test_own_layout_confirm_save_profile_then_no_questions(monkeypatch, sqlite_u
     button(at, "Opslaan in Gezinsmonitor").click().run()
     assert any("Ingelezen: 4 gezinnen" in s for s in texts(at.success))
     assert len(Store(sqlite_url).profiles()) == 1 and len(Store(sqlite_url).batches()) == 2
+
+
+OWN_LAYOUT_SAMPLES = [
+    ("Buurtkracht Noord", 24), ("Huiskamer Het Anker", 22), ("Stichting Thuisfront", 70),
+    ("Wijkpost De Overkant", 25), ("Stichting Naast Elkaar", 26),
+]
+
+
+@pytest.mark.parametrize("organisation,families", OWN_LAYOUT_SAMPLES)
+def test_every_sample_layout_through_the_upload_page(monkeypatch, sqlite_url, organisation, families):
+    from sample_data import generate as gen
+    at = start(monkeypatch, sqlite_url)
+    name = gen.sample_file_name(organisation)
+    upload(at, name, (ROOT / "sample_data" / name).read_bytes())
+    assert any(f"Eigen indeling: {name}" in h for h in texts(at.subheader))
+    at.text_input(key="upload_org_own").input(organisation).run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == str(families)  # Gezinnen, before anything is stored
+    button(at, "Kolomindeling bevestigen en opslaan").click().run()
+    assert not at.exception, at.exception
+    assert any(f"Ingelezen: {families} gezinnen" in s and "profiel versie 1" in s for s in texts(at.success))
+    store = Store(sqlite_url)
+    assert store.profiles()["organisation"].tolist() == [organisation]
+    assert store.batches()["format"].tolist() == ["eigen indeling"]

@@ -185,3 +185,14 @@ def test_profile_round_trip_and_person_edits():
     changed = read_table(SheetGrid("2025", [["Dossiernummer", "Notities"], ["A9", "x"]]))
     assert cols.apply_profile([changed], content, 3) is None  # a new column: ask again
     assert json.loads(content)[0]["sheet"] == "#"
+
+
+def test_moment_in_a_column_of_its_own(sqlite_url, tmp_path):
+    store = Store(sqlite_url)
+    result, _ = _import(store, ol.moment_column(tmp_path / "m.xlsx"), "Moment Test")
+    assert result.status == "imported", result.report.to_text()
+    m = store.load_dataset().measurements
+    levels = m.set_index(["indicator", "moment"])["value"].to_dict()
+    assert levels == {("Huisvesting", "start"): 2, ("Financiën", "start"): 1,
+                      ("Huisvesting", "T1"): 3, ("Financiën", "T1"): 2}
+    assert set(m["instrument"]) == {"zrm"}
