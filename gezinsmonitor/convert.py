@@ -340,12 +340,36 @@ def _requests(sheets, legend, report, taxonomy, learned) -> tuple[pd.DataFrame, 
 
 
 # -- measurements -------------------------------------------------------------------------------
-def _measurement_frame(keys, instrument, lg_raw, leefgebied, moment, measured_on, raw, value, nvt, unit, indicator, rows):
+def _measurement_frame(keys, instrument, lg_raw, leefgebied, moment, measured_on, raw, value, nvt, unit, indicator,
+                       rows, herkomst, confidence):
     return pd.DataFrame({
         "family_key": keys, "instrument": instrument, "leefgebied_raw": lg_raw, "leefgebied": leefgebied,
         "moment": moment, "measured_on": measured_on, "value_raw": vals.as_text(raw), "value": value,
-        "not_applicable": nvt, "unit": unit, "indicator": indicator, "row_number": rows,
+        "not_applicable": nvt, "unit": unit, "indicator": indicator, "herkomst": herkomst,
+        "confidence": confidence, "row_number": rows,
     }, columns=MEASUREMENT_COLUMNS)
+
+
+def _matched(series: pd.Series, classify) -> pd.DataFrame:
+    """leefgebied (certain matches only), herkomst and confidence per value, each distinct value once."""
+    def one(v):
+        if not v:
+            return None, None, None
+        m = classify(v)
+        return (m.leefgebied if m.certain else None), m.herkomst, float(m.confidence)
+    parts = vals.map_unique(series, one)
+    return pd.DataFrame(parts.tolist(), index=series.index, columns=["leefgebied", "herkomst", "confidence"])
+
+
+def _support(series: pd.Series) -> pd.DataFrame:
+    """support type (certain only), herkomst and confidence per value."""
+    def one(v):
+        if not v:
+            return None, None, None
+        name, herkomst, conf = vocab.classify_support_type(v)
+        return (name if herkomst != tx.HERKOMST_TE_BEOORDELEN else None), herkomst, float(conf)
+    parts = vals.map_unique(series, one)
+    return pd.DataFrame(parts.tolist(), index=series.index, columns=["support_type", "herkomst", "confidence"])
 
 
 def _moment_and_date(sh: _Sheet, col: Choice | None) -> tuple[pd.Series, pd.Series]:
@@ -394,14 +418,16 @@ def _measurements(sheets: list[_Sheet], report: Report, taxonomy) -> pd.DataFram
         if score is not None:
             moment, measured_on = _moment_and_date(sh, score)
             lg_raw = vals.as_text(sh.values(lg_col))
-            lg = lg_raw.map(lambda v: vocab.classify_label(v, taxonomy).leefgebied if v else None)
+            m = _matched(lg_raw, lambda v: vocab.classify_label(v, taxonomy))
+            lg = m["leefgebied"]
             value, nvt, invalid = vals.parse_score(sh.values(score))
             sh.flag(WARNING, invalid, score, "Geen geldige voortgangsscore (1–5 of n.v.t.); niet meegeteld.", "")
             sh.flag(WARNING, lg.isna() & ~vals.is_empty(sh.values(score)), lg_col or score,
-                    "Leefgebied van de score niet herkend; niet meegeteld.", "Schrijf een leefgebied uit de lijst.")
+                    "Leefgebied van de score niet (zeker) herkend; niet meegeteld.", "Schrijf een leefgebied uit de lijst.")
             keep = keys.notna() & lg.notna() & (value.notna() | nvt)
             parts.append(_measurement_frame(keys, tx.VOORTGANG_INSTRUMENT, lg_raw, lg, moment, measured_on,
-                                            sh.values(score), value, nvt, None, None, rows)[keep])
+                                            sh.values(score), value, nvt, None, None, rows,
+                                            m["herkomst"], m["confidence"])[keep])
         for col in sh.all("score_leefgebied") + sh.all("zrm"):
             instrument = ZRM_INSTRUMENT if col.target == "zrm" else tx.VOORTGANG_INSTRUMENT
             moment, measured_on = _moment_and_date(sh, col)
@@ -419,34 +445,38 @@ def _measurements(sheets: list[_Sheet], report: Report, taxonomy) -> pd.DataFram
             sh.flag(WARNING, invalid, col, "Geen geldige score (1–5 of n.v.t.); niet meegeteld.", "")
             keep = keys.notna() & (value.notna() | nvt)
             parts.append(_measurement_frame(keys, instrument, col.param or sh.sub(col), match.leefgebied, moment, measured_on,
-                                            sh.values(col), value, nvt, None, indicator, rows)[keep])
+                                            sh.values(col), value, nvt, None, indicator, rows, match.herkomst,
+                                            min(match.confidence, col.confidence))[keep])
         ernst = sh.all("ernst")
         if ernst:
             indicator = vals.as_text(sh.values(sh.one("indicator")))
             unit_raw = vals.as_text(sh.values(sh.one("eenheid")))
             unit = unit_raw.map(lambda v: UNITS.get(tx.normalise_label(v)) if v else None)
-            lg = indicator.map(lambda v: vocab.classify_request(v, taxonomy).leefgebied if v else None)
-            unknown_lg = lg.isna() & indicator.notna()
+            m = _matched(indicator, lambda v: vocab.classify_request(v, taxonomy))
+            unknown_lg = m["leefgebied"].isna() & indicator.notna()
             if unknown_lg.any():
                 sh.flag(WARNING, unknown_lg, sh.one("indicator"),
-                        "Indicator niet bij een leefgebied herkend; telt onder Overig.", "")
-            lg = lg.where(lg.notna(), "Overig")
+                        "Indicator niet (zeker) bij een leefgebied herkend; telt onder Overig.",
+                        "Pas zo nodig de taxonomie aan (synoniem voor deze indicator).")
+            lg = m["leefgebied"].where(~unknown_lg, "Overig")
+            herkomst = m["herkomst"].where(~unknown_lg, tx.HERKOMST_TE_BEOORDELEN)
             for col in ernst:
                 parsed = vals.parse_severity(sh.values(col))
                 sh.flag(WARNING, parsed["state"] == "ongeldig", col,
                         "Ernst niet begrepen (geen/licht/middel/zwaar); niet meegeteld.", "")
                 keep = keys.notna() & (parsed["state"] == "waarde") & indicator.notna()
                 parts.append(_measurement_frame(keys, ERNST_INSTRUMENT, indicator, lg, col.param or col.moment, None,
-                                                sh.values(col), parsed["value"], False, unit, indicator, rows)[keep])
+                                                sh.values(col), parsed["value"], False, unit, indicator, rows,
+                                                herkomst, m["confidence"])[keep])
     return _in_moment_order(parts, MEASUREMENT_COLUMNS)
 
 
 # -- hours --------------------------------------------------------------------------------------
-def _hours_frame(keys, support_raw, support, moment, measured_on, raw, hours, minutes, nvt, rows):
+def _hours_frame(keys, support_raw, support, moment, measured_on, raw, hours, minutes, nvt, rows, herkomst, confidence):
     return pd.DataFrame({
         "family_key": keys, "support_type_raw": support_raw, "support_type": support, "moment": moment,
         "measured_on": measured_on, "value_raw": vals.as_text(raw), "hours_per_week": hours, "minutes": minutes,
-        "not_applicable": nvt, "row_number": rows,
+        "not_applicable": nvt, "herkomst": herkomst, "confidence": confidence, "row_number": rows,
     }, columns=HOURS_COLUMNS)
 
 
@@ -469,19 +499,24 @@ def _hours(sheets: list[_Sheet], report: Report) -> pd.DataFrame:
                     "Controleer of het om uren per week gaat.")
             nvt = parsed["state"] == "nvt"
             keep = keys.notna() & ((parsed["state"] == "waarde") & ~too_many | nvt)
+            by_header = vocab.classify_support_type(sh.sub(col))
+            herkomst = by_header[1] if by_header[0] == col.param else tx.HERKOMST_PERSOON
             parts.append(_hours_frame(keys, sh.sub(col), col.param, moment, measured_on, sh.values(col),
-                                      parsed["hours"].where(~nvt), np.nan, nvt, rows)[keep])
+                                      parsed["hours"].where(~nvt), np.nan, nvt, rows, herkomst, col.confidence)[keep])
         hours_col, type_col = sh.one("uren"), sh.one("soort_steun")
         if hours_col is not None and type_col is not None:
             moment, measured_on = _moment_and_date(sh, hours_col)
             parsed = _durations(sh, hours_col, "uur")
             support_raw = vals.as_text(sh.values(type_col))
-            support = support_raw.map(lambda v: vocab.classify_support_type(v)[0] if v else None)
-            sh.flag(WARNING, support.isna() & support_raw.notna(), type_col, "Soort steun niet herkend; niet meegeteld.", "")
+            sup = _support(support_raw)
+            support = sup["support_type"]
+            sh.flag(WARNING, support.isna() & support_raw.notna(), type_col,
+                    "Soort steun niet (zeker) herkend; niet meegeteld.", "Gebruik een soort steun uit de lijst.")
             nvt = parsed["state"] == "nvt"
             keep = keys.notna() & support.notna() & ((parsed["state"] == "waarde") | nvt)
             parts.append(_hours_frame(keys, support_raw, support, moment, measured_on, sh.values(hours_col),
-                                      parsed["hours"].where(~nvt), np.nan, nvt, rows)[keep])
+                                      parsed["hours"].where(~nvt), np.nan, nvt, rows, sup["herkomst"],
+                                      sup["confidence"])[keep])
         duration = sh.one("contact_duur")
         if duration is not None:
             header = tx.normalise_label(duration.header)
@@ -494,10 +529,16 @@ def _hours(sheets: list[_Sheet], report: Report) -> pd.DataFrame:
             sh.flag(WARNING, dates.isna() & (parsed["state"] == "waarde"), date_col or duration,
                     "Contact zonder geldige datum; niet meegeteld.", "Vul de datum van het contact in.")
             kind_raw = vals.as_text(sh.values(sh.one("contact_soort")))
-            kind = kind_raw.map(lambda v: (vocab.classify_support_type(v)[0] if v else None) or UNKNOWN_CONTACT)
+            sup = _support(kind_raw)
+            unsure = sup["support_type"].isna() & kind_raw.notna()
+            sh.flag(WARNING, unsure, sh.one("contact_soort"),
+                    f"Soort contact niet (zeker) herkend; telt als '{UNKNOWN_CONTACT}'.",
+                    "Gebruik bijv. huisbezoek, telefonisch gesprek, mee naar instantie of maatje.")
+            kind = sup["support_type"].where(sup["support_type"].notna(), UNKNOWN_CONTACT)
+            herkomst = sup["herkomst"].where(~unsure, tx.HERKOMST_TE_BEOORDELEN)
             keep = keys.notna() & dates.notna() & (parsed["state"] == "waarde")
             parts.append(_hours_frame(keys, kind_raw, kind, CONTACT_MOMENT, dates.dt.date, bare, np.nan,
-                                      parsed["hours"] * 60, False, rows)[keep])
+                                      parsed["hours"] * 60, False, rows, herkomst, sup["confidence"])[keep])
     return _in_moment_order(parts, HOURS_COLUMNS)
 
 

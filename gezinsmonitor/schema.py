@@ -136,6 +136,8 @@ measurements = _child(
     Column("not_applicable", Boolean, nullable=False),
     Column("unit", String(32)),  # gezin / ouder / kind (severity instrument) (v2)
     Column("indicator", Text),  # the instrument's own item, e.g. a ZRM domain (v2)
+    Column("herkomst", String(32)),  # how the leefgebied was obtained (v2)
+    Column("confidence", Float),  # (v2)
 )
 
 hours = _child(
@@ -148,6 +150,8 @@ hours = _child(
     Column("hours_per_week", Float),  # null when not applicable or given as minutes only
     Column("minutes", Float),  # contact logs: minutes on `measured_on`
     Column("not_applicable", Boolean, nullable=False),
+    Column("herkomst", String(32)),  # how the support type was obtained (v2)
+    Column("confidence", Float),  # (v2)
 )
 
 CHILD_TABLES = (trajectories, help_requests, measurements, hours)
@@ -200,4 +204,8 @@ V2_COLUMNS = (
     (help_requests, "confidence"),
     (measurements, "unit"),
     (measurements, "indicator"),
+    (measurements, "herkomst"),
+    (measurements, "confidence"),
+    (hours, "herkomst"),
+    (hours, "confidence"),
 )

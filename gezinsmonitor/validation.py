@@ -61,11 +61,11 @@ REQUEST_COLUMNS = [
 ]
 MEASUREMENT_COLUMNS = [
     "family_key", "instrument", "leefgebied_raw", "leefgebied", "moment", "measured_on", "value_raw", "value",
-    "not_applicable", "unit", "indicator", "row_number",
+    "not_applicable", "unit", "indicator", "herkomst", "confidence", "row_number",
 ]
 HOURS_COLUMNS = [
     "family_key", "support_type_raw", "support_type", "moment", "measured_on", "value_raw", "hours_per_week",
-    "minutes", "not_applicable", "row_number",
+    "minutes", "not_applicable", "herkomst", "confidence", "row_number",
 ]
 
 
@@ -264,6 +264,8 @@ def _measurements(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.Da
         "not_applicable": nvt,
         "unit": None,
         "indicator": None,
+        "herkomst": tx.HERKOMST_FORMAT,
+        "confidence": 1.0,
         "row_number": frame[ROW].astype(int),
     }, columns=MEASUREMENT_COLUMNS).loc[keep]
 
@@ -292,6 +294,8 @@ def _hours(frame: pd.DataFrame, report: Report, known: set[str]) -> pd.DataFrame
         "hours_per_week": hours,
         "minutes": np.nan,
         "not_applicable": nvt,
+        "herkomst": tx.HERKOMST_FORMAT,
+        "confidence": 1.0,
         "row_number": frame[ROW].astype(int),
     }, columns=HOURS_COLUMNS).loc[keep]
 

@@ -162,11 +162,13 @@ def test_contact_log_and_severity(sqlite_url, tmp_path):
     h = ds.hours.sort_values("measured_on")
     assert h["minutes"].tolist() == [90, 45, 75] and set(h["moment"]) == {"contact"}
     assert h["support_type"].tolist() == ["Gesprekken met gezin", "Gesprekken met gezin", "Regelzaken"]
+    assert h["herkomst"].notna().all() and (h["confidence"] >= 0.8).all()  # every mapped value says how
     e = ds.measurements
     assert set(e["instrument"]) == {"ernst"} and len(e) == 3  # "onbekend" is dropped, so N differs per moment
     sev = e.set_index(["indicator", "unit", "moment"])["value"]
     assert sev[("Schulden", "gezin", "T0")] == 3 and sev[("Schulden", "gezin", "T1")] == 2
     assert sev[("Opvoeding", "ouder", "T0")] == 2
+    assert set(e["leefgebied"]) == {"Financiën", "Sociaal"} and e["herkomst"].notna().all()
 
 
 def test_profile_round_trip_and_person_edits():
