@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -19,9 +19,9 @@ from rapidfuzz import fuzz
 from . import taxonomy as tx
 from . import values as vals
 from . import vocabulary as vocab
-from .layout import SheetTable, SourceColumn, sheet_pattern
+from .layout import SheetTable, SourceColumn, column_letter, sheet_pattern
 
-AUTO_CONFIDENCE = 0.8
+AUTO_CONFIDENCE = vocab.AUTO_CONFIDENCE  # one threshold for columns and values
 SAMPLE_ROWS = 200  # values sniffed per column
 
 
@@ -338,26 +338,16 @@ def suggest_table(table: SheetTable, taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY
         for i, ch in enumerate(choices):
             if ch.index == winner.index and (ch.target == IGNORE or ch.confidence < winner.confidence + 0.1):
                 choices[i] = winner
-    _resolve_sheet_context(table, choices)
+    _resolve_sheet_context(choices)
     return choices
 
 
-def _resolve_sheet_context(table: SheetTable, choices: list[Choice]) -> None:
-    """Fix meanings that depend on the rest of the sheet."""
-    has_family = any(c.target == "gezin" for c in choices)
-    targets = {c.target for c in choices}
-    if not has_family:
-        # A legend: a code column and a description column, no families.
-        code = next((c for c in choices if c.target in ("hulpvraag_code", "gezin") or _header_key(c.header) == "code"), None)
-        desc = next((c for c in choices if c.target in ("hulpvraag", "categorie") and c is not code), None)
-        if code and desc:
-            code.target, code.confidence, code.reason = "legenda_code", 0.9, "blad zonder gezinscode: legenda met codes"
-            desc.target, desc.confidence, desc.reason = "legenda_omschrijving", 0.9, "omschrijving bij de codes"
-    if "contact_duur" in targets or "contact_soort" in targets:
+def _resolve_sheet_context(choices: list[Choice]) -> None:
+    """"Duur" or "Soort" only mean contact-log fields in a sheet that also has a date column."""
+    if any(c.target == "datum" for c in choices):
         return
-    # "Duur" or "Soort" only mean contact-log fields in a sheet that has a date and repeats families.
     for c in choices:
-        if c.target in ("contact_duur", "contact_soort") and "datum" not in targets:
+        if c.target in ("contact_duur", "contact_soort"):
             c.confidence = min(c.confidence, 0.6)
 
 
@@ -424,7 +414,6 @@ TABLE_COLUMNS = ["blad", "kolom", "kop", "voorbeelden", "betekenis", "detail", "
 
 
 def to_frame(choices: list[Choice]) -> pd.DataFrame:
-    from .layout import column_letter
     return pd.DataFrame([{
         "blad": c.sheet, "kolom": column_letter(c.index), "kop": c.header, "voorbeelden": c.examples,
         "betekenis": TARGET_BY_KEY[c.target].label, "detail": c.param or "", "moment": c.moment or "",
@@ -448,6 +437,3 @@ def from_frame(frame: pd.DataFrame, choices: list[Choice]) -> list[Choice]:
 def uncertain(choices: list[Choice]) -> list[Choice]:
     return [c for c in choices if c.confidence < AUTO_CONFIDENCE]
 
-
-def as_dicts(choices: list[Choice]) -> list[dict]:
-    return [asdict(c) for c in choices]

@@ -6,9 +6,8 @@ from sqlalchemy import select, update
 
 from . import schema as s
 from . import taxonomy as tx
+from . import vocabulary as vocab
 from .values import map_unique
-
-AUTO_CONFIDENCE = 0.8  # below this a mapping waits for a person (vocabulary.AUTO_CONFIDENCE)
 
 
 def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series,
@@ -21,8 +20,6 @@ def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series,
     A known categorie fills in a missing leefgebied; a categorie that belongs to another leefgebied
     is dropped (the leefgebied as written wins).
     """
-    from . import vocabulary as vocab
-
     def label(v):
         m = vocab.classify_label(v, taxonomy) if isinstance(v, str) else None
         return (m.leefgebied, m.categorie, m.herkomst) if m is not None and m.certain else (None, None, None)
@@ -52,8 +49,6 @@ def map_requests(leefgebied_raw: pd.Series, categorie_raw: pd.Series,
 def _classify_one(label, lg_raw, cat_raw, taxonomy, learned):
     """One help request from its raw parts: a person's decision first, then the leefgebied as
     written, then the categorie, then the free text. Returns a vocabulary.Match."""
-    from . import vocabulary as vocab
-
     if label and vocab.learned_key(label) in learned:
         return vocab.classify_request(label, taxonomy, learned)
     if lg_raw:
@@ -103,7 +98,7 @@ def classify_rows(label_raw: pd.Series, leefgebied_raw: pd.Series, categorie_raw
         key = (l, g, c)
         if key not in cache:
             m = _classify_one(l, g, c, taxonomy, learned)
-            certain = m.leefgebied is not None and m.confidence >= AUTO_CONFIDENCE and m.herkomst != tx.HERKOMST_TE_BEOORDELEN
+            certain = m.certain
             cache[key] = (
                 m.leefgebied if m.leefgebied else "Overig",
                 m.categorie if certain else None,

@@ -104,7 +104,8 @@ def _write_lists_sheet(wb: Workbook) -> dict[str, str]:
     return refs
 
 
-def _cell_value(value):
+def cell_value(value):
+    """A pandas/numpy value as openpyxl takes it (dates without time, None for missing)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
@@ -152,7 +153,7 @@ def write_workbook(
             continue
         columns = [frame[c.key] if c.key in frame else pd.Series([None] * n_rows) for c in sheet.columns]
         for row in zip(*(col.tolist() for col in columns)):
-            ws.append([_cell_value(v) for v in row])
+            ws.append([cell_value(v) for v in row])
     wb.save(target)
 
 

@@ -50,7 +50,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from gezinsmonitor import taxonomy as tx  # noqa: E402
-from gezinsmonitor.template import write_workbook  # noqa: E402
+from gezinsmonitor.template import cell_value, write_workbook  # noqa: E402
 
 PEILDATUM = dt.date(2026, 10, 31)
 SEED = 2026
@@ -1154,16 +1154,6 @@ class _Book:
     expected: dict[str, pd.DataFrame]
 
 
-def _plain(value):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    return value
-
-
 def _workbook_bytes(sheets: list[_Sheet]) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -1172,7 +1162,7 @@ def _workbook_bytes(sheets: list[_Sheet]) -> bytes:
     for s in sheets:
         ws = wb.create_sheet(s.name)
         for row in s.rows:
-            ws.append([_plain(v) for v in row])
+            ws.append([cell_value(v) for v in row])
         for r, row in enumerate(s.rows, start=1):
             if r in s.header_rows:
                 for c, v in enumerate(row, start=1):

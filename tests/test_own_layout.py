@@ -198,3 +198,12 @@ def test_moment_in_a_column_of_its_own(sqlite_url, tmp_path):
     assert levels == {("Huisvesting", "start"): 2, ("Financiën", "start"): 1,
                       ("Huisvesting", "T1"): 3, ("Financiën", "T1"): 2}
     assert set(m["instrument"]) == {"zrm"}
+
+
+def test_duration_without_a_date_column_is_not_taken_for_a_contact_log():
+    from gezinsmonitor.layout import SheetGrid, read_table
+    with_date = read_table(SheetGrid("Contacten", [["Nr", "Datum", "Duur"], ["N1", "4-3-2024", "45 min"]]))
+    without = read_table(SheetGrid("Blad1", [["Nr", "Duur"], ["N1", "45 min"]]))
+    assert [c.target for c in cols.suggest([with_date])][2] == "contact_duur"
+    duur = cols.suggest([without])[1]
+    assert duur.target == "contact_duur" and not duur.certain  # a person is asked
