@@ -1,9 +1,8 @@
 import streamlit as st
 
-from components import review
+from components import reharmonise, review
 from components.context import page_context
 from components.data import get_store
-from gezinsmonitor import harmonise
 
 page_context()  # first: it stops the page with a Dutch message when the database is unreachable
 store = get_store()
@@ -16,13 +15,7 @@ st.write(
     "nieuwe upload. Een eerdere versie kunt u altijd terugzetten."
 )
 
-last = st.session_state.pop("taxonomy_message", None)
-if last:
-    st.success(last[0])
-    if last[1] is not None and not last[1].empty:
-        st.dataframe(last[1], hide_index=True)
-        st.caption(f"n = {int(last[1]['aantal'].sum())} hulpvragen verschoven. Van → naar: leefgebied – categorie "
-                   "vóór en na de wijziging; herkomst: hoe de nieuwe indeling tot stand kwam.")
+reharmonise.show_last("taxonomy_message", "de wijziging")
 
 version_text = "standaardtaxonomie (versie 0)" if current.version == 0 else f"versie {current.version}"
 st.caption(f"Huidige taxonomie: {version_text} · {len(current.leefgebieden)} leefgebieden · "
@@ -84,13 +77,12 @@ if st.button("Nieuwe versie opslaan", type="primary", icon=":material/save:"):
             st.error(error)
         st.error("Er is niets opgeslagen.")
     else:
-        with st.spinner("Opslaan en alle gegevens opnieuw indelen…"):
+        def save() -> str:
             version = store.save_taxonomy(edit.taxonomy, author="beheerder", note=note.strip())
-            moved = harmonise.reapply(store)
-        st.session_state["taxonomy_message"] = (
-            f"Versie {version} opgeslagen. " + review.moved_summary(moved), review.moved_view(moved))
-        st.session_state.pop("taxonomy_note", None)
-        st.rerun()
+            st.session_state.pop("taxonomy_note", None)
+            return f"Versie {version} opgeslagen."
+
+        reharmonise.apply(store, save, "taxonomy_message", "Opslaan en alle gegevens opnieuw indelen…")
 
 # -- history ---------------------------------------------------------------------------------------
 st.header("Versiegeschiedenis")
@@ -107,11 +99,9 @@ else:
                           help="Terugzetten maakt een nieuwe versie met de inhoud van deze versie; er gaat niets "
                                "verloren.")
     if st.button("Deze versie terugzetten", icon=":material/restore:"):
-        old = review.taxonomy_version(store, chosen)
-        with st.spinner("Terugzetten en alle gegevens opnieuw indelen…"):
+        def restore() -> str:
+            old = review.taxonomy_version(store, chosen)
             version = store.save_taxonomy(old, author="beheerder", note=f"Versie {chosen} teruggezet")
-            moved = harmonise.reapply(store)
-        st.session_state["taxonomy_message"] = (
-            f"Versie {chosen} teruggezet als versie {version}. " + review.moved_summary(moved),
-            review.moved_view(moved))
-        st.rerun()
+            return f"Versie {chosen} teruggezet als versie {version}."
+
+        reharmonise.apply(store, restore, "taxonomy_message", "Terugzetten en alle gegevens opnieuw indelen…")

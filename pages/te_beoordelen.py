@@ -1,9 +1,8 @@
 import streamlit as st
 
-from components import review
+from components import reharmonise, review
 from components.context import page_context
 from components.data import get_store
-from gezinsmonitor import harmonise
 from gezinsmonitor import taxonomy as tx
 from gezinsmonitor import vocabulary
 
@@ -18,13 +17,7 @@ st.write(
     "uploads: dezelfde tekst wordt voortaan zo ingedeeld, ook in de gegevens die er al staan."
 )
 
-last = st.session_state.pop("review_message", None)
-if last:
-    st.success(last[0])
-    if last[1] is not None and not last[1].empty:
-        st.dataframe(last[1], hide_index=True)
-        st.caption(f"n = {int(last[1]['aantal'].sum())} hulpvragen verschoven. Van → naar: leefgebied – categorie "
-                   "vóór en na de beslissing; herkomst: hoe de nieuwe indeling tot stand kwam.")
+reharmonise.show_last("review_message", "de beslissing")
 
 # -- the queue --------------------------------------------------------------------------------
 queue = store.review_queue()
@@ -70,15 +63,13 @@ else:
                 st.error(error)
             st.error("Er is niets opgeslagen. Pas de rijen aan en probeer het opnieuw.")
         else:
-            with st.spinner("Beslissingen opslaan en alle gegevens opnieuw indelen…"):
+            def remember() -> str:
                 for d in decisions:
                     store.remember_value(vocabulary.learned_key(d.tekst), d.tekst, d.leefgebied, d.categorie,
                                          decided_by="beheerder")
-                moved = harmonise.reapply(store)
-            st.session_state["review_message"] = (
-                f"{len(decisions)} {'beslissing' if len(decisions) == 1 else 'beslissingen'} opgeslagen. "
-                + review.moved_summary(moved), review.moved_view(moved))
-            st.rerun()
+                return f"{len(decisions)} {'beslissing' if len(decisions) == 1 else 'beslissingen'} opgeslagen."
+
+            reharmonise.apply(store, remember, "review_message", "Beslissingen opslaan en alle gegevens opnieuw indelen…")
 
 # -- earlier decisions --------------------------------------------------------------------------
 st.header("Eerdere beslissingen")
@@ -95,13 +86,12 @@ else:
     key = st.selectbox("Beslissing", list(labels), format_func=labels.get, key="forget_key",
                        help="Na intrekken gaat de tekst terug naar de automatische indeling of naar de wachtrij.")
     if st.button("Beslissing intrekken", icon=":material/undo:"):
-        with st.spinner("Beslissing intrekken en alle gegevens opnieuw indelen…"):
+        def forget() -> str:
             store.forget_value(key)
-            moved = harmonise.reapply(store)
-        st.session_state["review_message"] = (
-            f"Beslissing ingetrokken ({labels[key]}). " + review.moved_summary(moved), review.moved_view(moved))
-        st.session_state.pop("forget_key", None)
-        st.rerun()
+            st.session_state.pop("forget_key", None)
+            return f"Beslissing ingetrokken ({labels[key]})."
+
+        reharmonise.apply(store, forget, "review_message", "Beslissing intrekken en alle gegevens opnieuw indelen…")
 
 st.caption(f"Herkomst '{tx.HERKOMST_PERSOON}': een persoon heeft de indeling bevestigd of gecorrigeerd. "
            f"Herkomst '{tx.HERKOMST_TE_BEOORDELEN}': wacht op een persoon en telt niet mee.")
