@@ -8,7 +8,7 @@ import streamlit as st
 import pandas as pd
 
 from gezinsmonitor import columns as cols
-from gezinsmonitor import config
+from gezinsmonitor import config, intake
 from gezinsmonitor.report import Report
 from gezinsmonitor.template import write_template
 from gezinsmonitor.validation import Registration, validate
@@ -118,13 +118,7 @@ def show_conversion(converted) -> None:
     show_report(upload_report)
     if len(requests):
         st.markdown("**Hoe de hulpvragen zijn begrepen**")
-        text = requests["label_raw"].fillna(requests["leefgebied_raw"]).fillna(requests["categorie_raw"])
-        view = (pd.DataFrame({"tekst": text, "leefgebied": requests["leefgebied"], "categorie": requests["categorie"],
-                              "herkomst": requests["herkomst"], "zekerheid": (requests["confidence"] * 100).round()})
-                .groupby(["tekst", "leefgebied", "categorie", "herkomst"], dropna=False)
-                .agg(zekerheid=("zekerheid", "first"), aantal=("zekerheid", "size")).reset_index()
-                .sort_values(["aantal"], ascending=False, kind="stable"))
-        st.dataframe(view, hide_index=True, column_config={
+        st.dataframe(intake.understood_requests(requests), hide_index=True, column_config={
             "zekerheid": st.column_config.ProgressColumn("zekerheid", min_value=0, max_value=100, format="%d%%")})
         st.caption("Herkomst: registratieformat/woordenlijst = bekende term; fuzzy = lijkt sterk op een bekende term "
                    "(bijv. tikfout); tekstregel = herkend aan trefwoorden; persoon = eerder door iemand beslist; "

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from . import columns as cols
 from . import layout
 from .convert import Converted, convert
@@ -78,11 +80,23 @@ def open_decisions(p: Plan, converted: Converted) -> list[str]:
     return lines
 
 
+def understood_requests(requests: pd.DataFrame) -> pd.DataFrame:
+    """How each distinct help-request text was read: leefgebied, categorie, herkomst, confidence, count."""
+    text = requests["label_raw"].fillna(requests["leefgebied_raw"]).fillna(requests["categorie_raw"])
+    return (pd.DataFrame({"tekst": text, "leefgebied": requests["leefgebied"], "categorie": requests["categorie"],
+                          "herkomst": requests["herkomst"], "zekerheid": (requests["confidence"] * 100).round()})
+            .groupby(["tekst", "leefgebied", "categorie", "herkomst"], dropna=False)
+            .agg(zekerheid=("zekerheid", "first"), aantal=("zekerheid", "size")).reset_index()
+            .sort_values(["aantal"], ascending=False, kind="stable").reset_index(drop=True))
+
+
 def import_plan(store: Store, p: Plan, *, file_name: str, sha256: str, organisation: str,
                 accept_suggestions: bool = False, confirmed: bool = False, is_sample: bool = False,
-                created_by: str | None = None, today: dt.date | None = None) -> tuple[ImportResult, Converted]:
-    """Store the file read with this plan. `confirmed`: a person approved the column choices."""
-    converted = harmonise(store, p, organisation, today)
+                created_by: str | None = None, today: dt.date | None = None,
+                converted: Converted | None = None) -> tuple[ImportResult, Converted]:
+    """Store the file read with this plan. `confirmed`: a person approved the column choices.
+    `converted`: the harmonisation a person just previewed for this plan (not done again)."""
+    converted = converted or harmonise(store, p, organisation, today)
     report = converted.registration.report
     # A person who confirmed the columns on the page sends uncertain values to the review queue.
     decisions = [] if (accept_suggestions or confirmed) else open_decisions(p, converted)

@@ -40,6 +40,7 @@ def _finish(result) -> None:
     if result.status == "refused":
         upload.show_report(result.report)
         st.error(result.message)
+        st.session_state.pop("upload_preview", None)  # its report now holds the refusal: read afresh next time
         return
     st.session_state["import_message"] = ("ok" if result.status == "imported" else "info", result.message)
     for key in ("upload_checked", "upload_plan", "upload_preview"):
@@ -116,7 +117,8 @@ def own_layout_flow(file_id, loaded) -> None:
     if st.button(label, type="primary", disabled=not converted.registration.report.ok, icon=":material/save:"):
         with st.spinner("Opslaan…"):
             result, _ = intake.import_plan(store, chosen, file_name=loaded.file_name, sha256=loaded.sha256,
-                                           organisation=organisation, confirmed=True, created_by="gebruiker")
+                                           organisation=organisation, confirmed=True, created_by="gebruiker",
+                                           converted=converted)
         _finish(result)
 
 
