@@ -36,7 +36,7 @@ def cmd_import(args) -> int:
             worst = 1
             continue
         upload = read_upload(path)
-        result, converted = import_upload(store, upload, organisation=args.org,
+        result, _ = import_upload(store, upload, organisation=args.org,
                                           accept_suggestions=args.accept_suggestions, created_by="opdrachtregel")
         if result.report.issues:
             print(result.report.to_text(limit=args.max_messages))

@@ -31,7 +31,8 @@ def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
         }),
         "trajecten": pd.DataFrame({
             "organisatie": tr["organisation"], "gezin": tr["family_key"], "startdatum": tr["start_date"],
-            "einddatum": tr["end_date"], "status": tr["status"], "reden_einde": tr["end_reason"],
+            "einddatum": tr["end_date"], "verwachte_einddatum": tr["expected_end"], "status": tr["status"],
+            "reden_einde": tr["end_reason"],
             "startdatum_origineel": tr["start_raw"], "einddatum_origineel": tr["end_raw"],
         }),
         "hulpvragen": pd.DataFrame({
@@ -39,22 +40,26 @@ def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
             "origineel": rq["label_raw"].where(rq["label_raw"].notna(), rq["leefgebied_raw"]),
             "leefgebied": rq["leefgebied"], "categorie": rq["categorie"], "herkomst": rq["herkomst"],
             "leefgebied_origineel": rq["leefgebied_raw"], "categorie_origineel": rq["categorie_raw"],
-            "datum": rq["request_date"],
+            "datum": rq["request_date"], "zekerheid": rq["confidence"],
         }),
         "metingen": pd.DataFrame({
             "organisatie": ms["organisation"], "gezin": ms["family_key"], "instrument": ms["instrument"],
-            "leefgebied": ms["leefgebied"], "datum": ms["measured_on"], "waarde": ms["value"],
-            "nvt": ms["not_applicable"], "origineel": ms["value_raw"],
+            "leefgebied": ms["leefgebied"], "indicator": ms["indicator"], "eenheid": ms["unit"],
+            "meetmoment": ms["moment"], "datum": ms["measured_on"], "waarde": ms["value"],
+            "nvt": ms["not_applicable"], "origineel": ms["value_raw"], "leefgebied_origineel": ms["leefgebied_raw"],
+            "herkomst": ms["herkomst"], "zekerheid": ms["confidence"],
         }),
         "inzet": pd.DataFrame({
             "organisatie": hr["organisation"], "gezin": hr["family_key"], "soort_steun": hr["support_type"],
-            "datum": hr["measured_on"], "uren_per_week": hr["hours_per_week"], "nvt": hr["not_applicable"],
-            "origineel": hr["value_raw"],
+            "meetmoment": hr["moment"], "datum": hr["measured_on"], "uren_per_week": hr["hours_per_week"],
+            "minuten_contact": hr["minutes"], "nvt": hr["not_applicable"], "origineel": hr["value_raw"],
+            "soort_steun_origineel": hr["support_type_raw"], "herkomst": hr["herkomst"], "zekerheid": hr["confidence"],
         }),
         "uploads": pd.DataFrame({
             "upload": ds.batches["id"], "organisatie": ds.batches["organisation"], "bestand": ds.batches["file_name"],
             "tijdstip": ds.batches["uploaded_at"], "status": ds.batches["status"], "gezinnen": ds.batches["n_families"],
-            "hulpvragen": ds.batches["n_requests"], "sha256": ds.batches["sha256"],
+            "hulpvragen": ds.batches["n_requests"], "indeling": ds.batches["format"],
+            "sha256": ds.batches["sha256"],
         }),
     }
 
