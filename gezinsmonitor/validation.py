@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -322,7 +323,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None,
 
     tables = {"families": _empty(FAMILY_COLUMNS), "requests": _empty(REQUEST_COLUMNS),
               "measurements": _empty(MEASUREMENT_COLUMNS), "hours": _empty(HOURS_COLUMNS)}
-    builders = {"requests": ("requests", _requests), "progress": ("measurements", _measurements),
+    builders = {"requests": ("requests", partial(_requests, taxonomy=taxonomy)), "progress": ("measurements", _measurements),
                 "hours": ("hours", _hours)}
 
     fam_sheet = rf.SHEET_BY_KEY["families"]
@@ -348,6 +349,5 @@ def validate(raw: RawWorkbook, today: dt.date | None = None,
             continue
         frame = _drop_blank_rows(raw.sheets[sheet_key])
         if _check_required_columns(sheet, frame, report) and not frame.empty:
-            tables[table] = build(frame, report, known, taxonomy) if sheet_key == "requests" else \
-                build(frame, report, known)
+            tables[table] = build(frame, report, known)
     return Registration(organisation, peildatum, report=report, **tables)

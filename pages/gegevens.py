@@ -175,8 +175,11 @@ if store.has_sample_data():
     st.write("De voorbeelddata zijn fictieve organisaties, gemaakt om de Gezinsmonitor te verkennen. Vijf ervan "
              "houden hun registratie bij in een eigen indeling, zoals echte organisaties; de Gezinsmonitor heeft "
              "die zelf herkend en geharmoniseerd (onzekere hulpvragen staan op de pagina Te beoordelen).")
-    st.dataframe(samples.showcase(store), hide_index=True, column_config={
+    showcase = samples.showcase(store)
+    st.dataframe(showcase, hide_index=True, column_config={
         "eigen indeling": st.column_config.TextColumn(width="large")})
+    st.caption(f"n = {len(showcase)} voorbeeldorganisaties. Gelezen als: registratieformat of eigen indeling; profiel: "
+               "de bewaarde kolomindeling van die organisatie.")
     confirm = st.checkbox("Ja, verwijder alle voorbeelddata", key="confirm_remove_samples")
     if st.button("Voorbeelddata verwijderen", disabled=not confirm, icon=":material/delete:"):
         removed = store.remove_sample_data()
