@@ -41,3 +41,20 @@ ENV_NO_SAMPLES = "GEZINSMONITOR_NO_SAMPLES"  # set to 1 to start with an empty s
 
 def samples_enabled() -> bool:
     return os.environ.get(ENV_NO_SAMPLES, "") not in ("1", "true", "yes")
+
+
+ENV_MIN_N = "GEZINSMONITOR_MIN_N"
+DEFAULT_MIN_N = 20  # families; comparisons of smaller groups carry a visible warning
+
+
+def min_n(secrets_path: Path = SECRETS_PATH) -> int:
+    """Minimum group size for a comparison without a warning: GEZINSMONITOR_MIN_N, then secrets, then 20."""
+    raw = os.environ.get(ENV_MIN_N)
+    if raw is None and secrets_path.exists():
+        with secrets_path.open("rb") as fh:
+            raw = tomllib.load(fh).get(ENV_MIN_N)
+    try:
+        value = int(raw) if raw is not None else DEFAULT_MIN_N
+    except (TypeError, ValueError):
+        return DEFAULT_MIN_N
+    return value if value >= 1 else DEFAULT_MIN_N

@@ -8,12 +8,15 @@ import pandas as pd
 
 from .store import Dataset
 
+UNKNOWN = "onbekend"
+
 
 @dataclass(frozen=True)
 class Filters:
     organisations: tuple[str, ...] | None = None  # None = all
     period: tuple[dt.date, dt.date] | None = None  # trajectories running at some point in the period
     statuses: tuple[str, ...] | None = None  # lopend / afgerond
+    compositions: tuple[str, ...] | None = None  # gezinssamenstelling; "onbekend" also selects an empty one
 
     def describe(self) -> str:
         parts = []
@@ -23,6 +26,8 @@ class Filters:
             parts.append(f"periode: {self.period[0]:%d-%m-%Y} t/m {self.period[1]:%d-%m-%Y}")
         if self.statuses is not None:
             parts.append("status: " + (", ".join(self.statuses) or "geen"))
+        if self.compositions is not None:
+            parts.append("gezinssamenstelling: " + (", ".join(self.compositions) or "geen"))
         return "; ".join(parts) or "geen filters"
 
 
@@ -31,6 +36,9 @@ def selected_families(ds: Dataset, filters: Filters) -> pd.Index:
     keep = pd.Series(True, index=fam.index)
     if filters.organisations is not None:
         keep &= fam["organisation"].isin(filters.organisations)
+    if filters.compositions is not None:
+        composition = fam["composition"].astype(object).where(fam["composition"].notna(), UNKNOWN)
+        keep &= composition.isin(filters.compositions)
     families = set(fam.loc[keep, "family"])
     t = ds.trajectories
     if filters.period is not None:

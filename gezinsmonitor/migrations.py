@@ -17,23 +17,32 @@ def _v1_initial(conn: Connection) -> None:
     # Tables as currently declared: a fresh store gets later steps' columns here already,
     # which is why later steps add only what is missing.
     tables = [t for t in schema.metadata.sorted_tables
-              if t.name != "schema_migrations" and t not in schema.V2_TABLES]
+              if t.name != "schema_migrations" and t not in (*schema.V2_TABLES, *schema.V3_TABLES)]
     schema.metadata.create_all(conn, tables=tables)
 
 
-def _v2_harmonisation(conn: Connection) -> None:
-    schema.metadata.create_all(conn, tables=list(schema.V2_TABLES))
+def _add_tables_and_columns(conn: Connection, tables, columns) -> None:
+    schema.metadata.create_all(conn, tables=list(tables))
     insp = inspect(conn)
-    for table, name in schema.V2_COLUMNS:
+    for table, name in columns:
         if name in {c["name"] for c in insp.get_columns(table.name)}:
             continue
         col_type = table.c[name].type.compile(dialect=conn.dialect)
         conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {col_type}")
 
 
+def _v2_harmonisation(conn: Connection) -> None:
+    _add_tables_and_columns(conn, schema.V2_TABLES, schema.V2_COLUMNS)
+
+
+def _v3_analysis(conn: Connection) -> None:
+    _add_tables_and_columns(conn, schema.V3_TABLES, schema.V3_COLUMNS)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "harmonisation: taxonomy versions, value mappings, mapping profiles, instruments", _v2_harmonisation),
+    (3, "analysis: family language, map areas and organisation locations", _v3_analysis),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -82,6 +82,8 @@ families = Table(
     Column("wijk", Text),
     Column("debts", String(32)),
     Column("debts_raw", Text),
+    Column("language", String(32)),  # beheersing Nederlandse taal: goed / voldoende / matig / slecht / onbekend (v3)
+    Column("language_raw", Text),  # (v3)
     UniqueConstraint("batch_id", "family_key", name="uq_families_batch_key"),
     Index("ix_families_org_key", "organisation_id", "family_key", "active"),
 )
@@ -196,7 +198,25 @@ mapping_profiles = Table(
     UniqueConstraint("organisation", "signature", "version", name="uq_mapping_profiles_version"),
 )
 
+# The map's places (v3): areas (wijken) as a polygon and/or a centre, and organisation locations as points.
+# One active set; an administrator's upload replaces the bundled one (gezinsmonitor.geo).
+areas = Table(
+    "areas",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # wijk | organisatie
+    Column("name", Text, nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("geometry", Text),  # GeoJSON geometry (Polygon / MultiPolygon) of a wijk, or null
+    Column("source", Text, nullable=False),  # file name, or "voorbeeldstad" for the bundled table
+    Column("uploaded_at", DateTime, nullable=False),
+    UniqueConstraint("kind", "name", name="uq_areas_kind_name"),
+)
+
 V2_TABLES = (taxonomy_versions, value_mappings, mapping_profiles)
+V3_TABLES = (areas,)
+V3_COLUMNS = ((families, "language"), (families, "language_raw"))
 # (table, column) added to existing tables in v2
 V2_COLUMNS = (
     (batches, "profile_id"),

@@ -146,21 +146,23 @@ def test_real_upload_never_lands_in_a_sample_organisation(db_url, fixture_paths)
     assert len(store.batches()) == 1
 
 
-def test_v1_store_is_upgraded_to_v2_without_losing_rows(db_url, fixture_paths):
-    """A store made before harmonisation (no v2 tables or columns) keeps its rows and gains the new ones."""
+def test_v1_store_is_upgraded_to_latest_without_losing_rows(db_url, fixture_paths):
+    """A store made before harmonisation (no v2/v3 tables or columns) keeps its rows and gains the new ones."""
     from sqlalchemy import inspect, text
     from gezinsmonitor import migrations, schema
     store = fixture_store(db_url, fixture_paths)
     n_requests = len(store.load_dataset().requests)
     with store.engine.begin() as conn:  # take the store back to version 1
-        for table in schema.V2_TABLES:
+        for table in (*schema.V2_TABLES, *schema.V3_TABLES):
             conn.execute(text(f"DROP TABLE {table.name}"))
-        for table, column in schema.V2_COLUMNS:
+        for table, column in (*schema.V2_COLUMNS, *schema.V3_COLUMNS):
             conn.execute(text(f"ALTER TABLE {table.name} DROP COLUMN {column}"))
         conn.execute(text("DELETE FROM schema_migrations WHERE version >= 2"))
     assert "confidence" not in {c["name"] for c in inspect(store.engine).get_columns("help_requests")}
-    assert migrations.upgrade(store.engine) == [2]
+    assert migrations.upgrade(store.engine) == [2, 3]
     assert migrations.upgrade(store.engine) == []  # once only
+    assert {"language", "language_raw"} <= {c["name"] for c in inspect(store.engine).get_columns("families")}
+    assert inspect(store.engine).has_table("areas")
     again = Store(engine=store.engine)
     assert len(again.load_dataset().requests) == n_requests
     assert {"unit", "indicator"} <= {c["name"] for c in inspect(store.engine).get_columns("measurements")}

@@ -1,0 +1,53 @@
+"""Colours, scales and Dutch number formatting shared by every chart builder."""
+from __future__ import annotations
+
+import altair as alt
+
+from gezinsmonitor import taxonomy as tx
+
+from ..figure import nl_number
+
+
+NAVY = "#1F3A5F"
+LIGHT = "#7A9CC6"
+STATUS_COLORS = {tx.STATUS_LOPEND: LIGHT, tx.STATUS_AFGEROND: NAVY}
+
+# The two views of the needs that are easily confused (DOMAIN §3.1): always say which one.
+NEEDS_MEASURES = {"families_pct": "% van de gezinnen", "requests_pct": "% van de hulpvragen"}
+NO_CATEGORY = "(geen categorie)"
+
+# Voortgangsscore 1–5, red → green.
+SCORE_COLORS = {1: "#C0392B", 2: "#E67E22", 3: "#F1C40F", 4: "#7FB77E", 5: "#2E7D32"}
+DURATION_RULES = (6, 12, 18, 24)
+MOMENT_LABELS = {"start": "eerste meting (rond aanmelding)", "latest": "laatste meting"}
+MOMENT_COLORS = {"start": NAVY, "latest": LIGHT}
+KIND_TITLES = {
+    tx.INVESTMENT: "Inzet: uren per week van professionals en vrijwilligers",
+    tx.PARTICIPATION: "Deelname van het gezin: uren per week (uitkomst, geen inzet)",
+}
+# Direction of change (DOMAIN §3.2): the one view that puts instruments side by side, never averaged.
+DIRECTION_COLORS = {"verbeterd": "#2E7D32", "gelijk": "#B0B7C3", "verslechterd": "#C0392B"}
+NO_UNIT = "(geen eenheid)"
+DUTCH_NUMBERS = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["€ ", ""]))
+PCT_TICKS = list(range(0, 101, 10))
+BAR_ROW_HEIGHT = 34  # px per bar (alt.Step; a fixed pixel height renders squashed in Streamlit)
+
+
+def dutch(chart):
+    """Dutch decimal commas in axes and tooltips; call last (a configured chart cannot be layered)."""
+    return chart.configure(locale=DUTCH_NUMBERS)
+
+
+def pct_text(value) -> str:
+    return f"{nl_number(value, 1)} %" if value == value and value is not None else "–"
+
+
+def hours_text(value) -> str:
+    """Hours per week as '4 u 5 min' / '50 min' (the notation of the reports); '–' when missing."""
+    if value is None or value != value:
+        return "–"
+    minutes = int(round(float(value) * 60))
+    h, m = divmod(minutes, 60)
+    if h and m:
+        return f"{h} u {m} min"
+    return f"{h} u" if h else f"{m} min"

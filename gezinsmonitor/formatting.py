@@ -1,0 +1,56 @@
+"""Dutch number and date text (Babel, locale nl_NL): decimal comma, thousands point, Dutch month names.
+
+Charts do the same in the browser through a Vega-Lite format locale (components/charts/base.py)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "nl_NL"
+MISSING = "–"
+
+
+def _missing(value) -> bool:
+    return value is None or value != value
+
+
+def number(value, digits: int = 1) -> str:
+    """1234.5 → '1.234,5'; '–' for missing."""
+    if _missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def percent(value, digits: int = 1) -> str:
+    """A percentage on the 0–100 scale: 78.94 → '78,9%'."""
+    return MISSING if _missing(value) else f"{number(value, digits)}%"
+
+
+def interval(lo, hi, digits: int = 1, unit: str = "%") -> str:
+    """A 95% interval as '72,1–84,6%'; '–' when either end is missing."""
+    if _missing(lo) or _missing(hi):
+        return MISSING
+    return f"{number(lo, digits)}–{number(hi, digits)}{unit}"
+
+
+def percent_ci(value, lo, hi, digits: int = 1) -> str:
+    """'78,9% (95%-BI 72,1–84,6%)'."""
+    if _missing(value):
+        return MISSING
+    return f"{percent(value, digits)} (95%-BI {interval(lo, hi, digits)})"
+
+
+def date(value, long: bool = False) -> str:
+    """31-10-2026, or '31 oktober 2026' with long=True."""
+    if _missing(value):
+        return MISSING
+    value = value.date() if isinstance(value, dt.datetime) else value
+    return format_date(value, "d MMMM y" if long else "dd-MM-y", locale=LOCALE)
+
+
+def count(value) -> str:
+    """Whole numbers with a thousands point: 5203 → '5.203'."""
+    return MISSING if _missing(value) else format_decimal(int(value), format="#,##0", locale=LOCALE)
