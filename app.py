@@ -14,6 +14,8 @@ PAGES = {
         st.Page("pages/trajectduur.py", title="Trajectduur", icon=":material/schedule:"),
         st.Page("pages/voortgang.py", title="Voortgang", icon=":material/trending_up:"),
         st.Page("pages/inzet.py", title="Inzet", icon=":material/volunteer_activism:"),
+        st.Page("pages/organisaties.py", title="Organisaties", icon=":material/groups:"),
+        st.Page("pages/kaart.py", title="Kaart", icon=":material/map:"),
     ],
     "Beheer": [
         st.Page("pages/gegevens.py", title="Gegevens", icon=":material/upload_file:"),

@@ -8,5 +8,6 @@ from .base import *  # noqa: F401,F403
 from .duration import *  # noqa: F401,F403
 from .hours import *  # noqa: F401,F403
 from .needs import *  # noqa: F401,F403
+from .organisations import *  # noqa: F401,F403
 from .overview import *  # noqa: F401,F403
 from .progress import *  # noqa: F401,F403
