@@ -4,6 +4,7 @@ Charts do the same in the browser through a Vega-Lite format locale (components/
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -21,7 +22,10 @@ def number(value, digits: int = 1) -> str:
     if _missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    # Half up, as people round by hand (2,25 → 2,3), on the shortest decimal text of the float (2.675 → 2,68).
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):
+        text = format_decimal(decimal.Decimal(repr(float(value))), format=pattern, locale=LOCALE)
+    return text[1:] if text.startswith("-") and not text.strip("-0,.") else text  # no "-0,0"
 
 
 def percent(value, digits: int = 1) -> str:
