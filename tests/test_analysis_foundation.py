@@ -180,3 +180,14 @@ def test_every_figure_has_a_how_computed_expander(url_app):
     for part in ("**Definitie**", "**n**", "**Filters**", "peildatum 31-10-2021", "**Gegevensversie**",
                  "**Niet meegeteld**"):
         assert part in text
+
+
+def test_charts_speak_dutch_numbers_and_months():
+    import altair as alt
+    import pandas as pd
+
+    from components import charts
+    spec = charts.dutch(alt.Chart(pd.DataFrame({"x": [1.5]})).mark_bar().encode(x="x:Q")).to_dict()
+    locale = spec["config"]["locale"]
+    assert (locale["number"]["decimal"], locale["number"]["thousands"]) == (",", ".")
+    assert locale["time"]["months"][2] == "maart" and locale["time"]["shortMonths"][9] == "okt"

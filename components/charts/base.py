@@ -28,7 +28,18 @@ KIND_TITLES = {
 # Direction of change (DOMAIN §3.2): the one view that puts instruments side by side, never averaged.
 DIRECTION_COLORS = {"verbeterd": "#2E7D32", "gelijk": "#B0B7C3", "verslechterd": "#C0392B"}
 NO_UNIT = "(geen eenheid)"
-DUTCH_NUMBERS = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["€ ", ""]))
+# Vega's format locale for nl-NL (d3-format / d3-time-format): decimal comma, thousands point, Dutch months.
+DUTCH_NUMBERS = alt.Locale(
+    number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["€\u00a0", ""]),
+    time=alt.TimeLocale(
+        dateTime="%a %e %B %Y %X", date="%d-%m-%Y", time="%H:%M:%S", periods=["AM", "PM"],
+        days=["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+        shortDays=["zo", "ma", "di", "wo", "do", "vr", "za"],
+        months=["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                "november", "december"],
+        shortMonths=["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    ),
+)
 PCT_TICKS = list(range(0, 101, 10))
 BAR_ROW_HEIGHT = 34  # px per bar (alt.Step; a fixed pixel height renders squashed in Streamlit)
 
