@@ -2,7 +2,7 @@ import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import metrics
+from gezinsmonitor import caseload, endings, metrics, survival
 from gezinsmonitor import taxonomy as tx
 
 ctx = page_context()
@@ -19,25 +19,29 @@ durations = metrics.trajectory_durations(ds.trajectories, ctx.peildatum)
 table = metrics.tabulate_durations(durations)
 kept = durations[durations["excluded"].isna()]
 excluded = durations["excluded"].value_counts()
+excluded_map = {str(k): int(v) for k, v in excluded.items()}
+end_states = endings.end_date_states(ds.trajectories)
 no_end = durations["end_date"].isna()
 n_ongoing_kept = int((kept["status_at_peildatum"] == tx.STATUS_LOPEND).sum())
 
-cols = st.columns(4)
+cols = st.columns(5)
 cols[0].metric("Trajecten meegeteld", table.attrs["n"])
 cols[1].metric("Afgerond / lopend", f"{int(table['completed'].sum())} / {int(table['ongoing'].sum())}")
 cols[2].metric("Niet meegeteld", int(excluded.sum()))
 cols[3].metric("Zonder einddatum", int(no_end.sum()))
+cols[4].metric("Alleen verwachte einddatum", int((end_states == "expected_only").sum()),
+               help="Bijvoorbeeld 'naar verwachting januari 2027': het traject loopt nog.")
 
-notes = [f"**{int(no_end.sum())}** van de {len(durations)} trajecten hebben geen einddatum "
-         f"({int((no_end & (durations['status'] == tx.STATUS_LOPEND)).sum())} lopend, "
-         f"{int((no_end & (durations['status'] == tx.STATUS_AFGEROND)).sum())} afgerond)."]
+notes = [(f"**{int(no_end.sum())}** van de {len(durations)} trajecten hebben geen einddatum "
+          f"({int((no_end & (durations['status'] == tx.STATUS_LOPEND)).sum())} lopend, "
+          f"{int((no_end & (durations['status'] == tx.STATUS_AFGEROND)).sum())} afgerond).")]
 if len(excluded):
     notes.append("Niet meegeteld: " + ", ".join(f"{n} × {reason}" for reason, n in excluded.items()) + ".")
 st.markdown(" ".join(notes))
 st.warning(
     f"Van {n_ongoing_kept} lopende trajecten is de duur een **ondergrens**: ze lopen nog, dus hun uiteindelijke "
     "duur is langer dan de tijd tot de peildatum (gecensureerde waarnemingen). Vergelijk lopend en afgerond daarom "
-    "niet als gelijke duren.",
+    "niet als gelijke duren; de Kaplan–Meier-curve hieronder houdt er wel rekening mee.",
     icon=":material/hourglass_top:",
 )
 
@@ -48,9 +52,80 @@ if kept.empty:
 n_text = f"n = {table.attrs['n']} trajecten (peildatum {ctx.peildatum:%d-%m-%Y})"
 st.subheader("Trajecten per duurklasse")
 st.altair_chart(charts.duration_bars(table), width="stretch")
-figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"])
+figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"], excluded=excluded_map)
 st.dataframe(charts.duration_table_nl(table), hide_index=True)
 
 st.subheader("Verdeling in maanden")
 st.altair_chart(charts.duration_histogram(durations), width="stretch")
-figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"] + " Stippellijnen bij 6, 12, 18 en 24 maanden.")
+figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"] + " Stippellijnen bij 6, 12, 18 en 24 maanden.",
+               excluded=excluded_map)
+
+# -- Kaplan–Meier ---------------------------------------------------------------------------
+st.subheader("Hoe lang blijven gezinnen in begeleiding? (Kaplan–Meier)")
+st.write("De curve toont welk deel van de trajecten na zoveel maanden nog loopt. Lopende trajecten tellen mee tot "
+         "de peildatum (streepje op de curve) in plaats van als kort traject. Waar een curve de stippellijn bij 50% "
+         "kruist, ligt de mediane duur. Klik op een organisatie in de legenda om haar curve uit te lichten.")
+min_n = figure.min_n()
+km = survival.km_by_group(durations)
+medians = survival.median_table(durations)
+overall = medians[medians["is_overall"]].iloc[0]
+km_n = (f"n = {int(overall['n'])} trajecten: {int(overall['events'])} afgerond (einde gezien), "
+        f"{int(overall['censored'])} lopend (gecensureerd op de peildatum {ctx.peildatum:%d-%m-%Y})")
+st.altair_chart(charts.km_chart(km, min_n=min_n), width="stretch")
+figure.caption(ctx, km_n, survival.DEFINITION + " De band hoort bij de curve van alle organisaties samen.",
+               excluded=excluded_map)
+per_org = medians[~medians["is_overall"]]
+figure.small_n_warning(dict(zip(per_org["group"], per_org["families"])))
+st.dataframe(charts.km_median_table_nl(medians, min_n=min_n), hide_index=True)
+figure.caption(ctx, km_n, "Mediane duur in maanden met 95%-interval per organisatie. " + survival.DEFINITION,
+               excluded=excluded_map)
+
+# -- inflow, outflow, caseload ----------------------------------------------------------------
+st.subheader("Instroom, uitstroom en caseload per maand")
+flow = caseload.monthly_caseload(durations, ctx.peildatum)
+if flow.empty:
+    figure.no_data("trajecten met een startdatum vóór de peildatum")
+else:
+    last = flow.iloc[-1]
+    st.write(f"Op de peildatum lopen **{int(last['running'])}** trajecten; in de laatste maand startten er "
+             f"{int(last['starts'])} en werden er {int(last['ends'])} afgerond. Sleep in de bovenste grafiek over "
+             "een periode om de onderste in te zoomen.")
+    st.altair_chart(charts.caseload_chart(flow), width="stretch")
+    figure.caption(ctx, f"n = {flow.attrs['n']} trajecten, {len(flow)} maanden t/m de peildatum "
+                        f"{ctx.peildatum:%d-%m-%Y}", caseload.DEFINITION, excluded=flow.attrs["excluded"])
+    with st.expander("Tabel per maand", icon=":material/table:"):
+        st.dataframe(charts.caseload_table_nl(flow), hide_index=True)
+
+# -- reasons for ending ---------------------------------------------------------------------
+st.subheader("Redenen van beëindiging")
+reasons = endings.ending_reasons(durations)
+if reasons.empty:
+    figure.no_data("afgeronde trajecten")
+else:
+    st.altair_chart(charts.reasons_chart(reasons), width="stretch")
+    figure.caption(ctx, f"n = {reasons.attrs['n']} afgeronde trajecten (peildatum {ctx.peildatum:%d-%m-%Y})",
+                   endings.REASONS_DEFINITION, excluded=reasons.attrs["excluded"])
+    st.dataframe(charts.reasons_table_nl(reasons), hide_index=True)
+    missing = reasons.loc[reasons["reason"] == endings.NO_REASON, "n"]
+    if len(missing):
+        st.caption(f"Bij {int(missing.iloc[0])} van de {reasons.attrs['n']} afgeronde trajecten is geen reden "
+                   "ingevuld; zulke gaten maken de verdeling onzeker.")
+
+# -- end dates ------------------------------------------------------------------------------
+st.subheader("Einddatum ingevuld?")
+completeness = endings.end_date_completeness(ds.trajectories)
+st.dataframe(charts.end_dates_table_nl(completeness), hide_index=True)
+figure.caption(ctx, f"n = {completeness.attrs['n']} trajecten (alle trajecten, ook die niet in de trajectduur "
+                    "meetellen)", endings.END_DATES_DEFINITION)
+
+# -- funnel ---------------------------------------------------------------------------------
+st.subheader("Trechter: aanmelding → intake → begeleiding → resultaat")
+if endings.has_funnel(ds.trajectories):
+    funnel = endings.funnel_rates(ds.trajectories)
+    st.dataframe(charts.funnel_table_nl(funnel), hide_index=True)
+    figure.caption(ctx, f"n = {funnel.attrs['n']} trajecten met een fase", endings.FUNNEL_DEFINITION,
+                   excluded=funnel.attrs["excluded"])
+else:
+    st.info("In de huidige gegevens is geen trechter geregistreerd (aanmelding → intake → begeleiding → resultaat "
+            "geslaagd / niet geslaagd / lopend). Het registratieformat heeft daar nog geen kolommen voor; "
+            "daarom staan hier geen doorstroompercentages.", icon=":material/filter_alt_off:")

@@ -119,7 +119,7 @@ def test_trajectduur_at_fixture_peildatum(app):
     assert m["Trajecten meegeteld"] == "5" and m["Niet meegeteld"] == "0" and m["Zonder einddatum"] == "3"
     assert any("ondergrens" in w.value for w in at.warning)
     assert any("peildatum 31-10-2021" in c.value for c in at.caption)
-    assert _chart_titles(at) == ["Trajecten per duurklasse (maanden)", "Verdeling van de trajectduur"]
+    assert _chart_titles(at)[:2] == ["Trajecten per duurklasse (maanden)", "Verdeling van de trajectduur"]
     _assert_captions(at, 2)
 
 

@@ -1,13 +1,22 @@
-"""Trajectduur: duration classes and the histogram."""
+"""Trajectduur: duration classes, histogram, Kaplan–Meier, caseload per month, reasons for ending."""
 from __future__ import annotations
 
 import altair as alt
 import numpy as np
 import pandas as pd
+from babel.dates import format_date
 
+from gezinsmonitor import formatting
 from gezinsmonitor import taxonomy as tx
+from gezinsmonitor.endings import END_STATES, NO_REASON
 
-from .base import STATUS_COLORS, DURATION_RULES, dutch
+from .base import BAR_ROW_HEIGHT, DURATION_RULES, LIGHT, NAVY, STATUS_COLORS, dutch
+
+__all__ = [  # re-exported by components.charts; helpers and imports stay private
+    "duration_bars", "duration_histogram", "duration_table_nl",
+    "km_chart", "km_median_table_nl", "median_interval_text", "NOT_REACHED",
+    "caseload_chart", "caseload_table_nl", "reasons_chart", "reasons_table_nl", "end_dates_table_nl", "funnel_table_nl",
+]
 
 
 # -- trajectduur -----------------------------------------------------------------------------
@@ -63,3 +72,188 @@ def duration_table_nl(table: pd.DataFrame) -> pd.DataFrame:
     out["Totaal"] = out["Afgerond"] + out["Lopend (tot peildatum)"]
     total = {"Maanden": "Totaal", **{c: int(out[c].sum()) for c in out.columns[1:]}}
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+# -- Kaplan–Meier ----------------------------------------------------------------------------
+OVERALL_COLOR = "#111827"
+GROUP_PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D",
+                 "#FF9DA6", "#BAB0AC"]
+NOT_REACHED = "niet bereikt"
+MONTH_UNIT = " mnd"
+
+
+def _small_note(n: int, min_n: int) -> str:
+    return f"n < {min_n} gezinnen: voorzichtig vergelijken" if n < min_n else ""
+
+
+def km_chart(km: pd.DataFrame, min_n: int = 20) -> alt.LayerChart:
+    """Step curves of the share still in support per group, the overall curve (first) with its 95% band,
+    censor ticks, a line at 50% (where the curve crosses it is the median). Click the legend to highlight a
+    group; groups below min_n are drawn fainter and say so in the tooltip."""
+    data = km[["group", "is_overall", "n", "families", "at_risk", "events", "censored"]].copy()
+    for col in ("survival", "lower", "upper"):
+        data[col] = km[col].astype(float).round(4)
+    data["months"] = km["time"].astype(float).round(2)
+    small = ~data["is_overall"].astype(bool) & (data["families"].astype(int) < min_n)
+    data["opmerking"] = [_small_note(n, min_n) if is_small else "" for n, is_small in zip(data["families"], small)]
+    data["base_opacity"] = np.where(small, 0.45, 1.0)
+    order = list(dict.fromkeys(data.sort_values("is_overall", ascending=False, kind="stable")["group"]))
+    colors = [OVERALL_COLOR if g in set(data.loc[data["is_overall"], "group"]) else None for g in order]
+    palette = iter(GROUP_PALETTE * (len(order) // len(GROUP_PALETTE) + 1))
+    colors = [c or next(palette) for c in colors]
+    color = alt.Color("group:N", title="Organisatie", sort=order,
+                      scale=alt.Scale(domain=order, range=colors),
+                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1, labelLimit=240))
+    pick = alt.selection_point(fields=["group"], bind="legend", name="km_group")
+    tooltip = [alt.Tooltip("group:N", title="groep"), alt.Tooltip("months:Q", title="maanden", format=".1f"),
+               alt.Tooltip("survival:Q", title="nog in begeleiding", format=".1%"),
+               alt.Tooltip("at_risk:Q", title="at risk (nog in beeld)"),
+               alt.Tooltip("events:Q", title="afgerond op dit punt"),
+               alt.Tooltip("censored:Q", title="gecensureerd op dit punt"), alt.Tooltip("n:Q", title="n trajecten"),
+               alt.Tooltip("families:Q", title="n gezinnen"),
+               alt.Tooltip("opmerking:N", title="let op")]
+    x = alt.X("months:Q", title="Maanden sinds start")
+    y = alt.Y("survival:Q", title="Aandeel nog in begeleiding", scale=alt.Scale(domain=[0, 1]),
+              axis=alt.Axis(format="%"))
+    base = alt.Chart(data)
+    band = base.transform_filter(alt.datum.is_overall).mark_area(
+        interpolate="step-after", color=OVERALL_COLOR).encode(
+        x=x, y=alt.Y("lower:Q"), y2=alt.Y2("upper:Q"), opacity=alt.condition(pick, alt.value(0.15), alt.value(0.03)),
+        tooltip=[alt.Tooltip("months:Q", title="maanden", format=".1f"),
+                 alt.Tooltip("lower:Q", title="95%-BI ondergrens", format=".1%"),
+                 alt.Tooltip("upper:Q", title="95%-BI bovengrens", format=".1%")])
+    lines = base.mark_line(interpolate="step-after").encode(
+        x=x, y=y, color=color, detail="group:N",
+        strokeWidth=alt.condition(alt.datum.is_overall, alt.value(3), alt.value(1.6)),
+        opacity=alt.condition(pick, alt.Opacity("base_opacity:Q", scale=None, legend=None), alt.value(0.1)),
+        tooltip=tooltip).add_params(pick)
+    ticks = base.transform_filter(alt.datum.censored > 0).mark_point(
+        shape="stroke", angle=90, size=50, filled=False, strokeWidth=1.2).encode(
+        x=x, y=y, color=color,
+        opacity=alt.condition(pick, alt.Opacity("base_opacity:Q", scale=None, legend=None), alt.value(0.1)),
+        tooltip=tooltip)
+    half = alt.Chart(pd.DataFrame({"survival": [0.5]})).mark_rule(color="#6B7280", strokeDash=[4, 3]).encode(
+        y="survival:Q", tooltip=[alt.Tooltip("survival:Q", title="mediaan bij", format=".0%")])
+    return dutch(alt.layer(band, lines, ticks, half, title="Kaplan–Meier: aandeel trajecten nog in begeleiding"))
+
+
+def _months_text(value) -> str:
+    return NOT_REACHED if pd.isna(value) else f"{formatting.number(value, 1)}{MONTH_UNIT}"
+
+
+def median_interval_text(lower, upper) -> str:
+    """'10,9–30,4 mnd'; an end that is not reached says so ('10,9 mnd – niet bereikt')."""
+    missing = [pd.isna(v) for v in (lower, upper)]
+    if not any(missing):
+        return formatting.interval(lower, upper, digits=1, unit=MONTH_UNIT)
+    if all(missing):
+        return NOT_REACHED
+    return f"{_months_text(lower)} – {_months_text(upper)}"
+
+
+def km_median_table_nl(medians: pd.DataFrame, min_n: int = 20) -> pd.DataFrame:
+    """The median table with Dutch headings: n, afgerond (events), lopend (censored), median with 95% interval."""
+    return pd.DataFrame({
+        "Organisatie": medians["group"].astype(str),
+        "n trajecten": medians["n"].astype(int),
+        "Afgerond (einde gezien)": medians["events"].astype(int),
+        "Lopend (gecensureerd)": medians["censored"].astype(int),
+        "Mediane duur": [_months_text(v) for v in medians["median"]],
+        "95%-BI": [median_interval_text(lo, hi) for lo, hi in zip(medians["lower"], medians["upper"])],
+        "Let op": ["" if overall else _small_note(n, min_n)
+                   for overall, n in zip(medians["is_overall"], medians["families"].astype(int))],
+    })
+
+
+# -- inflow, outflow, caseload ---------------------------------------------------------------
+FLOW_LABELS = {"starts": "instroom (gestart)", "ends": "uitstroom (afgerond)"}
+FLOW_COLORS = {"starts": "#54A24B", "ends": "#E45756"}
+
+
+def caseload_chart(caseload: pd.DataFrame) -> alt.VConcatChart:
+    """Top: trajectories running at each month end (caseload). Below: starts and ends per month, side by
+    side. Both share the month axis; brushing months in the top panel zooms the lower one."""
+    data = caseload.copy()
+    data["month"] = pd.to_datetime(data["month"])
+    data["peilmoment"] = [formatting.date(d) for d in pd.to_datetime(data["month_end"])]
+    data["deel"] = np.where(data["partial"].astype(bool), "onvolledige maand (tot de peildatum)", "")
+    month_tip = alt.Tooltip("month:T", title="maand", format="%B %Y")
+    brush = alt.selection_interval(encodings=["x"], name="caseload_months")
+    top = alt.Chart(data, height=180).mark_area(
+        interpolate="step-after", line={"color": NAVY}, color=LIGHT, opacity=0.5).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("running:Q", title="Lopende trajecten (caseload)", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[month_tip, alt.Tooltip("running:Q", title="lopend aan het eind van de maand"),
+                 alt.Tooltip("peilmoment:N", title="geteld op"), alt.Tooltip("starts:Q", title="instroom"),
+                 alt.Tooltip("ends:Q", title="uitstroom"), alt.Tooltip("deel:N", title="let op")],
+    ).add_params(brush)
+    flows = data.melt(id_vars=["month", "peilmoment", "deel", "running"], value_vars=["starts", "ends"],
+                      var_name="flow", value_name="trajecten")
+    flows["stroom"] = flows["flow"].map(FLOW_LABELS)
+    bottom = alt.Chart(flows, height=160).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title="Maand", scale=alt.Scale(domain=brush), axis=alt.Axis(format="%b %Y")),
+        xOffset=alt.XOffset("stroom:N", sort=list(FLOW_LABELS.values())),
+        y=alt.Y("trajecten:Q", title="Trajecten per maand", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("stroom:N", title="Stroom", sort=list(FLOW_LABELS.values()),
+                        scale=alt.Scale(domain=list(FLOW_LABELS.values()), range=list(FLOW_COLORS.values()))),
+        tooltip=[month_tip, alt.Tooltip("stroom:N", title="stroom"), alt.Tooltip("trajecten:Q", title="trajecten"),
+                 alt.Tooltip("running:Q", title="caseload eind maand"), alt.Tooltip("deel:N", title="let op")],
+    )
+    return dutch(alt.vconcat(top, bottom, title="Instroom, uitstroom en caseload per maand"))
+
+
+def caseload_table_nl(caseload: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Maand": [format_date(pd.Timestamp(m).date(), "MMMM y", locale=formatting.LOCALE) for m in caseload["month"]],
+        "Instroom": caseload["starts"].astype(int),
+        "Uitstroom": caseload["ends"].astype(int),
+        "Lopend eind maand": caseload["running"].astype(int),
+        "Geteld op": [formatting.date(d) for d in pd.to_datetime(caseload["month_end"])],
+    })
+
+
+# -- reasons for ending, end dates, funnel ----------------------------------------------------
+def _pct_ci_texts(frame: pd.DataFrame) -> list[str]:
+    return [formatting.percent_ci(p, lo, hi) for p, lo, hi in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
+
+
+def reasons_chart(reasons: pd.DataFrame) -> alt.LayerChart:
+    """Share of the afgerond trajectories per reason, with Wilson 95% whiskers; counts and n in the tooltip."""
+    data = reasons.copy()
+    data["n_total"] = int(reasons.attrs.get("n", data["n"].sum()))
+    data["pct_text"] = _pct_ci_texts(data)
+    order = list(data["reason"])
+    y = alt.Y("reason:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    tooltip = [alt.Tooltip("reason:N", title="reden"), alt.Tooltip("n:Q", title="trajecten"),
+               alt.Tooltip("pct_text:N", title="% van afgerond"), alt.Tooltip("n_total:Q", title="n afgerond")]
+    # A missing reason is a gap in the registration, not a reason: drawn grey.
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("pct:Q", title="% van de afgeronde trajecten", scale=alt.Scale(domain=[0, 100])), y=y, tooltip=tooltip,
+        color=alt.condition(alt.datum.reason == NO_REASON, alt.value("#B0B7C3"), alt.value(NAVY)))
+    whiskers = alt.Chart(data).mark_rule(color="#374151").encode(x="pct_lo:Q", x2="pct_hi:Q", y=y, tooltip=tooltip)
+    return dutch(alt.layer(bars, whiskers, title="Redenen van beëindiging",
+                           height=alt.Step(BAR_ROW_HEIGHT)))
+
+
+def reasons_table_nl(reasons: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Reden van beëindiging": reasons["reason"].astype(str),
+        "Trajecten": reasons["n"].astype(int),
+        "% van afgerond (95%-BI)": _pct_ci_texts(reasons),
+    })
+
+
+def end_dates_table_nl(completeness: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"Organisatie": completeness["group"].astype(str), "Trajecten": completeness["n"].astype(int)})
+    for key, label in END_STATES.items():
+        out[label[:1].upper() + label[1:]] = completeness[key].astype(int)
+    return out
+
+
+def funnel_table_nl(funnel: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Stap": funnel["step"].astype(str),
+        "Trajecten": funnel["n"].astype(int),
+        "Van vorige stap": funnel["of"].astype(int),
+        "% (95%-BI)": _pct_ci_texts(funnel),
+    })

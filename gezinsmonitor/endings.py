@@ -1,0 +1,139 @@
+"""How trajectories end: reasons for ending, end dates that are missing or only expected, and the funnel
+(aanmelding → intake → begeleiding → resultaat) where an organisation registers one."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import stats
+from . import taxonomy as tx
+
+NO_REASON = "geen reden ingevuld"
+STARTED_LATER = "start na de peildatum"
+
+REASONS_DEFINITION = (
+    "Reden van beëindiging van de trajecten die op de peildatum afgerond zijn (ook zonder start- of einddatum), "
+    "als aantal en als aandeel van alle afgeronde trajecten, met 95%-betrouwbaarheidsinterval (Wilson). Redenen "
+    "staan zoals de organisatie ze schreef; een lege reden telt als 'geen reden ingevuld'. Een traject dat na de "
+    "peildatum eindigt, loopt op de peildatum nog en telt hier niet mee."
+)
+
+# End-date completeness (status as registered): the four states of the einddatum column.
+END_STATES = {
+    "end_date": "einddatum ingevuld",
+    "expected_only": "alleen verwachte einddatum (loopt nog)",
+    "no_end_running": "geen einddatum, lopend",
+    "no_end_completed": "geen einddatum, afgerond",
+}
+END_DATES_DEFINITION = (
+    "Per organisatie: trajecten met een einddatum, met alleen een verwachte einddatum (bijvoorbeeld 'naar "
+    "verwachting januari 2027': het traject loopt nog), en zonder einddatum (lopend, of afgerond zonder datum). "
+    "Status zoals geregistreerd. Afgeronde trajecten zonder einddatum tellen niet mee in de trajectduur."
+)
+
+# The funnel as some programmes register it (DOMAIN §3.3); the store has no such fields yet.
+FUNNEL_PHASE = "phase"
+FUNNEL_RESULT = "result"
+PHASES = ("aanmelding", "intake", "begeleiding")
+RESULTS = ("geslaagd", "niet geslaagd", "lopend")
+FUNNEL_DEFINITION = (
+    "Trechter per traject: de verste fase die het bereikte (aanmelding → intake → begeleiding) en, na "
+    "begeleiding, het resultaat (geslaagd / niet geslaagd / lopend). Elk percentage is van de vorige stap, met "
+    "95%-betrouwbaarheidsinterval (Wilson). Een traject met een resultaat heeft de begeleiding bereikt."
+)
+
+
+def _reason_text(value) -> str:
+    text = "" if pd.isna(value) else str(value).strip()
+    return text or NO_REASON
+
+
+def ending_reasons(durations: pd.DataFrame) -> pd.DataFrame:
+    """Reasons for ending among the trajectories afgerond at the peildatum (from `trajectory_durations`):
+    reason, n, pct, pct_lo, pct_hi (percent of all afgerond). Most frequent first, 'geen reden ingevuld' last.
+    attrs: n (afgerond), excluded (reason → count, among the afgerond ones)."""
+    done = durations[durations["status_at_peildatum"] == tx.STATUS_AFGEROND]
+    later = done["excluded"] == STARTED_LATER
+    excluded = {STARTED_LATER: int(later.sum())} if later.any() else {}
+    done = done[~later]
+    reasons = done["end_reason"].map(_reason_text) if len(done) else pd.Series(dtype=object)
+    counts = reasons.value_counts()
+    out = pd.DataFrame({"reason": counts.index.astype(str), "n": counts.to_numpy(dtype=int)})
+    out["missing"] = out["reason"] == NO_REASON
+    out = out.sort_values(["missing", "n", "reason"], ascending=[True, False, True]).drop(columns="missing")
+    total = len(done)
+    out["pct"] = out["n"] / total * 100 if total else pd.Series(dtype=float)
+    out = stats.with_wilson(out, "n", total, "pct").reset_index(drop=True)
+    out.attrs.update(n=total, excluded=excluded)
+    return out
+
+
+def end_date_states(trajectories: pd.DataFrame) -> pd.Series:
+    """Per trajectory the key of END_STATES."""
+    has_end = trajectories["end_date"].notna()
+    expected = (trajectories["expected_end"].notna() if "expected_end" in trajectories
+                else pd.Series(False, index=trajectories.index))
+    done = trajectories["status"] == tx.STATUS_AFGEROND
+    state = pd.Series("no_end_running", index=trajectories.index, dtype=object)
+    state[~has_end & done] = "no_end_completed"
+    state[~has_end & ~done & expected] = "expected_only"
+    state[has_end] = "end_date"
+    return state
+
+
+def end_date_completeness(trajectories: pd.DataFrame, by: str | None = "organisation",
+                          total: str = "Totaal") -> pd.DataFrame:
+    """Per group (and a total row last): n and the number of trajectories in each END_STATES state."""
+    state = end_date_states(trajectories)
+    keys = list(END_STATES)
+    frame = pd.DataFrame({"group": trajectories[by].astype(str) if by else total, "state": state})
+    table = pd.crosstab(frame["group"], frame["state"]).reindex(columns=keys, fill_value=0) if len(frame) else \
+        pd.DataFrame(columns=keys)
+    table = table.astype(int)
+    if by:
+        table.loc[total] = table.sum()
+    table.insert(0, "n", table[keys].sum(axis=1))
+    out = table.reset_index(names="group")
+    out.attrs.update(n=len(trajectories))
+    return out
+
+
+# -- funnel --------------------------------------------------------------------------------------
+def has_funnel(trajectories: pd.DataFrame) -> bool:
+    """Whether the data registers a funnel phase at all (today's store does not)."""
+    return FUNNEL_PHASE in trajectories and trajectories[FUNNEL_PHASE].notna().any()
+
+
+def _clean(value) -> str | None:
+    if pd.isna(value):
+        return None
+    text = str(value).strip().lower()
+    return text or None
+
+
+def funnel_rates(frame: pd.DataFrame, phase: str = FUNNEL_PHASE, result: str = FUNNEL_RESULT) -> pd.DataFrame:
+    """Steps of the funnel: step, n, of (the previous step's n), pct, pct_lo, pct_hi (Wilson).
+
+    `phase` is the furthest phase reached (PHASES), `result` the outcome after begeleiding (RESULTS).
+    Rows with neither a known phase nor a known result are left out (attrs excluded)."""
+    phases = frame[phase].map(_clean) if phase in frame else pd.Series(None, index=frame.index, dtype=object)
+    results = frame[result].map(_clean) if result in frame else pd.Series(None, index=frame.index, dtype=object)
+    results = results.where(results.isin(RESULTS))
+    reached = phases.map({p: i for i, p in enumerate(PHASES)})
+    reached = reached.where(results.isna(), PHASES.index("begeleiding"))  # a result means begeleiding was reached
+    known = reached.notna()
+    reached, results = reached[known], results[known]
+    rows, previous = [], int(known.sum())
+    for i, name in enumerate(PHASES):
+        n = int((reached >= i).sum())
+        rows.append({"step": name, "n": n, "of": previous})
+        previous = n
+    begeleiding = previous
+    for name in RESULTS:
+        rows.append({"step": f"resultaat: {name}", "n": int((results == name).sum()), "of": begeleiding})
+    out = pd.DataFrame(rows)
+    out["pct"] = out["n"] / out["of"].where(out["of"] > 0) * 100
+    out = stats.with_wilson(out, "n", "of", "pct")
+    left_out = int((~known).sum())
+    out.attrs.update(n=int(known.sum()), excluded={"geen fase of resultaat": left_out} if left_out else {})
+    return out
+
