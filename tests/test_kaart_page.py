@@ -1,0 +1,232 @@
+"""The Kaart page: the pydeck spec (layers, no base map, suppressed labels) and the page through AppTest on
+the bundled samples (with an organisation filter), on an empty store, and the administrator's upload."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from components import maps
+from gezinsmonitor import geo
+from gezinsmonitor.store import Store
+from loaders.samples import load_samples
+from tests.conftest import ROOT
+
+PAGE = "pages/kaart.py"
+
+
+# -- the deck spec ------------------------------------------------------------------------
+def _areas() -> pd.DataFrame:
+    def square(lon, lat):
+        return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + .02, lat], [lon + .02, lat + .01],
+                                                    [lon, lat + .01], [lon, lat]]]}
+    rows = [("wijk", "Noord", 51.935, 4.49, square(4.48, 51.93)), ("wijk", "Zuid", 51.885, 4.49, square(4.48, 51.88)),
+            ("wijk", "Oost", 51.905, 4.56, square(4.55, 51.90)), ("wijk", "Groot", 51.90, 4.44, square(4.43, 51.895)),
+            ("wijk", "Punt", 51.95, 4.40, None), ("organisatie", "Stichting A", 51.92, 4.50, None)]
+    return pd.DataFrame([{"kind": k, "name": n, "latitude": la, "longitude": lo, "geometry": g, "source": "t",
+                          "uploaded_at": pd.NaT, "bundled": False} for k, n, la, lo, g in rows])
+
+
+@pytest.fixture
+def deck_parts():
+    # Noord 12, Zuid 3, Oost 0, Groot 60, Punt 10; A has 12 + 3 + 60 + 10 = 85 families.
+    counts = {"Noord": 12, "Zuid": 3, "Groot": 60, "Punt": 10}
+    fam = pd.DataFrame([(f"{w}{i}", w, "Stichting A") for w, n in counts.items() for i in range(n)],
+                       columns=["family", "wijk", "organisation"])
+    areas = _areas()
+    table = geo.families_per_wijk(fam, areas.loc[areas["kind"] == "wijk", "name"], k=10)
+    points = geo.organisation_points(areas, fam, k=10)
+    return table, areas, points
+
+
+def _layers(deck) -> dict:
+    return {layer["id"]: layer for layer in json.loads(deck.to_json())["layers"]}
+
+
+def test_deck_layers_and_no_base_map(deck_parts):
+    deck = maps.wijk_map(*deck_parts, k=10)
+    spec = json.loads(deck.to_json())
+    layers = _layers(deck)
+    assert list(layers) == ["wijken", "wijk-centra", "wijk-labels", "organisaties", "organisatie-labels"]
+    assert [layers[i]["@@type"] for i in layers] == ["GeoJsonLayer", "ScatterplotLayer", "TextLayer",
+                                                     "ScatterplotLayer", "TextLayer"]
+    # No tiles: no provider, and pydeck's style sentinel, which Streamlit renders without a base map
+    # (an absent mapStyle would make Streamlit fetch Carto tiles). No URL anywhere in the spec.
+    assert deck.map_provider is None and spec["mapStyle"] == "__MAP_STYLE__"
+    assert "http" not in deck.to_json() and "mapbox" not in deck.to_json().lower()
+    assert deck.mapbox_key is None or deck.mapbox_key == ""
+    assert deck._tooltip["html"] == "<b>{naam}</b><br/>{detail}"
+    assert 3 <= spec["initialViewState"]["zoom"] <= 15
+    assert 51.88 < spec["initialViewState"]["latitude"] < 51.96 and 4.40 < spec["initialViewState"]["longitude"] < 4.57
+
+
+def test_deck_labels_colours_and_no_raw_small_counts(deck_parts):
+    deck = maps.wijk_map(*deck_parts, k=10)
+    layers = _layers(deck)
+    labels = {d["label"] for d in layers["wijk-labels"]["data"]}
+    assert labels == {"Noord\n12", "Zuid\n<10", "Oost\n0", "Groot\n60", "Punt\n10"}
+    props = {f["properties"]["naam"]: f["properties"] for f in layers["wijken"]["data"]["features"]}
+    assert props["Zuid"]["detail"] == "Gezinnen: <10 (kleine aantallen worden niet getoond)"
+    assert props["Noord"]["detail"] == "Gezinnen: 12"
+    assert {n: p["kleur"] for n, p in props.items()} == {
+        "Noord": maps.CLASS_COLOURS[0], "Zuid": maps.SUPPRESSED_COLOUR, "Oost": maps.ZERO_COLOUR,
+        "Groot": maps.CLASS_COLOURS[2]}
+    for p in props.values():  # the browser gets texts and colours, never a count
+        assert set(p) == {"naam", "detail", "kleur"}
+    centre, = layers["wijk-centra"]["data"]  # a wijk with only a centre is a circle
+    assert centre["naam"] == "Punt" and centre["kleur"] == maps.CLASS_COLOURS[0]
+    org, = layers["organisaties"]["data"]
+    assert org["naam"] == "Stichting A" and org["detail"] == "Organisatie · Gezinnen: 85"
+    assert org["positie"] == [4.50, 51.92]
+
+
+def test_classes_follow_the_threshold():
+    assert [t for t, _ in maps.classes(10)] == ["0", "<10 (niet getoond)", "10–24", "25–49", "50–99", "100 of meer"]
+    assert [t for t, _ in maps.classes(30)] == ["0", "<30 (niet getoond)", "30–49", "50–99", "100 of meer"]
+    assert [maps.count_colour(n, 10) for n in (0, 9, 10, 24, 25, 99, 100, 5000)] == [
+        maps.ZERO_COLOUR, maps.SUPPRESSED_COLOUR, maps.CLASS_COLOURS[0], maps.CLASS_COLOURS[0],
+        maps.CLASS_COLOURS[1], maps.CLASS_COLOURS[2], maps.CLASS_COLOURS[3], maps.CLASS_COLOURS[3]]
+    assert "100 of meer" in maps.legend_html(10) and "&lt;10" in maps.legend_html(10)
+
+
+def test_view_state_without_areas_shows_the_netherlands():
+    view = maps.view_state(_areas().iloc[0:0])
+    assert (view.latitude, view.longitude, view.zoom) == maps.NETHERLANDS
+
+
+# -- the page -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("kaart") / "samples.db"
+    store = Store(f"sqlite:///{path}")
+    load_samples(store)
+    families = store.load_dataset().families
+    store.engine.dispose()
+    return path, families
+
+
+def _start(monkeypatch, url: str) -> AppTest:
+    monkeypatch.setenv("GEZINSMONITOR_DB", url)
+    monkeypatch.setenv("GEZINSMONITOR_NO_SAMPLES", "1")
+    monkeypatch.delenv("GEZINSMONITOR_SUPPRESS_BELOW", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _table(at: AppTest) -> dict[str, str]:
+    frame = next(d.value for d in at.dataframe if list(d.value.columns) == ["Wijk", "Gezinnen"])
+    return dict(zip(frame["Wijk"], frame["Gezinnen"]))
+
+
+def _deck(at: AppTest) -> dict:
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.json)
+
+
+def _expected(families: pd.DataFrame) -> dict[str, str]:
+    """Independently of geo: value_counts per wijk, then the <10 rule by hand."""
+    def shown(n: int) -> str:
+        return "<10" if 0 < n < 10 else str(n)
+    wijken = ["Carnisse", "Charlois", "Oude Noorden", "Delfshaven", "Middelland", "Katendrecht", "Nieuwe Westen",
+              "Beverwaard", "Zevenkamp"]
+    counts = families["wijk"].value_counts()
+    out = {w: shown(int(counts.get(w, 0))) for w in wijken}
+    out[geo.NO_WIJK_LABEL] = shown(int(families["wijk"].isna().sum()))
+    out[geo.UNKNOWN_LABEL] = shown(int((families["wijk"].notna() & ~families["wijk"].isin(wijken)).sum()))
+    out["Totaal"] = shown(len(families))
+    return out
+
+
+def test_page_on_the_bundled_samples(monkeypatch, samples_db):
+    path, families = samples_db
+    at = _start(monkeypatch, f"sqlite:///{path}")
+    table = _table(at)
+    assert table == _expected(families)
+    assert table["Zevenkamp"] == "<10" and table["Carnisse"] == str((families["wijk"] == "Carnisse").sum())
+    spec = _deck(at)
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert set(layers) == {"wijken", "wijk-labels", "organisaties", "organisatie-labels"}
+    assert spec["mapStyle"] == "__MAP_STYLE__" and "http" not in at.get("deck_gl_json_chart")[0].proto.json
+    labels = {d["label"] for d in layers["wijk-labels"]["data"]}
+    assert labels == {f"{w}\n{table[w]}" for w in table if w not in (geo.NO_WIJK_LABEL, geo.UNKNOWN_LABEL, "Totaal")}
+    assert {d["naam"] for d in layers["organisaties"]["data"]} == set(families["organisation"])
+    caption = next(c.value for c in at.caption if c.value.startswith("**n = "))
+    assert f"**n = {len(families)} gezinnen**" in caption and "Gegevens: versie" in caption
+    assert any("gezinnen zonder wijk (niet op de kaart)" in e.value for e in at.markdown)  # Hoe berekend?
+    assert not at.warning  # every sample wijk is on the map
+    assert at.expander[-1].label == "Gebiedenkaart vervangen (beheerder)"
+
+
+def test_page_with_an_organisation_filter(monkeypatch, samples_db):
+    path, families = samples_db
+    at = _start(monkeypatch, f"sqlite:///{path}")
+    for org in ("Buurtkracht Noord", "Huiskamer Het Anker"):
+        at.sidebar.multiselect(key="f_orgs").set_value([org]).run()
+        assert not at.exception
+        table = _table(at)
+        assert table == _expected(families[families["organisation"] == org])
+        layers = {layer["id"]: layer for layer in _deck(at)["layers"]}
+        assert [d["naam"] for d in layers["organisaties"]["data"]] == [org]
+    # Huiskamer Het Anker registers no wijk: nothing on the map, all of it on the "Zonder wijk" line.
+    assert table[geo.NO_WIJK_LABEL] == table["Totaal"] != "0"
+    assert {v for w, v in table.items() if w not in (geo.NO_WIJK_LABEL, "Totaal")} == {"0"}
+
+
+def test_page_on_an_empty_store(monkeypatch, tmp_path):
+    at = _start(monkeypatch, f"sqlite:///{tmp_path / 'empty.db'}")
+    assert any("Geen gezinnen" in i.value for i in at.info)
+    table = _table(at)
+    assert len(table) == 9 + 3 and set(table.values()) == {"0"}
+    layers = {layer["id"] for layer in _deck(at)["layers"]}
+    assert layers == {"wijken", "wijk-labels"}  # no organisations in the data: no points
+    assert any(c.value.startswith("**n = 0 gezinnen**") for c in at.caption)
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_administrator_upload_and_restore(monkeypatch, samples_db, tmp_path):
+    path, families = samples_db
+    copy = tmp_path / "copy.db"
+    shutil.copy(path, copy)
+    at = _start(monkeypatch, f"sqlite:///{copy}")
+    engine = Store(f"sqlite:///{copy}").engine
+
+    at.file_uploader[0].upload("kapot.geojson", b"{ geen json").run()
+    assert any("de gebiedenkaart is niet veranderd" in e.value and "geen geldige JSON" in e.value for e in at.error)
+    assert geo.stored_areas(engine).empty
+
+    csv = b"naam;lat;lon\nCarnisse;51,882;4,488\nCharlois;51,884;4,465\nOude-Noorden;51,933;4,49\n"
+    at.file_uploader[0].upload("drie.csv", csv).run()
+    assert not at.error
+    assert any("drie.csv" in i.value and "3 wijken gevonden" in i.value and "Zevenkamp" in i.value for i in at.info)
+    assert geo.stored_areas(engine).empty  # nothing stored before the button
+    _button(at, "Gebiedenkaart vervangen").click().run()
+    assert not at.exception
+    assert any("Gebiedenkaart vervangen door drie.csv: 3 wijken" in s.value for s in at.success)
+    assert geo.stored_areas(engine)["name"].tolist() == ["Carnisse", "Charlois", "Oude-Noorden"]
+    table = _table(at)
+    assert list(table)[:3] == ["Carnisse", "Charlois", "Oude-Noorden"]  # 'Oude Noorden' in the data still matches
+    assert table["Oude-Noorden"] == str((families["wijk"] == "Oude Noorden").sum())
+    unknown = families["wijk"].notna() & ~families["wijk"].isin(["Carnisse", "Charlois", "Oude Noorden"])
+    assert table[geo.UNKNOWN_LABEL] == str(unknown.sum())
+    assert any("Niet in de gebiedenkaart" in w.value and "Zevenkamp" in w.value for w in at.warning)
+    layers = {layer["id"]: layer for layer in _deck(at)["layers"]}
+    assert "wijken" in layers and len(layers["wijk-centra"]["data"]) == 3  # centres only: circles
+    assert len(layers["organisaties"]["data"]) == 6  # organisation locations still bundled
+
+    _button(at, "Meegeleverde gebiedenkaart terugzetten").click().run()
+    assert any("Meegeleverde gebiedenkaart teruggezet (3 geüploade gebieden verwijderd)" in s.value for s in at.success)
+    assert geo.stored_areas(engine).empty and len(_table(at)) == 12
+    engine.dispose()
