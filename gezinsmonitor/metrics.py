@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from . import stats
 from . import taxonomy as tx
 
 DEFINITIONS = {
@@ -75,8 +76,9 @@ def counted_requests(requests: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 
 def needs(requests: pd.DataFrame) -> pd.DataFrame:
-    """Per leefgebied: families with a request there (share of families with any request) and requests.
-    Requests still to be reviewed are left out; `.attrs["te_beoordelen"]` says how many."""
+    """Per leefgebied: families with a request there (share of families with any request) and requests,
+    each share with its 95% Wilson interval (`*_pct_lo/_hi`). Requests still to be reviewed are left out;
+    `.attrs["te_beoordelen"]` says how many."""
     requests, pending = counted_requests(requests)
     n_families = requests["family"].nunique()
     n_requests = len(requests)
@@ -84,9 +86,16 @@ def needs(requests: pd.DataFrame) -> pd.DataFrame:
     out = grouped.reindex(_order_leefgebied(grouped.index), fill_value=0).rename_axis("leefgebied").reset_index()
     out["families_pct"] = pct(out["families"], n_families)
     out["requests_pct"] = pct(out["requests"], n_requests)
-    out = out[["leefgebied", "families", "families_pct", "requests", "requests_pct"]]
+    out = _with_needs_intervals(out[["leefgebied", "families", "families_pct", "requests", "requests_pct"]],
+                                n_families, n_requests)
     out.attrs.update(n_families=n_families, n_requests=n_requests, te_beoordelen=pending)
     return out
+
+
+def _with_needs_intervals(frame: pd.DataFrame, n_families: int, n_requests: int) -> pd.DataFrame:
+    """95% Wilson bounds `families_pct_lo/_hi` and `requests_pct_lo/_hi` (NaN when the base is 0)."""
+    frame = stats.with_wilson(frame, "families", n_families, "families_pct")
+    return stats.with_wilson(frame, "requests", n_requests, "requests_pct")
 
 
 def needs_detail(requests: pd.DataFrame) -> pd.DataFrame:
@@ -111,16 +120,20 @@ def needs_detail(requests: pd.DataFrame) -> pd.DataFrame:
     grouped["requests_pct"] = pct(grouped["requests"], n_requests)
     out = grouped.reset_index(drop=True)[["leefgebied", "categorie", "families", "families_pct", "requests",
                                           "requests_pct"]]
+    out = _with_needs_intervals(out, n_families, n_requests)
     out.attrs.update(n_families=n_families, n_requests=n_requests, te_beoordelen=pending)
     return out
 
 
 def requests_per_family(requests: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
-    """Distribution of the number of requests per family (families without requests count as 0).
-    Requests still to be reviewed are left out (`.attrs["te_beoordelen"]`)."""
+    """Distribution of the number of requests per family (families without requests count as 0), with the
+    share of all families (`pct`, Wilson `pct_lo/_hi`). Requests still to be reviewed are left out
+    (`.attrs["te_beoordelen"]`)."""
     requests, pending = counted_requests(requests)
     counts = requests.groupby("family").size().reindex(families["family"].unique(), fill_value=0)
     dist = counts.value_counts().sort_index().rename_axis("aantal_hulpvragen").reset_index(name="gezinnen")
+    dist["pct"] = pct(dist["gezinnen"], len(counts))
+    dist = stats.with_wilson(dist, "gezinnen", len(counts), "pct")
     dist.attrs.update(n_families=len(counts), mean=float(counts.mean()) if len(counts) else np.nan,
                       te_beoordelen=pending)
     return dist
@@ -189,7 +202,8 @@ def latest_scores(measurements: pd.DataFrame, instrument: str = tx.VOORTGANG_INS
 
 
 def progress_summary(measurements: pd.DataFrame) -> pd.DataFrame:
-    """Per leefgebied: n families, mean latest score, counts per score 1–5, families with only n.v.t."""
+    """Per leefgebied: n families, mean latest score, counts per score 1–5, families with only n.v.t., and
+    families with latest score 4–5 (`high`) as % of n with its 95% Wilson interval (`high_pct`, `_lo`, `_hi`)."""
     latest = latest_scores(measurements)
     m = measurements[measurements["instrument"] == tx.VOORTGANG_INSTRUMENT]
     nvt_only = (
@@ -208,6 +222,9 @@ def progress_summary(measurements: pd.DataFrame) -> pd.DataFrame:
             "nvt": int(nvt_only.get(lg, 0)),
         })
     out = pd.DataFrame(rows, columns=["leefgebied", "n", "mean", "counts", "nvt"])
+    out["high"] = [int(c["4"] + c["5"]) for c in out["counts"]]
+    out["high_pct"] = pct(out["high"], out["n"])
+    out = stats.with_wilson(out, "high", "n", "high_pct")
     out.attrs.update(n_families=int(latest["family"].nunique()))
     return out
 
@@ -219,7 +236,8 @@ def progress_distribution(summary: pd.DataFrame) -> pd.DataFrame:
         for score, count in rec.counts.items():
             rows.append({"leefgebied": rec.leefgebied, "score": int(score), "gezinnen": count, "n": rec.n,
                          "pct": count / rec.n * 100 if rec.n else np.nan})
-    return pd.DataFrame(rows, columns=["leefgebied", "score", "gezinnen", "n", "pct"])
+    out = pd.DataFrame(rows, columns=["leefgebied", "score", "gezinnen", "n", "pct"])
+    return stats.with_wilson(out, "gezinnen", "n", "pct")
 
 
 # -- other instruments: ZRM, problem severity, direction of change (DOMAIN §3.2) ----------

@@ -2,8 +2,12 @@ import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import metrics
+from gezinsmonitor import formatting, metrics
+from gezinsmonitor import progress as pg
 from gezinsmonitor import taxonomy as tx
+
+BARS_KEY = "vg_bars"
+SCOPE_KEY = "vg_leefgebied"
 
 ctx = page_context()
 ds = ctx.data
@@ -23,25 +27,113 @@ def absent(what: str) -> None:
     st.info(f"Geen {what} voor de gekozen filters.", icon=":material/info:")
 
 
+def follow_click() -> None:
+    """A click on a leefgebied in the stacked bars sets the leefgebied of the views below (before they render)."""
+    event = st.session_state.get(BARS_KEY) or {}
+    chosen = charts.clicked_leefgebied(event.get("selection"))
+    st.session_state[SCOPE_KEY] = chosen or charts.PROGRESS_ALL_LABEL
+
+
 # -- voortgangsscore ----------------------------------------------------------------------------
 st.subheader("Voortgangsscore")
 st.write("De laatste voortgangsscore per leefgebied, zoals de gezinswerker die inschat: "
          "van 1 (negatieve ontwikkeling) tot 5 (positieve ontwikkeling, geen steun meer nodig).")
 summary = metrics.progress_summary(m) if present[tx.VOORTGANG_INSTRUMENT] else None
+scored = summary is not None and summary["n"].sum() > 0
 if summary is None:
     absent("voortgangsscores")
-elif summary["n"].sum() == 0:
+elif not scored:
     absent("voortgangsscores (alleen n.v.t.)")
 else:
-    distribution = metrics.progress_distribution(summary)
-    n_text = f"n = {summary.attrs['n_families']} gezinnen met een score · n per leefgebied in de tabel"
-    st.altair_chart(charts.progress_bars(distribution, summary), width="stretch")
-    figure.caption(ctx, n_text, metrics.DEFINITIONS["progress"])
-    st.dataframe(charts.progress_table(summary), hide_index=True)
+    coverage = pg.coverage(ds.families, m)
+    without = coverage[coverage["without_score"] > 0]
     nvt = int(summary["nvt"].sum())
-    st.caption(f"**n.v.t. telt niet mee**: {nvt} keer had een gezin op een leefgebied alleen n.v.t. (geen steun op "
-               "dat leefgebied); dat is geen score en valt buiten n en het gemiddelde. Het gemiddelde van deze schaal "
-               "is alleen een samenvatting: kijk vooral naar de verdeling.")
+    distribution = metrics.progress_distribution(summary)
+    st.altair_chart(charts.progress_bars(distribution, summary), width="stretch", key=BARS_KEY,
+                    on_select=follow_click, selection_mode=charts.PROGRESS_LEEFGEBIED_PARAM)
+    n_text = (f"n = {formatting.count(summary.attrs['n_families'])} gezinnen met een score · n per leefgebied bij "
+              "de balk en in de tabel")
+    figure.caption(ctx, n_text, metrics.DEFINITIONS["progress"] + " Het 95%-betrouwbaarheidsinterval (Wilson) "
+                   "hoort bij het aandeel score 4–5.",
+                   excluded={"keer alleen n.v.t. op een leefgebied (gezin × leefgebied; geen score)": nvt,
+                             "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen "
+                             "instrument)": int(coverage.attrs["without"])})
+    st.dataframe(charts.progress_table(summary), hide_index=True)
+    st.caption(f"**n.v.t. telt niet mee**: {formatting.count(nvt)} keer had een gezin op een leefgebied alleen n.v.t. "
+               "(geen steun op dat leefgebied); dat is geen score en valt buiten n en het gemiddelde. Het gemiddelde "
+               "van deze schaal is alleen een samenvatting: kijk vooral naar de verdeling.")
+    if len(without):
+        listed = ", ".join(
+            f"{r.organisation} ({formatting.count(r.without_score)}"
+            + (f"; {' en '.join(r.other_instruments)}" if r.other_instruments else "") + ")"
+            for r in without.itertuples())
+        st.caption(f"**Zonder voortgangsscore**: {formatting.count(coverage.attrs['without'])} van de "
+                   f"{formatting.count(coverage['families'].sum())} gezinnen vallen buiten deze figuren: {listed}. "
+                   "Hun voortgang staat, waar gemeten, hieronder bij ZRM, ernst en richting van verandering.")
+
+    # -- per organisatie --------------------------------------------------------------------------
+    st.subheader("Vergelijking per organisatie")
+    st.write("Per organisatie het aandeel gezinnen met als laatste score een 4 of 5, met het 95%-interval. Kies een "
+             "leefgebied hieronder of klik erop in de grafiek hierboven. Bij ‘Alle leefgebieden samen’ telt een gezin "
+             "als 4–5 wanneer het op élk leefgebied waarop het een score heeft een 4 of 5 heeft; zo telt elk gezin "
+             "één keer.")
+    options = [charts.PROGRESS_ALL_LABEL, *summary.loc[summary["n"] > 0, "leefgebied"]]
+    if st.session_state.get(SCOPE_KEY) not in options:
+        st.session_state[SCOPE_KEY] = charts.PROGRESS_ALL_LABEL
+    choice = st.selectbox("Leefgebied", options, key=SCOPE_KEY,
+                          help="Klik op een leefgebied in de grafiek hierboven om het hier te kiezen (dubbelklik "
+                               "om de keuze op te heffen). Deze keuze geldt ook voor 'Voortgang en trajectduur'.")
+    scope = pg.ALL if choice == charts.PROGRESS_ALL_LABEL else choice
+    outcomes = pg.family_outcomes(m, scope)
+    comparison = pg.organisation_comparison(outcomes, figure.min_n())
+    if comparison.empty:
+        absent(f"voortgangsscores op {choice}")
+    else:
+        st.altair_chart(charts.progress_organisation_chart(comparison, scope), width="stretch")
+        pooled = comparison.attrs["pooled"]
+        n_text = (f"n = {formatting.count(pooled['n'])} gezinnen met een score in "
+                  f"{formatting.count(len(comparison))} organisatie{'' if len(comparison) == 1 else 's'} · n per "
+                  "organisatie bij de stip en in de tabel")
+        excluded = {"gezinnen met alleen n.v.t. (geen score)": pooled["nvt"],
+                    "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen instrument)":
+                        int(coverage.attrs["without"])}
+        figure.caption(ctx, n_text, pg.definition(scope) + " " + pg.DEFINITIONS["organisations"], excluded=excluded)
+        figure.small_n_warning({r.organisation: r.n for r in comparison.itertuples()})
+        st.dataframe(charts.progress_organisation_table(comparison), hide_index=True)
+        st.caption("Organisaties begeleiden verschillende gezinnen en scoren op hun eigen manier en momenten: een "
+                   "verschil is een aanleiding voor het gesprek (‘hoe is dat bij jullie?’), geen rangorde. Overlappen "
+                   "de intervallen, dan is het verschil niet duidelijk groter dan toeval.")
+        if len(comparison) < 2:
+            st.info("Er is maar één organisatie met voortgangsscores voor deze keuze; een vergelijking vraagt er "
+                    "minstens twee.", icon=":material/info:")
+
+    # -- voortgang en trajectduur -----------------------------------------------------------------
+    st.subheader("Voortgang en trajectduur")
+    st.write(f"Gaat langere begeleiding samen met meer voortgang? Per duurklasse het aandeel gezinnen met als laatste "
+             f"score een 4 of 5 ({choice.lower() if scope is pg.ALL else choice}), apart voor afgeronde en lopende "
+             f"trajecten, op peildatum {formatting.date(ctx.peildatum)}.")
+    durations = metrics.trajectory_durations(ds.trajectories, ctx.peildatum)
+    classes = pg.duration_classes(pg.family_outcomes(m, scope, until=ctx.peildatum), durations, figure.min_n())
+    if classes.attrs["n"] == 0:
+        absent(f"gezinnen met zowel een voortgangsscore ({choice}) als een traject met een duur op de peildatum")
+    else:
+        st.altair_chart(charts.progress_duration_chart(classes, scope), width="content")
+        by_status = classes.attrs["n_by_status"]
+        n_text = (f"n = {formatting.count(classes.attrs['n'])} gezinnen ({formatting.count(by_status[tx.STATUS_AFGEROND])}"
+                  f" afgerond, {formatting.count(by_status[tx.STATUS_LOPEND])} lopend) · n per klasse bij elke rij")
+        figure.caption(ctx, n_text, pg.definition(scope) + " " + pg.DEFINITIONS["duration"],
+                       excluded=classes.attrs["excluded"])
+        st.warning(
+            "**Samenhang, geen effect.** Deze figuur laat zien of gezinnen met een langere begeleiding vaker een hoge "
+            "laatste score hebben, niet dat langere steun tot meer voortgang leidt. Lopende trajecten zijn nog niet "
+            "af: hun duur is een ondergrens en hun score kan nog veranderen; vergelijk afgerond en lopend daarom "
+            "apart. Gezinnen verschillen: wie met zwaardere problemen begint, blijft vaak langer, en een kort "
+            "afgerond traject kan goed (doelen bereikt) of slecht (uitval, verhuizing) zijn afgelopen. De laatste "
+            "score is niet altijd op de peildatum gemeten, en organisaties scoren op hun eigen momenten.",
+            icon=":material/balance:")
+        figure.small_n_warning({f"{status} {bucket} mnd": n for status, bucket, n
+                                in classes[["status", "bucket", "n"]].itertuples(index=False) if n > 0})
+        st.dataframe(charts.progress_duration_table(classes), hide_index=True)
 
 # -- ZRM ----------------------------------------------------------------------------------------
 st.subheader("Zelfredzaamheid (ZRM)")
@@ -77,7 +169,9 @@ else:
     st.altair_chart(charts.direction_bars(direction), width="stretch")
     n_text = "n = " + " · ".join(f"{direction.attrs['n_families'][i]} gezinnen ({metrics.INSTRUMENT_LABELS[i]})"
                                  for i in metrics.INSTRUMENTS if present[i])
-    figure.caption(ctx, n_text, metrics.DEFINITIONS["direction"])
+    figure.caption(ctx, n_text, metrics.DEFINITIONS["direction"],
+                   excluded={f"gezinnen met één meetmoment ({metrics.INSTRUMENT_LABELS[i]})": single[i]
+                             for i in metrics.INSTRUMENTS if single.get(i)})
     st.dataframe(charts.direction_table(direction), hide_index=True)
 left_out = [f"{single[i]} gezinnen bij {metrics.INSTRUMENT_LABELS[i]}" for i in metrics.INSTRUMENTS if single.get(i)]
 if left_out:

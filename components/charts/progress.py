@@ -1,14 +1,37 @@
-"""Voortgang: voortgangsscore, ZRM, severity and direction of change, each instrument in its own terms."""
+"""Voortgang: voortgangsscore (per leefgebied, per organisation, against duration), ZRM, severity and direction
+of change, each instrument in its own terms."""
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
 
-from gezinsmonitor import metrics
+from gezinsmonitor import formatting, metrics
+from gezinsmonitor import progress as pg
 from gezinsmonitor import taxonomy as tx
 
 from ..figure import nl_number
-from .base import NAVY, SCORE_COLORS, DIRECTION_COLORS, NO_UNIT, PCT_TICKS, BAR_ROW_HEIGHT, dutch, pct_text
+from .base import (
+    BAR_ROW_HEIGHT,
+    DIRECTION_COLORS,
+    NAVY,
+    NO_UNIT,
+    PCT_TICKS,
+    SCORE_COLORS,
+    dutch,
+    pct_text,
+)
+
+# Clicking a leefgebied in the stacked bars selects it (Vega-Lite point selection on the field); the page
+# reads the selection (st.altair_chart on_select) and the per-organisation and duration views follow.
+PROGRESS_LEEFGEBIED_PARAM = "leefgebied_klik"
+PROGRESS_ALL_LABEL = "Alle leefgebieden samen"
+PROGRESS_HIGH_COLOR = SCORE_COLORS[5]
+PROGRESS_POOLED_COLOR = "#6B7280"
+PROGRESS_SMALL_OPACITY = 0.4
+PROGRESS_STATUS_TITLES = {tx.STATUS_AFGEROND: "Afgerond",
+                          tx.STATUS_LOPEND: "Lopend (duur tot de peildatum: een ondergrens)"}
 
 
 # -- voortgang -------------------------------------------------------------------------------
@@ -19,49 +42,279 @@ def _score_label_expr() -> str:
     return expr
 
 
-def progress_bars(distribution: pd.DataFrame, summary: pd.DataFrame) -> alt.Chart:
-    """100% stacked horizontal bars of the latest score per leefgebied (leefgebieden without scores left out)."""
-    frame = distribution[distribution["n"] > 0].merge(summary[["leefgebied", "mean"]], on="leefgebied", how="left")
+def _pct_ci(value, lo, hi) -> str:
+    return formatting.percent_ci(value, lo, hi)
+
+
+def progress_leefgebied_label(leefgebied: str, n: int, nvt: int) -> str:
+    """The y label of a bar: the leefgebied with n and the n.v.t. that were left out, e.g.
+    'Wonen · n = 59 · n.v.t. 81'."""
+    label = f"{leefgebied} · n = {formatting.count(n)}"
+    return label + (f" · n.v.t. {formatting.count(nvt)}" if nvt else "")
+
+
+def progress_bars(distribution: pd.DataFrame, summary: pd.DataFrame) -> alt.LayerChart:
+    """100% stacked horizontal bars of the latest score per leefgebied (leefgebieden without scores left out),
+    n and n.v.t. in the label of each bar, and a whisker at the border between score 3 and 4: the 95% Wilson
+    interval of the share with score 4–5. A click on a bar selects its leefgebied (`PROGRESS_LEEFGEBIED_PARAM`)."""
+    extra = summary[["leefgebied", "mean", "nvt", "high", "high_pct", "high_pct_lo", "high_pct_hi"]]
+    frame = distribution[distribution["n"] > 0].merge(extra, on="leefgebied", how="left")
     frame["score_label"] = frame["score"].map(lambda s: f"{s} = {tx.VOORTGANG_SCORES[int(s)]}")
-    order = list(dict.fromkeys(frame["leefgebied"]))
-    chart = (
-        alt.Chart(frame, title="Laatste voortgangsscore per leefgebied (aandeel gezinnen)")
-        .mark_bar()
-        .encode(
-            y=alt.Y("leefgebied:N", title=None, sort=order),
-            x=alt.X("gezinnen:Q", stack="normalize", title="Aandeel gezinnen met een score",
-                    axis=alt.Axis(format="%", values=[v / 100 for v in PCT_TICKS])),
-            color=alt.Color(
-                "score:O", title="Voortgangsscore",
-                scale=alt.Scale(domain=list(SCORE_COLORS), range=list(SCORE_COLORS.values())),
-                legend=alt.Legend(orient="bottom", direction="vertical", labelExpr=_score_label_expr(), labelLimit=400),
-            ),
-            order=alt.Order("score:Q", sort="ascending"),
-            tooltip=[
-                alt.Tooltip("leefgebied:N", title="leefgebied"),
-                alt.Tooltip("score_label:N", title="score"),
-                alt.Tooltip("gezinnen:Q", title="gezinnen"),
-                alt.Tooltip("pct:Q", title="% van de gezinnen", format=".1f"),
-                alt.Tooltip("n:Q", title="n (gezinnen met een score)"),
-                alt.Tooltip("mean:Q", title="gemiddelde score", format=".1f"),
-            ],
-        )
-        .properties(height=alt.Step(BAR_ROW_HEIGHT))
-    )
+    frame["label"] = [progress_leefgebied_label(lg, n, v) for lg, n, v in zip(frame["leefgebied"], frame["n"],
+                                                                                frame["nvt"])]
+    frame["pct_ci"] = [_pct_ci(*v) for v in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
+    frame["high_ci"] = [_pct_ci(*v) for v in zip(frame["high_pct"], frame["high_pct_lo"], frame["high_pct_hi"])]
+    order = list(dict.fromkeys(frame["label"]))
+    pick = alt.selection_point(name=PROGRESS_LEEFGEBIED_PARAM, fields=["leefgebied"], on="click", toggle=False,
+                               clear="dblclick")
+    tooltip = [
+        alt.Tooltip("leefgebied:N", title="leefgebied"),
+        alt.Tooltip("score_label:N", title="score"),
+        alt.Tooltip("gezinnen:Q", title="gezinnen"),
+        alt.Tooltip("pct_ci:N", title="% van de gezinnen (95%-BI)"),
+        alt.Tooltip("pct:Q", title="% van de gezinnen", format=".1f"),
+        alt.Tooltip("n:Q", title="n (gezinnen met een score)"),
+        alt.Tooltip("nvt:Q", title="n.v.t. (telt niet mee)"),
+        alt.Tooltip("high_ci:N", title="% score 4–5 (95%-BI)"),
+        alt.Tooltip("mean:Q", title="gemiddelde score", format=".1f"),
+    ]
+    bars = alt.Chart().mark_bar(cursor="pointer").encode(
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+    ).add_params(pick)
+    # The share 4–5 fills the bar from the right, so its interval sits around the 3|4 border: 1 − hi … 1 − lo.
+    whisker = summary[summary["n"] > 0].copy()
+    whisker["label"] = [progress_leefgebied_label(lg, n, v) for lg, n, v in zip(whisker["leefgebied"], whisker["n"],
+                                                                                  whisker["nvt"])]
+    whisker["x_lo"] = 1 - whisker["high_pct_hi"] / 100
+    whisker["x_hi"] = 1 - whisker["high_pct_lo"] / 100
+    whisker["high_ci"] = [_pct_ci(*v) for v in zip(whisker["high_pct"], whisker["high_pct_lo"], whisker["high_pct_hi"])]
+    whisker = whisker[["leefgebied", "label", "n", "nvt", "high", "high_ci", "x_lo", "x_hi"]]
+    whisker_tooltip = [
+        alt.Tooltip("leefgebied:N", title="leefgebied"),
+        alt.Tooltip("high_ci:N", title="% score 4–5 (95%-BI)"),
+        alt.Tooltip("high:Q", title="gezinnen met score 4–5"),
+        alt.Tooltip("n:Q", title="n (gezinnen met een score)"),
+        alt.Tooltip("nvt:Q", title="n.v.t. (telt niet mee)"),
+    ]
+    whiskers = alt.Chart(whisker).mark_rule(color="#111827", strokeWidth=2.5).encode(
+        x=alt.X("x_lo:Q", stack=None), x2="x_hi:Q", color=alt.value("#111827"), opacity=alt.value(1),
+        tooltip=whisker_tooltip)
+    ends = alt.Chart(whisker).transform_fold(["x_lo", "x_hi"], as_=["end", "x_end"]).mark_tick(
+        color="#111827", thickness=2.5, size=14).encode(x=alt.X("x_end:Q", stack=None), color=alt.value("#111827"),
+                                                          opacity=alt.value(1), tooltip=whisker_tooltip)
+    chart = alt.layer(
+        bars, whiskers, ends, data=frame,
+        title=alt.Title("Laatste voortgangsscore per leefgebied (aandeel gezinnen)",
+                        subtitle="Zwarte lijn: 95%-betrouwbaarheidsinterval van het aandeel score 4–5 · "
+                                 "klik op een leefgebied om de vergelijking hieronder te volgen"),
+    ).encode(
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("gezinnen:Q", stack="normalize", title="Aandeel gezinnen met een score",
+                axis=alt.Axis(format="%", values=[v / 100 for v in PCT_TICKS])),
+        color=alt.Color(
+            "score:O", title="Voortgangsscore",
+            scale=alt.Scale(domain=list(SCORE_COLORS), range=list(SCORE_COLORS.values())),
+            legend=alt.Legend(orient="bottom", direction="vertical", labelExpr=_score_label_expr(), labelLimit=400),
+        ),
+        order=alt.Order("score:Q", sort="ascending"),
+        tooltip=tooltip,
+    ).properties(height=alt.Step(BAR_ROW_HEIGHT))
     return dutch(chart)
 
 
 def progress_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """n, mean and counts per leefgebied; leefgebieden with neither a score nor n.v.t. are left out."""
+    """n, mean, counts and % score 4–5 (95% Wilson) per leefgebied; leefgebieden with neither a score nor
+    n.v.t. are left out."""
     rows = []
     for rec in summary[(summary["n"] > 0) | (summary["nvt"] > 0)].itertuples():
         row = {"Leefgebied": rec.leefgebied, "n": int(rec.n), "Gemiddelde": nl_number(rec.mean, 1)}
         row.update({f"score {k}": int(v) for k, v in rec.counts.items()})
+        row["% score 4–5 (95%-BI)"] = _pct_ci(rec.high_pct, rec.high_pct_lo, rec.high_pct_hi)
         row["n.v.t. (telt niet mee)"] = int(rec.nvt)
         rows.append(row)
     return pd.DataFrame(rows, columns=["Leefgebied", "n", "Gemiddelde", *(f"score {k}" for k in tx.VOORTGANG_SCORES),
-                                       "n.v.t. (telt niet mee)"])
+                                       "% score 4–5 (95%-BI)", "n.v.t. (telt niet mee)"])
 
+
+def clicked_leefgebied(selection: Mapping | None, options=None) -> str | None:
+    """The leefgebied clicked in `progress_bars`, from Streamlit's selection state (a list of selected points,
+    [{"leefgebied": "Wonen"}], or Vega's {"leefgebied": ["Wonen"]}); None when nothing (or an unknown value)
+    is selected."""
+    if not selection:
+        return None
+    points = selection.get(PROGRESS_LEEFGEBIED_PARAM) if isinstance(selection, Mapping) else None
+    value = None
+    if isinstance(points, Mapping):
+        values = points.get("leefgebied")
+        value = values[0] if isinstance(values, (list, tuple)) and values else values
+    elif isinstance(points, (list, tuple)) and points and isinstance(points[0], Mapping):
+        value = points[0].get("leefgebied")
+    if not isinstance(value, str) or (options is not None and value not in options):
+        return None
+    return value
+
+
+def _scope_text(scope: str | None) -> str:
+    """Over all leefgebieden a family counts as 4–5 only when every leefgebied with a score is 4–5: say so."""
+    return f"{PROGRESS_ALL_LABEL.lower()} (4–5 op elk leefgebied met een score)" if scope is pg.ALL else scope
+
+
+def _small_text(n: int, min_n: int) -> str:
+    return f"n < {min_n}: voorzichtig vergelijken" if 0 < n < min_n else ""
+
+
+def _group_text(small: bool, min_n: int) -> str:
+    return f"n < {min_n}" if small else f"n ≥ {min_n}"
+
+
+def progress_organisation_chart(comparison: pd.DataFrame, scope: str | None = pg.ALL) -> alt.LayerChart:
+    """% families with score 4–5 per organisation: a dot with its 95% Wilson whisker, n in the label, small
+    groups (n < min n) lighter and named in the tooltip; a dashed line for all organisations together."""
+    min_n = comparison.attrs.get("min_n", 20)
+    frame = comparison.copy()
+    frame.attrs = {}  # the chart carries its data only
+    frame["label"] = [f"{o} (n = {formatting.count(n)})" for o, n in zip(frame["organisation"], frame["n"])]
+    frame["groep"] = [_group_text(bool(s), min_n) for s in frame["small"]]
+    frame["let_op"] = [_small_text(int(n), min_n) for n in frame["n"]]
+    frame["pct_ci"] = [_pct_ci(*v) for v in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
+    frame["pct_text"] = frame["pct"].map(formatting.percent)
+    frame = frame[["organisation", "label", "n", "nvt", "high", "pct", "pct_lo", "pct_hi", "pct_ci", "pct_text",
+                   "groep", "let_op"]]
+    order = list(frame["label"])
+    scope_text = _scope_text(scope)
+    tooltip = [
+        alt.Tooltip("organisation:N", title="organisatie"),
+        alt.Tooltip("pct_ci:N", title="% score 4–5 (95%-BI)"),
+        alt.Tooltip("high:Q", title="gezinnen met score 4–5"),
+        alt.Tooltip("n:Q", title="n (gezinnen met een score)"),
+        alt.Tooltip("nvt:Q", title="alleen n.v.t. (telt niet mee)"),
+        alt.Tooltip("let_op:N", title="let op"),
+    ]
+    opacity = alt.Opacity("groep:O", title="Aantal gezinnen",
+                          scale=alt.Scale(domain=[_group_text(False, min_n), _group_text(True, min_n)],
+                                          range=[1.0, PROGRESS_SMALL_OPACITY]),
+                          legend=alt.Legend(orient="bottom"))
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    x_scale = alt.Scale(domain=[0, 100])
+    base = alt.Chart(frame).encode(y=y, opacity=opacity, tooltip=tooltip)
+    whiskers = base.mark_rule(color=NAVY, strokeWidth=2.5).encode(
+        x=alt.X("pct_lo:Q", scale=x_scale, title="% gezinnen met laatste score 4–5 (met 95%-BI)",
+                axis=alt.Axis(values=PCT_TICKS)), x2="pct_hi:Q")
+    dots = base.mark_point(filled=True, size=140, color=PROGRESS_HIGH_COLOR).encode(x=alt.X("pct:Q", scale=x_scale))
+    labels = base.mark_text(align="left", dx=8, dy=-10, fontSize=12, color="#111827").encode(
+        x=alt.X("pct:Q", scale=x_scale), text="pct_text:N")
+    pooled = comparison.attrs.get("pooled", {})
+    layers = [whiskers, dots, labels]
+    if pooled.get("n"):
+        line = pd.DataFrame([{"pct": pooled["pct"], "n": pooled["n"], "high": pooled["high"],
+                              "pct_ci": _pct_ci(pooled["pct"], pooled["pct_lo"], pooled["pct_hi"]),
+                              "wat": "alle organisaties samen"}])
+        layers.insert(0, alt.Chart(line).mark_rule(color=PROGRESS_POOLED_COLOR, strokeDash=[5, 4]).encode(
+            x=alt.X("pct:Q", scale=x_scale),
+            tooltip=[alt.Tooltip("wat:N", title="lijn"), alt.Tooltip("pct_ci:N", title="% score 4–5 (95%-BI)"),
+                     alt.Tooltip("high:Q", title="gezinnen met score 4–5"),
+                     alt.Tooltip("n:Q", title="n (gezinnen met een score)")]))
+    chart = alt.layer(*layers, title=alt.Title(
+        f"Laatste voortgangsscore 4–5 per organisatie — {scope_text}",
+        subtitle="Stip: % gezinnen · lijn: 95%-betrouwbaarheidsinterval · stippellijn: alle organisaties samen"))
+    return dutch(chart.properties(height=alt.Step(BAR_ROW_HEIGHT + 6)))
+
+
+def progress_organisation_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation (and all together): n, for one leefgebied the mean and counts per score, % score 4–5
+    with its 95% interval, n.v.t. and a note for small groups."""
+    min_n = comparison.attrs.get("min_n", 20)
+    single = comparison.attrs.get("leefgebied", pg.ALL) is not pg.ALL
+    scores = [str(s) for s in tx.VOORTGANG_SCORES] if single else []
+    rows = []
+    for rec in comparison.to_dict("records"):
+        row = {"Organisatie": rec["organisation"], "n": int(rec["n"])}
+        if single:
+            row["Gemiddelde"] = nl_number(rec["mean"], 1)
+            row.update({f"score {s}": int(rec[s]) for s in scores})
+        row["score 4–5"] = int(rec["high"])
+        row["% score 4–5 (95%-BI)"] = _pct_ci(rec["pct"], rec["pct_lo"], rec["pct_hi"])
+        row["n.v.t. (telt niet mee)"] = int(rec["nvt"])
+        row["Let op"] = _small_text(int(rec["n"]), min_n)
+        rows.append(row)
+    pooled = comparison.attrs.get("pooled")
+    if pooled and pooled.get("n") and len(comparison) > 1:
+        row = {"Organisatie": "Alle organisaties samen", "n": int(pooled["n"])}
+        if single:
+            row["Gemiddelde"] = nl_number(_pooled_mean(comparison), 1)
+            row.update({f"score {s}": int(comparison[s].sum()) for s in scores})
+        row["score 4–5"] = int(pooled["high"])
+        row["% score 4–5 (95%-BI)"] = _pct_ci(pooled["pct"], pooled["pct_lo"], pooled["pct_hi"])
+        row["n.v.t. (telt niet mee)"] = int(pooled["nvt"])
+        row["Let op"] = ""
+        rows.append(row)
+    columns = ["Organisatie", "n", *(["Gemiddelde", *(f"score {s}" for s in scores)] if single else []),
+               "score 4–5", "% score 4–5 (95%-BI)", "n.v.t. (telt niet mee)", "Let op"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _pooled_mean(comparison: pd.DataFrame) -> float:
+    n = comparison["n"].sum()
+    return float((comparison["mean"] * comparison["n"]).sum() / n) if n else float("nan")
+
+
+def progress_duration_chart(classes: pd.DataFrame, scope: str | None = pg.ALL) -> alt.FacetChart:
+    """% families with latest score 4–5 per duration class, one panel for afgerond and one for lopend: a dot with
+    its 95% Wilson whisker and n per class; classes with n < min n lighter, classes with n = 0 empty."""
+    min_n = classes.attrs.get("min_n", 20)
+    frame = classes.copy()
+    frame.attrs = {}  # the chart carries its data only
+    frame["status_label"] = frame["status"].map(PROGRESS_STATUS_TITLES)
+    frame["klasse"] = frame["bucket"].map(lambda b: f"{b} mnd")
+    frame["groep"] = [_group_text(bool(s), min_n) for s in frame["small"]]
+    frame["let_op"] = [_small_text(int(n), min_n) for n in frame["n"]]
+    frame["pct_ci"] = [_pct_ci(*v) for v in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
+    frame["n_label"] = [f"n = {formatting.count(n)}" for n in frame["n"]]
+    frame = frame[["status", "status_label", "bucket", "klasse", "n", "high", "pct", "pct_lo", "pct_hi", "pct_ci",
+                   "n_label", "groep", "let_op"]]
+    classes_order = [f"{b} mnd" for b in pg.BUCKETS]
+    scope_text = _scope_text(scope)
+    tooltip = [
+        alt.Tooltip("status:N", title="status op de peildatum"),
+        alt.Tooltip("klasse:N", title="duur"),
+        alt.Tooltip("pct_ci:N", title="% score 4–5 (95%-BI)"),
+        alt.Tooltip("high:Q", title="gezinnen met score 4–5"),
+        alt.Tooltip("n:Q", title="n (gezinnen)"),
+        alt.Tooltip("let_op:N", title="let op"),
+    ]
+    opacity = alt.Opacity("groep:O", title="Aantal gezinnen",
+                          scale=alt.Scale(domain=[_group_text(False, min_n), _group_text(True, min_n)],
+                                          range=[1.0, PROGRESS_SMALL_OPACITY]),
+                          legend=alt.Legend(orient="bottom"))
+    x_scale = alt.Scale(domain=[0, 100])
+    y = alt.Y("klasse:N", title="Trajectduur op de peildatum", sort=classes_order,
+              scale=alt.Scale(domain=classes_order))
+    base = alt.Chart().encode(y=y, tooltip=tooltip)
+    measured = "datum.n > 0"
+    whiskers = base.transform_filter(measured).mark_rule(color=NAVY, strokeWidth=2.5).encode(
+        x=alt.X("pct_lo:Q", scale=x_scale, title="% gezinnen met laatste score 4–5 (met 95%-BI)",
+                axis=alt.Axis(values=list(range(0, 101, 20)))), x2="pct_hi:Q", opacity=opacity)
+    dots = base.transform_filter(measured).mark_point(filled=True, size=120, color=PROGRESS_HIGH_COLOR).encode(
+        x=alt.X("pct:Q", scale=x_scale), opacity=opacity)
+    counts = base.mark_text(align="left", x="width", dx=4, fontSize=12, color="#374151").encode(text="n_label:N")
+    chart = alt.layer(whiskers, dots, counts, data=frame).properties(width=300, height=alt.Step(BAR_ROW_HEIGHT)).facet(
+        column=alt.Column("status_label:N", title=None, sort=[PROGRESS_STATUS_TITLES[s] for s in pg.STATUS_ORDER],
+                          header=alt.Header(labelFontSize=14, labelFontWeight="bold")),
+        title=alt.Title(f"Laatste voortgangsscore 4–5 naar trajectduur — {scope_text}",
+                        subtitle="Samenhang, geen effect: lopende trajecten zijn nog niet af (hun duur is een ondergrens)"),
+    ).resolve_scale(y="shared")
+    return dutch(chart)
+
+
+def progress_duration_table(classes: pd.DataFrame) -> pd.DataFrame:
+    """Per status and duration class: n, families with score 4–5, % with its 95% interval and a small-n note."""
+    min_n = classes.attrs.get("min_n", 20)
+    rows = [{
+        "Status": rec["status"], "Maanden": rec["bucket"], "n": int(rec["n"]), "score 4–5": int(rec["high"]),
+        "% score 4–5 (95%-BI)": _pct_ci(rec["pct"], rec["pct_lo"], rec["pct_hi"]),
+        "Let op": _small_text(int(rec["n"]), min_n),
+    } for rec in classes.to_dict("records")]
+    return pd.DataFrame(rows, columns=["Status", "Maanden", "n", "score 4–5", "% score 4–5 (95%-BI)", "Let op"])
 
 
 # -- ZRM, ernst en richting van verandering -------------------------------------------------------

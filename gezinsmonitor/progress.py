@@ -1,0 +1,200 @@
+"""Voortgangsscore beyond the distribution per leefgebied: per organisation and against trajectory duration.
+
+Everything is counted in families, so a Wilson interval is a statement about families: one row per family
+(`family_outcomes`), then shares per organisation (`organisation_comparison`) or per duration class and
+status (`duration_classes`). "High" is a latest score of 4 or 5 (positive development, limited or no support
+needed any more); over all leefgebieden together a family is high when every leefgebied with a score is high,
+so a family still counts once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from . import config, metrics, stats
+from . import taxonomy as tx
+
+HIGH = 4  # scores 4 and 5
+ALL = None  # all leefgebieden together
+HIGH_LABEL = "score 4–5"
+
+DEFINITIONS = {
+    "high_leefgebied": "Aandeel gezinnen met als laatste voortgangsscore op {leefgebied} een 4 of 5 (positieve "
+                       "ontwikkeling, nog beperkte of geen steun nodig), van de gezinnen met een score op dat "
+                       "leefgebied. n.v.t. telt niet mee.",
+    "high_all": "Aandeel gezinnen met op élk leefgebied waarop ze een score hebben een laatste voortgangsscore 4 of 5 "
+                "(positieve ontwikkeling, nog beperkte of geen steun nodig), van de gezinnen met minstens één score. "
+                "Zo telt elk gezin één keer; n.v.t. telt niet mee.",
+    "organisations": "Per organisatie, met een 95%-betrouwbaarheidsinterval (Wilson). De verticale lijn is alle "
+                     "organisaties samen.",
+    "duration": "Per duurklasse en status op de peildatum: maanden begeleiding van startdatum tot einddatum (afgerond) "
+                "of tot de peildatum (lopend; een ondergrens), hele kalendermaanden, klassen [0,6), [6,12), … "
+                "Alleen scores gemeten op of vóór de peildatum tellen; per gezin telt één traject (bij meer trajecten "
+                "het laatst gestarte).",
+}
+
+
+def definition(leefgebied: str | None) -> str:
+    if leefgebied is ALL:
+        return DEFINITIONS["high_all"]
+    return DEFINITIONS["high_leefgebied"].format(leefgebied=leefgebied)
+
+
+def _voortgang_rows(measurements: pd.DataFrame, leefgebied: str | None, until: dt.date | None) -> pd.DataFrame:
+    m = measurements[measurements["instrument"] == tx.VOORTGANG_INSTRUMENT]
+    if leefgebied is not ALL:
+        m = m[m["leefgebied"] == leefgebied]
+    if until is not None and "measured_on" in m:
+        # Undated rows cannot be placed after the peildatum, so they stay.
+        m = m[~(pd.to_datetime(m["measured_on"]) > pd.Timestamp(until))]
+    return m
+
+
+OUTCOME_COLUMNS = ["family", "organisation", "scored", "leefgebieden", "score", "lowest", "high"]
+
+
+def family_outcomes(measurements: pd.DataFrame, leefgebied: str | None = ALL,
+                    until: dt.date | None = None) -> pd.DataFrame:
+    """One row per family with a voortgangsscore row in scope (one leefgebied, or all with `ALL`).
+
+    `scored` is False for a family with only n.v.t. there (not a score: it counts in no n). `score` is the
+    latest score on the leefgebied (NaN over all leefgebieden), `lowest` the lowest latest score over the
+    scored leefgebieden, `leefgebieden` how many have a score, `high` whether `lowest` ≥ 4. With `until`,
+    scores measured after that date are ignored; `.attrs["after_until"]` counts the families that had a
+    score in scope but none on or before it (they drop out)."""
+    rows = _voortgang_rows(measurements, leefgebied, until)
+    latest = metrics.latest_scores(rows)
+    orgs = rows.groupby("family")["organisation"].first() if "organisation" in rows else None
+    per = latest.groupby("family")["value"].agg(leefgebieden="size", lowest="min", score="last")
+    families = pd.Index(sorted(set(rows["family"])), name="family")
+    out = per.reindex(families).reset_index()
+    out["organisation"] = out["family"].map(orgs) if orgs is not None else None
+    out["leefgebieden"] = out["leefgebieden"].fillna(0).astype(int)
+    out["scored"] = out["leefgebieden"] > 0
+    out["lowest"] = out["lowest"].astype(float)
+    out["score"] = out["score"].astype(float) if leefgebied is not ALL else np.nan
+    out["high"] = out["scored"] & (out["lowest"] >= HIGH)
+    after = 0
+    if until is not None:
+        every = metrics.latest_scores(_voortgang_rows(measurements, leefgebied, None))
+        after = len(set(every["family"]) - set(latest["family"]))
+        # A family whose only scores lie after `until` is not in n.v.t. either: it has no score yet.
+        out = out[out["scored"] | ~out["family"].isin(every["family"])]
+    out = out[OUTCOME_COLUMNS].reset_index(drop=True)
+    out.attrs.update(leefgebied=leefgebied, after_until=after)
+    return out
+
+
+def _share(frame: pd.DataFrame, n: str = "n", k: str = "high") -> pd.DataFrame:
+    frame = frame.copy()
+    frame["pct"] = metrics.pct(frame[k], frame[n])
+    return stats.with_wilson(frame, k, n, "pct")
+
+
+def pooled(outcomes: pd.DataFrame) -> dict:
+    """n, families high, % and its Wilson interval over all families of `outcomes`."""
+    scored = outcomes[outcomes["scored"]]
+    n, k = len(scored), int(scored["high"].sum())
+    lo, hi = stats.wilson(k, n)
+    return {"n": n, "high": k, "pct": k / n * 100 if n else np.nan, "pct_lo": float(lo), "pct_hi": float(hi),
+            "nvt": int((~outcomes["scored"]).sum())}
+
+
+COMPARISON_COLUMNS = ["organisation", "n", "nvt", "high", "pct", "pct_lo", "pct_hi", "mean",
+                      *(str(s) for s in tx.VOORTGANG_SCORES), "small"]
+
+
+def organisation_comparison(outcomes: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
+    """Per organisation: n families with a score, families with only n.v.t., families high, % with its 95%
+    Wilson interval, and `small` when n < min_n (config, default 20). For one leefgebied also the mean latest
+    score and the families per score 1–5 (NaN over all leefgebieden, where a family has several scores).
+    Organisations without any score in scope are not listed. `.attrs["pooled"]` holds all organisations together."""
+    limit = config.min_n() if min_n is None else min_n
+    single = outcomes.attrs.get("leefgebied", ALL) is not ALL
+    rows = []
+    for org, part in outcomes.groupby("organisation", sort=True):
+        scored = part[part["scored"]]
+        row = {"organisation": org, "n": len(scored), "nvt": int((~part["scored"]).sum()),
+               "high": int(scored["high"].sum()),
+               "mean": float(scored["score"].mean()) if single and len(scored) else np.nan}
+        for s in tx.VOORTGANG_SCORES:
+            row[str(s)] = int((scored["score"] == s).sum()) if single else np.nan
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=[c for c in COMPARISON_COLUMNS if c not in ("pct", "pct_lo", "pct_hi", "small")])
+    out = out[out["n"] > 0]
+    out = _share(out)
+    out["small"] = out["n"] < limit
+    out = out[COMPARISON_COLUMNS].reset_index(drop=True)
+    out.attrs.update(pooled=pooled(outcomes), min_n=limit, leefgebied=outcomes.attrs.get("leefgebied", ALL),
+                     without_score=sorted(set(outcomes.loc[~outcomes["scored"], "organisation"].dropna())
+                                          - set(out["organisation"])))
+    return out
+
+
+BUCKETS = [b[0] for b in tx.DURATION_BUCKETS]
+STATUS_ORDER = (tx.STATUS_AFGEROND, tx.STATUS_LOPEND)
+DURATION_COLUMNS = ["status", "bucket", "n", "high", "pct", "pct_lo", "pct_hi", "small"]
+
+
+def family_durations(durations: pd.DataFrame) -> pd.DataFrame:
+    """One trajectory per family from `metrics.trajectory_durations`: the latest start among the counted ones;
+    a family with none counted keeps the reason of its latest trajectory."""
+    t = durations.assign(_counted=durations["excluded"].isna(), _start=pd.to_datetime(durations["start_date"]))
+    t = t.sort_values(["family", "_counted", "_start"], na_position="first", kind="stable")
+    return t.groupby("family").last()[["status_at_peildatum", "whole_months", "bucket", "excluded"]]
+
+
+def duration_classes(outcomes: pd.DataFrame, durations: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
+    """Share of families high per trajectory duration class, separately for afgerond and lopend (at the peildatum).
+
+    `outcomes` from `family_outcomes(…, until=peildatum)`, `durations` from `metrics.trajectory_durations` at the
+    same peildatum. One row per status × class (all classes, n = 0 included) with n, families high, % and its 95%
+    Wilson interval, and `small` when 0 < n < min_n. `.attrs["excluded"]` says which families with a score were
+    left out and why (reason → families); `.attrs["n_by_status"]` the families counted per status."""
+    limit = config.min_n() if min_n is None else min_n
+    scored = outcomes[outcomes["scored"]]
+    per = family_durations(durations) if len(durations) else pd.DataFrame(
+        columns=["status_at_peildatum", "whole_months", "bucket", "excluded"])
+    joined = scored.join(per, on="family")
+    reason = joined["excluded"].astype(object).where(joined["excluded"].notna(), None)
+    reason = reason.where(joined["status_at_peildatum"].notna() | reason.notna(), "geen traject")
+    counted = joined[reason.isna()]
+    excluded = {f"gezinnen met een score, traject niet meegeteld: {r}": int(c)
+                for r, c in reason.dropna().value_counts().items()}
+    if outcomes.attrs.get("after_until"):
+        excluded["gezinnen met alleen scores na de peildatum"] = int(outcomes.attrs["after_until"])
+    excluded["gezinnen met alleen n.v.t."] = int((~outcomes["scored"]).sum())
+    grid = pd.MultiIndex.from_product([STATUS_ORDER, BUCKETS], names=["status", "bucket"])
+    table = (counted.groupby(["status_at_peildatum", "bucket"]).agg(n=("family", "size"), high=("high", "sum"))
+             .rename_axis(["status", "bucket"]).reindex(grid, fill_value=0).reset_index())
+    table[["n", "high"]] = table[["n", "high"]].astype(int)
+    table = _share(table)
+    table["small"] = (table["n"] > 0) & (table["n"] < limit)
+    table = table[DURATION_COLUMNS]
+    table.attrs.update(
+        n=len(counted), excluded={k: v for k, v in excluded.items() if v}, min_n=limit,
+        n_by_status={s: int((counted["status_at_peildatum"] == s).sum()) for s in STATUS_ORDER},
+        leefgebied=outcomes.attrs.get("leefgebied", ALL),
+    )
+    return table
+
+
+def coverage(families: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation: families, families with at least one voortgangsscore (not n.v.t.), families without,
+    and which other instruments they have. `.attrs["without"]` = families without a voortgangsscore overall."""
+    latest = metrics.latest_scores(measurements)
+    with_score = set(latest["family"])
+    other = measurements[measurements["instrument"] != tx.VOORTGANG_INSTRUMENT]
+    rows = []
+    for org, part in families.groupby("organisation", sort=True):
+        fams = set(part["family"])
+        instruments = sorted(set(other.loc[other["family"].isin(fams), "instrument"]),
+                             key=lambda i: metrics.INSTRUMENTS.index(i) if i in metrics.INSTRUMENTS else 99)
+        rows.append({"organisation": org, "families": len(fams), "with_score": len(fams & with_score),
+                     "without_score": len(fams - with_score),
+                     "other_instruments": [metrics.INSTRUMENT_LABELS.get(i, i) for i in instruments]})
+    out = pd.DataFrame(rows, columns=["organisation", "families", "with_score", "without_score", "other_instruments"])
+    out.attrs.update(without=int(out["without_score"].sum()) if len(out) else 0)
+    return out
