@@ -55,6 +55,11 @@ TARGETS: tuple[Target, ...] = (
            "int"),
     Target("wijk", "Wijk", ("wijk", "buurt", "stadsdeel", "woonwijk")),
     Target("schulden", "Schulden", ("schulden", "schuldenproblematiek", "schuld", "schuldenlast", "schulden ja nee")),
+    Target("taal", "Beheersing Nederlandse taal", ("taal", "beheersing nederlands", "beheersing nederlandse taal",
+                                                   "nederlandse taal", "nederlands", "taalniveau", "taalbeheersing",
+                                                   "taalvaardigheid", "niveau nederlands", "beheersing taal",
+                                                   "spreekt nederlands", "taal ouder", "taalniveau ouder"),
+           "language"),
     Target("hulpvraag", "Hulpvraag (tekst)", ("hulpvraag", "hulpvragen", "omschrijving", "vraag", "hulpvraag omschrijving",
                                              "omschrijving hulpvraag", "toelichting", "toelichting hulpvraag",
                                              "hulpvragen gezin", "vragen"), "text"),
@@ -87,7 +92,10 @@ TARGET_BY_KEY = {t.key: t for t in TARGETS}
 TARGET_BY_LABEL = {t.label: t for t in TARGETS}
 IGNORE = "negeren"
 WIDE = ("aangevinkt", "score_leefgebied", "zrm", "ernst", "uren_steun")
-FAMILY_FIELDS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden")
+FAMILY_FIELDS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden", "taal")
+# Targets whose header is a common word or part of one ("Taal" ~ "Totaal", "Taal" over ticks): the
+# header counts only when at least half of the values fit too.
+VALUES_MUST_FIT = ("taal",)
 
 
 @dataclass
@@ -160,12 +168,15 @@ def _sniffers() -> dict:
         v, invalid = vals.parse_int(s, 0, 20)
         return _share(~invalid)
 
+    def language(s):
+        return _share(vals.parse_language(s)["state"].isin(["waarde", "onbekend"]))
+
     def code(s):
         t = vals.as_text(s)
         return _share(t.str.fullmatch(r"[A-Za-z]{1,6}[-_ .]?[A-Za-z0-9]{0,8}", na=False))
 
     return {"date": date, "end": end, "score": score, "duration": duration, "tick": tick, "severity": severity,
-            "id": ident, "text": text, "int": integer, "code": code, "units": units}
+            "id": ident, "text": text, "int": integer, "code": code, "units": units, "language": language}
 
 
 SNIFFERS = _sniffers()
@@ -305,6 +316,11 @@ def suggest_table(table: SheetTable, taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY
             if hscore < 72:
                 continue
             fit = sniffed.get(target.sniff, 1.0) if target.sniff else 1.0
+            if target.key in VALUES_MUST_FIT:
+                if not sniffed:
+                    fit = 0.5  # an empty column under a leefgebied group is an unticked category first
+                elif fit < 0.5:
+                    continue
             conf = 0.7 * hscore / 100 + 0.3 * fit
             if target.key == "hulpvraag_code" and legend_codes:
                 in_legend = _share(vals.as_text(_filled(values)).map(lambda v: tx.normalise_label(v) in legend_codes))

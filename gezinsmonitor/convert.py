@@ -138,7 +138,7 @@ def _debts(s: pd.Series) -> pd.Series:
 
 
 # -- families -----------------------------------------------------------------------------------
-_FAMILY_TARGETS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden")
+_FAMILY_TARGETS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden", "taal")
 
 
 def _family_rows(sheets: list[_Sheet]) -> pd.DataFrame:
@@ -217,6 +217,10 @@ def _families(sheets: list[_Sheet], report: Report, today: dt.date, keys_elsewhe
     children, children_invalid = vals.parse_int(rows["kinderen"].astype(object), 0, 20)
     flag(children_invalid, "kinderen", "Geen geldig aantal kinderen; de waarde wordt niet gebruikt.",
          "Vul een heel getal van 0 tot 20 in.")
+    language = vals.parse_language(rows["taal"].astype(object))
+    flag(language["state"].isin([vals.ONGELDIG, vals.NVT]), "taal",
+         "Beheersing Nederlandse taal niet herkend; de waarde wordt bewaard maar niet meegeteld.",
+         f"Schrijf {', '.join(tx.TAAL_LEVELS)} of onbekend.")
     return pd.DataFrame({
         "family_key": rows["family_key"],
         "start_date": start["date"].where(~before).dt.date,
@@ -233,6 +237,8 @@ def _families(sheets: list[_Sheet], report: Report, today: dt.date, keys_elsewhe
         "wijk": vals.as_text(rows["wijk"].astype(object)),
         "debts": _debts(rows["schulden"].astype(object)),
         "debts_raw": vals.as_text(rows["schulden"].astype(object)),
+        "language": language["value"],
+        "language_raw": vals.as_text(rows["taal"].astype(object)),
         "row_number": pd.to_numeric(rows["_row"], errors="coerce").astype("Int64"),
     }, columns=FAMILY_COLUMNS)
 

@@ -27,6 +27,7 @@ def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
             "organisatie": fam["organisation"], "gezin": fam["family_key"],
             "gezinssamenstelling": fam["composition"], "gezinssamenstelling_origineel": fam["composition_raw"],
             "aantal_kinderen": fam["children"], "wijk": fam["wijk"], "schulden": fam["debts"],
+            "taal": fam["language"], "taal_origineel": fam["language_raw"],
             "voorbeelddata": fam["is_sample"],
         }),
         "trajecten": pd.DataFrame({

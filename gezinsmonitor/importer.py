@@ -140,7 +140,8 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample,
                 .values(active=False)
             ).rowcount
 
-        family_cols = ["family_key", "composition", "composition_raw", "children", "wijk", "debts", "debts_raw"]
+        family_cols = ["family_key", "composition", "composition_raw", "children", "wijk", "debts", "debts_raw",
+                       "language", "language_raw"]
         _insert(conn, f, families, family_cols, batch_id=batch_id, organisation_id=org_id, active=True)
         trajectory_cols = ["family_key", "row_number", "start_date", "end_date", "expected_end", "status",
                            "end_reason", "start_raw", "end_raw", "status_raw"]

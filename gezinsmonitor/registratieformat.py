@@ -56,6 +56,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("children", "Aantal kinderen", "int", help="Aantal kinderen in het gezin (0–20)."),
             Column("wijk", "Wijk", "text", help="Naam van de wijk (geen adres)."),
             Column("debts", "Schulden", "choice", choices=tx.SCHULDEN),
+            Column("language", "Taal", "choice", choices=tx.TAAL,
+                   help="Beheersing van de Nederlandse taal door de ouder met het meeste contact: "
+                        "goed, voldoende, matig, slecht of onbekend."),
         ),
     ),
     Sheet(

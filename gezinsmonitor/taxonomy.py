@@ -66,6 +66,10 @@ END_REASONS = (
 )
 GEZINSSAMENSTELLING = ("eenouder", "tweeouder", "onbekend")
 SCHULDEN = ("ja", "nee", "onbekend")
+# Beheersing Nederlandse taal of the parent with most contact (§3.5); matig and slecht count as hampered.
+TAAL = ("goed", "voldoende", "matig", "slecht", "onbekend")
+TAAL_LEVELS = TAAL[:4]  # the known levels, best first
+TAAL_HAMPERED = ("matig", "slecht")
 
 # Duration buckets in months, half-open [lo, hi) (§3.3 plus 36+ for long runners).
 DURATION_BUCKETS: tuple[tuple[str, float, float], ...] = (

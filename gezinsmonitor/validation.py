@@ -54,7 +54,8 @@ class Registration:
 
 FAMILY_COLUMNS = [
     "family_key", "start_date", "end_date", "expected_end", "status", "end_reason", "start_raw", "end_raw",
-    "status_raw", "composition", "composition_raw", "children", "wijk", "debts", "debts_raw", "row_number",
+    "status_raw", "composition", "composition_raw", "children", "wijk", "debts", "debts_raw", "language",
+    "language_raw", "row_number",
 ]
 REQUEST_COLUMNS = [
     "family_key", "label_raw", "leefgebied_raw", "categorie_raw", "leefgebied", "categorie", "herkomst",
@@ -132,6 +133,23 @@ def _required_dates(check: _SheetCheck, key: str, what: str) -> pd.Series:
     return dates
 
 
+def _language(check: _SheetCheck) -> tuple[pd.Series, pd.Series]:
+    """(taal, as written). Beyond the list only the fixed phrasings of `values.parse_language` are
+    read, each with a warning that says how; other text is kept raw and not counted."""
+    raw = vals.as_text(check.column("language"))
+    parsed = vals.parse_language(check.column("language"))
+    value = parsed["value"]
+    check.flag(WARNING, parsed["state"].isin([vals.ONGELDIG, vals.NVT]), "language",
+               "Taalniveau niet herkend; de waarde wordt bewaard maar niet meegeteld.",
+               f"Kies een van: {', '.join(tx.TAAL)}.")
+    listed = raw.map(lambda v: tx.normalise_label(v) in tx.TAAL if isinstance(v, str) else False).astype(bool)
+    for level in tx.TAAL:
+        check.flag(WARNING, (value == level) & ~listed, "language",
+                   f"Waarde staat niet in de lijst; gelezen als '{level}'.",
+                   f"Kies bij voorkeur een waarde uit de lijst: {', '.join(tx.TAAL)}.")
+    return value, raw
+
+
 def _families(frame: pd.DataFrame, report: Report, today: dt.date) -> pd.DataFrame:
     sheet = rf.SHEET_BY_KEY["families"]
     check = _SheetCheck(sheet, frame, report)
@@ -165,6 +183,7 @@ def _families(frame: pd.DataFrame, report: Report, today: dt.date) -> pd.DataFra
     end_reason = end_reason.where(end_reason.notna(), vals.as_text(check.column("end_reason")))
     composition, composition_raw = check.choice("composition", tx.GEZINSSAMENSTELLING)
     debts, debts_raw = check.choice("debts", tx.SCHULDEN)
+    language, language_raw = _language(check)
     children, children_invalid = vals.parse_int(check.column("children"), 0, 20)
     check.flag(WARNING, children_invalid, "children", "Geen geldig aantal kinderen; de waarde wordt niet gebruikt.",
                "Vul een heel getal van 0 tot 20 in.")
@@ -185,6 +204,8 @@ def _families(frame: pd.DataFrame, report: Report, today: dt.date) -> pd.DataFra
         "wijk": vals.as_text(check.column("wijk")),
         "debts": debts,
         "debts_raw": debts_raw,
+        "language": language,
+        "language_raw": language_raw,
         "row_number": frame[ROW].astype(int),
     }, columns=FAMILY_COLUMNS)
 

@@ -711,3 +711,67 @@ def parse_decimal(s: pd.Series) -> pd.DataFrame:
     A lone "1.234" is "ongeldig": a thousands separator and a decimal point look the same there.
     """
     return _frame(s, _decimal, {"value": "float64", "state": "str"})
+
+
+# --- Beheersing Nederlandse taal ----------------------------------------------------------------
+
+# A level is a judgement: only these phrasings are read, anything else is reported, not guessed.
+# "onvoldoende" is deliberately absent (matig or slecht?), and so are NT2 and A1–C2: a course or
+# exam level is not the judgement of the parent's Dutch that the monitor asks for.
+LANGUAGE_WORDS: dict[str, str] = {
+    "goed": "goed", "zeer goed": "goed", "heel goed": "goed", "uitstekend": "goed", "vloeiend": "goed",
+    "voldoende": "voldoende", "redelijk": "voldoende", "redelijk goed": "voldoende",
+    "matig": "matig", "beperkt": "matig", "gebrekkig": "matig", "een beetje": "matig",
+    "slecht": "slecht", "zeer slecht": "slecht", "heel slecht": "slecht", "zeer beperkt": "slecht",
+}
+# Words that only say "no Dutch" next to "spreekt" or "Nederlands": a bare "geen" in a Taal
+# column could as well mean "geen taalprobleem".
+_NO_DUTCH = {"geen", "bijna geen", "nauwelijks", "amper", "geen woord"}
+_DUTCH = r"(?:de nederlandse taal|nederlandse taal|nederlands|nl)\b"
+_SPEAKS = re.compile(rf"^spreekt\s+(?P<w>.+?)(?:\s+{_DUTCH})?$")
+_WORD_DUTCH = re.compile(rf"^(?P<w>.+?)\s+{_DUTCH}$")
+_DUTCH_WORD = re.compile(rf"^{_DUTCH}\s*[:=\-–]?\s*(?P<w>.+)$")
+
+
+def _language_text(t: str) -> str | None:
+    t = t.rstrip(".!").strip()
+    if t in LANGUAGE_WORDS:
+        return LANGUAGE_WORDS[t]
+    for pattern in (_SPEAKS, _WORD_DUTCH, _DUTCH_WORD):
+        if m := pattern.match(t):
+            w = m["w"].strip()
+            if w in LANGUAGE_WORDS:
+                return LANGUAGE_WORDS[w]
+            if w in _NO_DUTCH:
+                return "slecht"
+    return None
+
+
+def _language(v):
+    if _missing(v):
+        return None, LEEG
+    if not isinstance(v, str) or len(v) > _MAX_TEXT:  # numbers, ticks and dates are no level
+        return None, ONGELDIG
+    t = tx.normalise_label(v)
+    if state := _special_state(t):
+        return ("onbekend", ONBEKEND) if state == ONBEKEND else (None, NVT)
+    rest, _ = _split_notes(t)  # "matig (volgt taalles)": the remark does not change the level
+    t = tx.normalise_label(rest)
+    if not t:
+        return None, ONGELDIG
+    if state := _special_state(t):
+        return ("onbekend", ONBEKEND) if state == ONBEKEND else (None, NVT)
+    level = _language_text(t)
+    return (level, WAARDE) if level else (None, ONGELDIG)
+
+
+def parse_language(s: pd.Series) -> pd.DataFrame:
+    """Beheersing Nederlandse taal as written: value (goed, voldoende, matig, slecht or onbekend; None
+    when empty or not understood) and state ("waarde", "onbekend", "leeg", "nvt", "ongeldig").
+
+    Reads the list values and a few fixed phrasings ("redelijk" = voldoende, "spreekt geen
+    Nederlands" = slecht, "Nederlands: goed"); a remark in brackets is set aside.
+    """
+    frame = _frame(s, _language, {"value": "object", "state": "str"})
+    frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
+    return frame

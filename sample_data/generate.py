@@ -19,7 +19,9 @@ Each organisation keeps its sheet its own way (DOMAIN §4), see `LAYOUTS` and `l
 A layout carries what it has columns for, losslessly in its own form; what it has no place for
 (e.g. B has no wijk or voortgang, E no family background) is listed per organisation in
 `expected_import()`, which gives the common-model frames an importer should arrive at. New data
-that only some layouts carry: `zrm_truth()` (D), `contacts_truth()` and `severity_truth()` (E).
+that only some layouts carry: `zrm_truth()` (D), `contacts_truth()` and `severity_truth()` (E), and
+`language_truth()`: the beheersing Nederlandse taal of every family, in a column of A, B and F only
+(drawn with a generator of its own, so adding it changed no other value).
 Nothing depends on today's date: the same seed gives the same bytes on every run.
 
     python -m sample_data.generate          # rewrite sample_data/voorbeeld_*.xlsx
@@ -197,6 +199,13 @@ END_REASONS = (  # (reason, share of afgerond)
 COMPOSITION = (("eenouder", 0.69), ("tweeouder", 0.31))
 CHILDREN = ((1, 0.30), (2, 0.32), (3, 0.22), (4, 0.10), (5, 0.06))
 DEBTS_YES, DEBTS_UNKNOWN = 0.55, 0.09
+# Beheersing Nederlandse taal of the parent with most contact: a third of the known levels hampered
+# (matig + slecht). Drawn after everything else with a generator of its own (`_language`), so every
+# other sample value is exactly what it was before the taal column existed.
+LANGUAGE_SUBSEED = 300  # np.random.default_rng([seed, LANGUAGE_SUBSEED]); the written forms use 301, 302, ...
+LANGUAGE = (("goed", 0.40), ("voldoende", 0.27), ("matig", 0.21), ("slecht", 0.12))  # of the known levels
+LANGUAGE_UNKNOWN, LANGUAGE_EMPTY = 0.08, 0.05  # "onbekend" written; left empty
+LANGUAGE_REQUEST_BONUS = 0.5  # a family that asks for help with Nederlandse taal is more often hampered
 
 # -- calibration (DOMAIN §3.2): latest voortgangsscore 1..5 per leefgebied ----------------------
 LATEST_SCORES: dict[str, tuple[float, float, float, float, float]] = {
@@ -645,11 +654,13 @@ ORGANISATION_BY_NAME = {o.name: o for o in ORGANISATIONS}
 # One Dutch sentence per layout (shown in the UI as the showcase).
 LAYOUTS: dict[str, str] = {
     "vrije tekst": "Eén blad per aanmeldjaar met een titel boven de kopregel, datums als echte datum, als tekst of "
-                   "alleen als maand, de gezinssituatie in eigen woorden en alle hulpvragen van een gezin als vrije "
-                   "tekst in één cel, plus een breed blad Voortgang met één kolom per leefgebied.",
+                   "alleen als maand, de gezinssituatie en de beheersing van het Nederlands in eigen woorden en alle "
+                   "hulpvragen van een gezin als vrije tekst in één cel, plus een breed blad Voortgang met één kolom "
+                   "per leefgebied.",
     "vinkjes": "Eén blad Gezinnen met een kopregel over twee rijen (samengevoegde cellen per leefgebied) en per "
-               "categorie een vinkje (x, ja, 1 of ✓), en een blad Inzet met één kolom per soort steun en moment "
-               "(start of nu) waarin de uren als tekst staan, zoals '1,5 uur', '45 minuten' of '8 a 10 uur'.",
+               "categorie een vinkje (x, ja, 1 of ✓) plus het taalniveau, en een blad Inzet met één kolom per soort "
+               "steun en moment (start of nu) waarin de uren als tekst staan, zoals '1,5 uur', '45 minuten' of "
+               "'8 a 10 uur'.",
     "eigen codes": "Een lang formaat met eigen codes: een blad Cliënten, één rij per hulpvraag met een code als "
                    "FIN-SCH die op het blad Codes wordt uitgelegd, en één rij per meting en leefgebied.",
     "zrm": "Hulpvragen per ZRM-domein met een korte omschrijving en de Zelfredzaamheid-Matrix per meetmoment op "
@@ -880,6 +891,18 @@ A_YEARS = ("2024", "2025", "2026")
 A_HEADERS = ("Dossiernummer", "Datum aanmelding", "Einddatum", "Reden afsluiting", "Gezinssituatie",
              "Aantal kinderen", "Wijk", "Schulden", "Hulpvragen")
 A_PROGRESS_HEADERS = ("Dossiernummer", "Datum", *LEEFGEBIEDEN)
+A_LANGUAGE_HEADER = "Beheersing Nederlands"  # the last column of every year sheet
+A_LANGUAGE: dict[str, tuple[tuple[str, float], ...]] = {
+    "goed": (("goed", 0.6), ("spreekt goed Nederlands", 0.4)),
+    "voldoende": (("voldoende", 0.5), ("redelijk", 0.5)),
+    "matig": (("matig", 0.5), ("een beetje", 0.2), ("matig (volgt taalles)", 0.3)),
+    "slecht": (("slecht", 0.5), ("spreekt geen Nederlands", 0.5)),
+    "onbekend": (("onbekend", 0.5), ("?", 0.5)),
+}
+A_LANGUAGE_AT_LEAST = {"redelijk": 1, "spreekt geen Nederlands": 1, "matig (volgt taalles)": 1, "?": 1}
+# Where A noted no level, one family has a remark instead: a course is no level, so an importer
+# reports it and does not guess.
+A_LANGUAGE_REMARK = "volgt NT2-les"
 
 # B: ticks under a two-row header: (group, ((column header, categorie), ...)).
 B_GROUPS: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...] = (
@@ -894,6 +917,12 @@ B_GROUPS: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...] = (
                 ("Overig", "Overig"))),
 )
 B_FAMILY_HEADERS = ("Code", "Start", "Eind", "Status", "Samenstelling", "Kinderen")
+B_LANGUAGE_HEADER = "Taalniveau"  # after the tick groups, without a group header above it
+B_LANGUAGE: dict[str, tuple[tuple[str, float], ...]] = {
+    "goed": (("goed", 0.7), ("Goed", 0.3)), "voldoende": (("voldoende", 0.7), ("Voldoende", 0.3)),
+    "matig": (("matig", 0.7), ("Matig", 0.3)), "slecht": (("slecht", 0.7), ("Slecht", 0.3)),
+    "onbekend": (("onb.", 0.6), ("onbekend", 0.4)),
+}
 B_TICKS = (("x", 0.40), ("X", 0.15), ("ja", 0.20), (1, 0.15), ("✓", 0.10))
 B_STATUS = {tx.STATUS_LOPEND: ("lopend", "loopt nog", "in begeleiding"),
             tx.STATUS_AFGEROND: ("afgerond", "afgesloten", "klaar")}
@@ -1624,6 +1653,78 @@ def _layout_registratieformat(o: SampleOrganisation, frames: dict[str, pd.DataFr
     return _Book(None, {k: f.copy() for k, f in frames.items()})
 
 
+# -- beheersing Nederlandse taal (A, B and F carry it) ---------------------------------------------
+CARRIES_LANGUAGE = ("A", "B", "F")
+
+
+def _language_levels(rng, fam: pd.DataFrame, req: pd.DataFrame) -> np.ndarray:
+    """Per family: goed/voldoende/matig/slecht in LANGUAGE's exact shares of the known levels,
+    "onbekend" or None (not filled in). The hampered levels go first to families with a
+    Nederlandse taal request (LANGUAGE_REQUEST_BONUS), like debts follow a Schulden request."""
+    n = len(fam)
+    n_unknown = _round_half_up(LANGUAGE_UNKNOWN * n)
+    n_empty = _round_half_up(LANGUAGE_EMPTY * n)
+    order = rng.permutation(n)
+    level = np.full(n, None, dtype=object)
+    level[order[:n_unknown]] = "onbekend"
+    known = order[n_unknown + n_empty:]
+    asks = fam["family"].isin(req.loc[req["categorie"] == "Nederlandse taal", "family"]).to_numpy()
+    priority = rng.random(known.size) + LANGUAGE_REQUEST_BONUS * asks[known]
+    ranked = known[np.argsort(-priority, kind="stable")]  # most likely hampered first
+    counts = _exact_counts(known.size, [w for _, w in LANGUAGE])
+    at = 0
+    for (name, _), k in reversed(list(zip(LANGUAGE, counts))):  # slecht first
+        level[ranked[at:at + k]] = name
+        at += k
+    return level
+
+
+def _append_column(sheet: _Sheet, header_at: int, header: str, cells: dict[str, object], width: int) -> None:
+    """A column after the last one: `header` in row `header_at` (0-based), a family's cell in its row."""
+    last = max(len(r) for r in sheet.rows)
+    for i, row in enumerate(sheet.rows):
+        if i < header_at and not any(v is not None for v in row[1:]):
+            continue  # a title or blank row stays as it is
+        row.extend([None] * (last - len(row)))
+        row.append(header if i == header_at else cells.get(row[0]) if i > header_at else None)
+    sheet.widths = tuple(sheet.widths) + (width,)
+
+
+def _language(truth: dict[str, dict[str, pd.DataFrame]], books: dict[str, _Book], seed: int) -> None:
+    """The taal of every family (book.expected["language"]) and its column in A's and B's sheets;
+    F's is written by `workbook_bytes`. Uses generators of its own and touches nothing else."""
+    rng = np.random.default_rng([seed, LANGUAGE_SUBSEED])
+    for j, o in enumerate(ORGANISATIONS):
+        fam, req = truth[o.name]["families"], truth[o.name]["requests"]
+        level = _language_levels(rng, fam, req)
+        forms = np.random.default_rng([seed, LANGUAGE_SUBSEED + 1 + j])
+        cell = np.full(len(fam), None, dtype=object)
+        filled = [i for i in range(len(fam)) if level[i] is not None]
+        if o.letter == "A":
+            written = _assign_forms(forms, [A_LANGUAGE[level[i]] for i in filled], A_LANGUAGE_AT_LEAST)
+            cell[filled] = written
+            empty = [i for i in range(len(fam)) if level[i] is None]
+            if empty:
+                cell[empty[0]] = A_LANGUAGE_REMARK
+        elif o.letter == "B":
+            cell[filled] = [_pick(forms, B_LANGUAGE[level[i]]) for i in filled]
+        elif o.letter == "F":
+            cell[filled] = level[filled]
+        carried = o.letter in CARRIES_LANGUAGE
+        expected = [lv if carried and c is not None and c != A_LANGUAGE_REMARK else None
+                    for lv, c in zip(level, cell)]
+        books[o.name].expected["language"] = pd.DataFrame({
+            "organisation": o.name, "family": fam["family"].to_numpy(), "language": level, "cell": cell,
+            "expected": pd.Series(expected, dtype=object)})
+        cells = dict(zip(fam["family"], cell))
+        if o.letter == "A":
+            for sheet in books[o.name].sheets:
+                if sheet.name in A_YEARS:
+                    _append_column(sheet, 2, A_LANGUAGE_HEADER, cells, 24)
+        elif o.letter == "B":
+            _append_column(books[o.name].sheets[0], 1, B_LANGUAGE_HEADER, cells, 12)
+
+
 _LAYOUT_BUILDERS = {
     "vrije tekst": _layout_vrije_tekst,
     "vinkjes": _layout_vinkjes,
@@ -1644,6 +1745,7 @@ def _world(seed: int) -> tuple[dict[str, dict[str, pd.DataFrame]], dict[str, _Bo
                       _wijken(org, seed))
     books = {o.name: _LAYOUT_BUILDERS[o.layout](o, truth[o.name], np.random.default_rng([seed, 100 + j]))
              for j, o in enumerate(ORGANISATIONS)}
+    _language(truth, books, seed)
     return truth, books
 
 
@@ -1682,6 +1784,15 @@ def zrm_truth(seed: int = SEED) -> pd.DataFrame:
     voortgangsscore on that leefgebied (5: +2, 4: +1 or +2, 3: +1, 2: 0, 1: −1 by the last moment);
     other scored domains start at 3–5 and mostly stay. Domains not scored are absent (empty cells)."""
     return _extra("zrm", seed)
+
+
+def language_truth(seed: int = SEED) -> pd.DataFrame:
+    """Beheersing Nederlandse taal of every sample family: organisation, family, language (goed,
+    voldoende, matig, slecht, onbekend, or None: not filled in), cell (as written in the organisation's
+    file; None where it is empty or the layout has no taal column: only A, B and F have one) and
+    expected (what an importer should store as the family's taal: None where nothing or no level is
+    written). Per organisation a third of the known levels is matig or slecht (LANGUAGE)."""
+    return _extra("language", seed)
 
 
 def contacts_truth(seed: int = SEED) -> pd.DataFrame:
@@ -1732,7 +1843,9 @@ def workbook_bytes(organisation: str, seed: int = SEED) -> bytes:
     book = books[organisation]
     if book.sheets is None:
         buffer = io.BytesIO()
-        write_workbook(buffer, truth[organisation], organisation=organisation, peildatum=PEILDATUM)
+        frames = dict(truth[organisation])
+        frames["families"] = frames["families"].assign(language=book.expected["language"]["cell"].to_numpy())
+        write_workbook(buffer, frames, organisation=organisation, peildatum=PEILDATUM)
         data = buffer.getvalue()
     else:
         data = _workbook_bytes(book.sheets)
