@@ -2,12 +2,25 @@ import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import metrics
+from gezinsmonitor import background, breakdown, cooccurrence, formatting, metrics
+
+FOCUS_KEY = "hv_focus"  # the highlighted leefgebied: one value every view follows
+CHART_KEY = "hv_leefgebied_chart"
+PENDING = "hulpvragen met een onzekere koppeling (te beoordelen)"
+REQUESTS_CI_NOTE = ("Het 95%-BI bij % van de hulpvragen telt hulpvragen als onafhankelijk; hulpvragen van één gezin "
+                    "hangen samen, dus het werkelijke interval is wat breder.")
+
+
+def _follow_click() -> None:
+    # Runs before the script: a click on a leefgebied bar becomes the page's highlight.
+    st.session_state[FOCUS_KEY] = charts.selected_leefgebied(st.session_state.get(CHART_KEY))
+
 
 ctx = page_context()
 ds = ctx.data
 st.title("Hulpvragen")
-st.write("Waarvoor vragen gezinnen hulp? Per leefgebied, per categorie en het aantal hulpvragen per gezin.")
+st.write("Waarvoor vragen gezinnen hulp? Per leefgebied, per categorie en organisatie, welke hulpvragen samen "
+         "voorkomen, naar achtergrond van het gezin en het aantal hulpvragen per gezin.")
 
 if ds.families.empty or ds.requests.empty:
     figure.no_data("hulpvragen")
@@ -22,29 +35,102 @@ st.info(
 
 needs = metrics.needs(ds.requests)
 detail = metrics.needs_detail(ds.requests)
-n_families, n_requests = needs.attrs["n_families"], needs.attrs["n_requests"]
-n_text = f"n = {n_families} gezinnen met een hulpvraag · {n_requests} hulpvragen"
-if needs.attrs.get("te_beoordelen"):
-    n_text += f" · {needs.attrs['te_beoordelen']} te beoordelen, niet meegeteld"
-    st.warning(f"{needs.attrs['te_beoordelen']} hulpvraag/-vragen hebben een onzekere koppeling aan een leefgebied en "
+n_families, n_requests, pending = needs.attrs["n_families"], needs.attrs["n_requests"], needs.attrs["te_beoordelen"]
+if n_families == 0:  # every request still waits for review
+    figure.no_data("beoordeelde hulpvragen")
+    st.warning(f"{formatting.count(pending)} hulpvraag/-vragen wachten op beoordeling (pagina Te beoordelen).",
+               icon=":material/rule:")
+    st.stop()
+excluded = {PENDING: pending}
+n_text = f"n = {formatting.count(n_families)} gezinnen met een hulpvraag · {formatting.count(n_requests)} hulpvragen"
+if pending:
+    n_text += f" · {formatting.count(pending)} te beoordelen, niet meegeteld"
+    st.warning(f"{pending} hulpvraag/-vragen hebben een onzekere koppeling aan een leefgebied en "
                "tellen nog niet mee. Beoordeel ze op de pagina Te beoordelen.", icon=":material/rule:")
+
+leefgebieden = list(needs["leefgebied"])
+if st.session_state.get(FOCUS_KEY) not in (None, *leefgebieden):
+    st.session_state[FOCUS_KEY] = None  # a leefgebied that the current filters no longer show
 measure = st.segmented_control(
     "Maat", list(charts.NEEDS_MEASURES), format_func=charts.NEEDS_MEASURES.get,
     default="families_pct", required=True, key="hv_measure",
 )
+focus = st.segmented_control(
+    "Leefgebied uitlichten", leefgebieden, key=FOCUS_KEY,
+    help="Klik op een balk in 'Per leefgebied' of kies hier een leefgebied: de andere grafieken lichten het uit. "
+         "Klik nogmaals om het uitlichten op te heffen.",
+)
 definition = metrics.DEFINITIONS["needs_families" if measure == "families_pct" else "needs_requests"]
+ci_note = " 95%-BI: Wilson." + (f" {REQUESTS_CI_NOTE}" if measure == "requests_pct" else "")
 
 st.subheader("Per leefgebied")
-st.altair_chart(charts.needs_bars(needs, measure), width="stretch")
-figure.caption(ctx, n_text, definition)
+st.altair_chart(charts.needs_bars(needs, measure, focus), width="stretch", key=CHART_KEY, on_select=_follow_click,
+                selection_mode=charts.NEEDS_SELECTION)
+figure.caption(ctx, n_text, f"{definition} Streepjes: 95%-betrouwbaarheidsinterval (Wilson). Klik op een "
+                            "leefgebied om het in de andere grafieken uit te lichten.", excluded)
 st.dataframe(charts.needs_table(needs), hide_index=True)
 figure.caption(ctx, n_text, f"{charts.NEEDS_MEASURES['families_pct']}: {metrics.DEFINITIONS['needs_families']} "
-                            f"{charts.NEEDS_MEASURES['requests_pct']}: {metrics.DEFINITIONS['needs_requests']}")
+                            f"{charts.NEEDS_MEASURES['requests_pct']}: {metrics.DEFINITIONS['needs_requests']} "
+                            f"{REQUESTS_CI_NOTE}", excluded)
 
 st.subheader("Per leefgebied en categorie")
-st.altair_chart(charts.needs_detail_bars(detail, measure), width="stretch")
-figure.caption(ctx, n_text, f"{definition} Hulpvragen zonder categorie staan als '{charts.NO_CATEGORY}'.")
+st.altair_chart(charts.needs_detail_bars(detail, measure, focus), width="stretch")
+figure.caption(ctx, n_text, f"{definition} Hulpvragen zonder categorie staan als '{charts.NO_CATEGORY}'.{ci_note}",
+               excluded)
 st.dataframe(charts.needs_table(detail), hide_index=True)
+
+st.subheader("Per organisatie")
+min_n = figure.min_n()
+by_org = breakdown.needs_by_organisation(ds.requests, min_n)
+org_sizes = by_org.attrs["groups"]
+st.altair_chart(charts.needs_org_multiples(by_org, measure, focus, min_n), width="stretch")
+if len(org_sizes) > 1:
+    figure.small_n_warning(org_sizes, "gezinnen met een hulpvraag")
+figure.caption(
+    ctx, f"n = {len(org_sizes)} organisaties · " + ", ".join(f"{o}: {formatting.count(n)}" for o, n in org_sizes.items())
+    + " gezinnen met een hulpvraag",
+    f"Per organisatie apart berekend. {definition} Organisaties met minder dan {min_n} gezinnen zijn bleek en hebben "
+    f"'n < {min_n}' in hun titel.{ci_note}", excluded)
+with st.expander("Tabel per organisatie", icon=":material/table:"):
+    st.dataframe(charts.needs_group_table(by_org, measure, "Organisatie"), hide_index=True)
+
+st.subheader("Welke hulpvragen komen samen voor?")
+co = cooccurrence.cooccurrence(ds.requests)
+st.altair_chart(charts.cooccurrence_heatmap(co, focus), width="content")
+figure.caption(
+    ctx, f"n = {formatting.count(co.attrs['n_families'])} gezinnen met een hulpvraag",
+    "Per paar leefgebieden: het aantal gezinnen met minstens één hulpvraag op beide, en dat aantal als % van alle "
+    "gezinnen met een hulpvraag. Op de omkaderde diagonaal: gezinnen met een hulpvraag op dat leefgebied (zoals "
+    "'Per leefgebied'). De tooltip geeft ook welk deel van de gezinnen met het leefgebied van de rij ook een hulpvraag "
+    "op dat van de kolom heeft. 95%-BI: Wilson.", excluded)
+st.dataframe(charts.cooccurrence_table(cooccurrence.pairs(co)), hide_index=True)
+
+st.subheader("Naar achtergrond van het gezin")
+st.caption("Per groep gezinnen: welk deel heeft een hulpvraag op elk leefgebied? Gezinnen zonder ingevulde waarde "
+           "staan in de groep 'onbekend' en tellen mee.")
+tabs = st.tabs([dim.label for dim in background.DIMENSIONS.values()])
+for tab, key in zip(tabs, background.DIMENSIONS):
+    with tab:
+        by_bg = background.needs_by_background(ds.requests, ds.families, key, min_n)
+        label, phrase = by_bg.attrs["label"], by_bg.attrs["phrase"]
+        if by_bg.attrs["empty"]:
+            st.info(f"Geen gegevens over {phrase}: bij geen van de {formatting.count(by_bg.attrs['families'])} "
+                    "gezinnen is dit ingevuld (allemaal 'onbekend'). Daarom staat hier geen grafiek; vul het in de "
+                    "registratie in om deze uitsplitsing te zien.", icon=":material/info:")
+            continue
+        groups = by_bg.attrs["groups"]
+        st.altair_chart(charts.background_bars(by_bg, focus, min_n), width="stretch")
+        figure.small_n_warning(groups, "gezinnen met een hulpvraag")
+        figure.caption(
+            ctx, f"n = {formatting.count(by_bg.attrs['n_families'])} gezinnen met een hulpvraag · "
+            + ", ".join(f"{g}: {formatting.count(n)}" for g, n in groups.items())
+            + f" · {phrase} bekend bij {formatting.count(by_bg.attrs['known'])} van "
+              f"{formatting.count(by_bg.attrs['families'])} gezinnen",
+            f"Per groep: het aandeel van de gezinnen van die groep met een hulpvraag dat minstens één hulpvraag op het "
+            f"leefgebied heeft (n = gezinnen van de groep met een hulpvraag). Zonder ingevulde waarde: groep 'onbekend'. "
+            f"Groepen met minder dan {min_n} gezinnen zijn bleek. 95%-BI: Wilson.",
+            {**excluded, "gezinnen zonder meegetelde hulpvraag": by_bg.attrs["without_request"]})
+        st.dataframe(charts.needs_group_table(by_bg, "families_pct", label), hide_index=True)
 
 st.subheader("Aantal hulpvragen per gezin")
 dist = metrics.requests_per_family(ds.requests, ds.families)
@@ -53,4 +139,5 @@ figure.caption(
     ctx,
     f"n = {dist.attrs['n_families']} gezinnen · gemiddeld {figure.nl_number(dist.attrs['mean'])} hulpvragen per gezin",
     "Aantal geregistreerde hulpvragen per gezin; gezinnen zonder hulpvraag tellen mee als 0.",
+    excluded,
 )

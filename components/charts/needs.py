@@ -1,32 +1,143 @@
-"""Hulpvragen: needs per leefgebied and categorie, requests per family."""
+"""Hulpvragen: needs per leefgebied and categorie, per organisation, co-occurrence, by family background.
+
+Every chart that shows leefgebieden carries the same point selection (NEEDS_SELECTION, on the field
+`leefgebied`): a click highlights that leefgebied inside the chart, and the page passes the chosen
+leefgebied (`focus`) as the selection's initial value to every other chart, so the views follow each other.
+"""
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
 
+from gezinsmonitor import formatting
 
-from .base import NAVY, NEEDS_MEASURES, NO_CATEGORY, PCT_TICKS, BAR_ROW_HEIGHT, dutch, pct_text
+from .base import (
+    BAR_ROW_HEIGHT,
+    NAVY,
+    NEEDS_MEASURES,
+    NO_CATEGORY,
+    PCT_TICKS,
+    dutch,
+    pct_text,
+)
+
+__all__ = [  # re-exported by components.charts
+    "DIMMED",
+    "NEEDS_SELECTION",
+    "SMALL_OPACITY",
+    "UNKNOWN_COLOR",
+    "background_bars",
+    "cooccurrence_heatmap",
+    "cooccurrence_table",
+    "focus_selection",
+    "needs_bars",
+    "needs_detail_bars",
+    "needs_group_table",
+    "needs_org_multiples",
+    "needs_table",
+    "requests_per_family_bars",
+    "selected_leefgebied",
+]
+
+NEEDS_SELECTION = "leefgebied_keuze"
+DIMMED = 0.25  # opacity of what is not selected
+SMALL_OPACITY = 0.45  # groups below the minimum n: visibly paler
+WHISKER = "#333333"
+UNKNOWN_COLOR = "#A0A7B2"
+GROUP_COLORS = ("#1F3A5F", "#4C9F70", "#E09F3E", "#9E2A2B", "#7A5BA6", "#2A9DB5")
+MEASURE_N = {"families_pct": "n_families", "requests_pct": "n_requests"}
+MEASURE_UNIT = {"families_pct": "gezinnen met een hulpvraag", "requests_pct": "hulpvragen"}
 
 
-# -- hulpvragen ------------------------------------------------------------------------------
+# -- selection shared by the views -----------------------------------------------------------
+def focus_selection(focus: str | None = None) -> alt.Parameter:
+    """Point selection on `leefgebied`, pre-set to `focus` so a choice made elsewhere on the page shows here."""
+    value = [{"leefgebied": focus}] if focus else alt.Undefined
+    return alt.selection_point(name=NEEDS_SELECTION, fields=["leefgebied"], value=value, toggle=False)
+
+
+def selected_leefgebied(event, name: str = NEEDS_SELECTION) -> str | None:
+    """The leefgebied clicked in a chart, from Streamlit's selection state (None when nothing is selected)."""
+    try:
+        points = (event or {}).get("selection", {}).get(name) or []
+    except AttributeError:
+        return None
+    if isinstance(points, Mapping):  # defensive: some Vega versions return one object
+        points = [points]
+    for point in points:
+        value = point.get("leefgebied") if isinstance(point, Mapping) else None
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value:
+            return str(value)
+    return None
+
+
+def _ci_text(value, lo, hi) -> str:
+    return formatting.percent_ci(value, lo, hi)
+
+
+def _small_label(n: int, min_n: int) -> str:
+    return f"n = {formatting.count(n)}" + (f" · n < {min_n}" if n < min_n else "")
+
+
+# -- hulpvragen per leefgebied ----------------------------------------------------------------
+def _needs_frame(table: pd.DataFrame) -> pd.DataFrame:
+    frame = table.copy()
+    frame["n_families"] = table.attrs.get("n_families", 0)
+    frame["n_requests"] = table.attrs.get("n_requests", 0)
+    for m in NEEDS_MEASURES:
+        if f"{m}_lo" not in frame:  # a table from elsewhere without intervals: show the value alone
+            frame[f"{m}_lo"] = frame[f"{m}_hi"] = float("nan")
+        frame[f"{m}_text"] = [_ci_text(v, lo, hi) for v, lo, hi in zip(frame[m], frame[f"{m}_lo"], frame[f"{m}_hi"])]
+        frame[f"{m}_label"] = frame[m].map(lambda v: formatting.percent(v, 0))
+    return frame
+
+
 def _needs_tooltip(label: str) -> list:
     return [
         alt.Tooltip(f"{label}:N", title=label),
         alt.Tooltip("families:Q", title="gezinnen"),
         alt.Tooltip("families_pct:Q", title=NEEDS_MEASURES["families_pct"], format=".1f"),
+        alt.Tooltip("families_pct_text:N", title="% van de gezinnen met 95%-BI"),
+        alt.Tooltip("n_families:Q", title="n (gezinnen met een hulpvraag)"),
         alt.Tooltip("requests:Q", title="hulpvragen"),
         alt.Tooltip("requests_pct:Q", title=NEEDS_MEASURES["requests_pct"], format=".1f"),
+        alt.Tooltip("requests_pct_text:N", title="% van de hulpvragen met 95%-BI"),
+        alt.Tooltip("n_requests:Q", title="n (hulpvragen)"),
     ]
 
 
-def needs_bars(table: pd.DataFrame, measure: str = "families_pct") -> alt.Chart:
-    """Per leefgebied one bar of `measure` (families_pct or requests_pct), in taxonomy order."""
+def _pct_axis(label: str) -> alt.X:
+    return alt.X(title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS))
+
+
+def _whiskers(measure: str, label: str, **encoding) -> alt.Chart:
+    """95% Wilson interval as an error bar from `{measure}_lo` to `{measure}_hi`."""
+    return alt.Chart().mark_errorbar(ticks=True, color=WHISKER).encode(
+        x=alt.X(f"{measure}_lo:Q", title=label), x2=f"{measure}_hi:Q", **encoding)
+
+
+def needs_bars(table: pd.DataFrame, measure: str = "families_pct", focus: str | None = None) -> alt.LayerChart:
+    """Per leefgebied one bar of `measure` (families_pct or requests_pct) with its 95% Wilson interval,
+    in taxonomy order; a click selects the leefgebied (NEEDS_SELECTION), pre-set to `focus`."""
     label = NEEDS_MEASURES[measure]
+    frame = _needs_frame(table)
+    selection = focus_selection(focus)
+    bars = (
+        alt.Chart().mark_bar(color=NAVY, cursor="pointer")
+        .encode(opacity=alt.condition(selection, alt.value(1.0), alt.value(DIMMED)))
+        .add_params(selection)
+    )
+    text = alt.Chart().mark_text(align="left", dx=6, fontSize=13).encode(
+        x=alt.X(f"{measure}_hi:Q", title=label), text=f"{measure}_label:N")
     chart = (
-        alt.Chart(table, title=f"Hulpvragen per leefgebied — {label}")
-        .mark_bar(color=NAVY)
+        alt.layer(bars, _whiskers(measure, label), text, data=frame,
+                  title=f"Hulpvragen per leefgebied — {label}")
         .encode(
-            y=alt.Y("leefgebied:N", title=None, sort=list(table["leefgebied"])),
+            y=alt.Y("leefgebied:N", title=None, sort=list(frame["leefgebied"])),
             x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS)),
             tooltip=_needs_tooltip("leefgebied"),
         )
@@ -42,19 +153,29 @@ def _detail_frame(detail: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def needs_detail_bars(detail: pd.DataFrame, measure: str = "families_pct") -> alt.Chart:
-    """Per leefgebied × categorie one bar, coloured by leefgebied; a missing categorie is '(geen categorie)'."""
+def needs_detail_bars(detail: pd.DataFrame, measure: str = "families_pct", focus: str | None = None) -> alt.LayerChart:
+    """Per leefgebied × categorie one bar with its Wilson interval, coloured by leefgebied; a missing categorie is
+    '(geen categorie)'. The chosen leefgebied (`focus`, or a click) stays bright, the others dim."""
     label = NEEDS_MEASURES[measure]
-    frame = _detail_frame(detail)
-    chart = (
-        alt.Chart(frame, title=f"Hulpvragen per leefgebied en categorie — {label}")
-        .mark_bar()
+    frame = _needs_frame(_detail_frame(detail))
+    frame.attrs.update(detail.attrs)
+    selection = focus_selection(focus)
+    bars = (
+        alt.Chart().mark_bar(cursor="pointer")
         .encode(
-            y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=320)),
-            x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS)),
             color=alt.Color("leefgebied:N", title="Leefgebied",
                             scale=alt.Scale(domain=list(dict.fromkeys(frame["leefgebied"])), scheme="tableau10"),
                             legend=None),
+            opacity=alt.condition(selection, alt.value(1.0), alt.value(DIMMED)),
+        )
+        .add_params(selection)
+    )
+    chart = (
+        alt.layer(bars, _whiskers(measure, label), data=frame,
+                  title=f"Hulpvragen per leefgebied en categorie — {label}")
+        .encode(
+            y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=320)),
+            x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS)),
             tooltip=[alt.Tooltip("leefgebied:N", title="leefgebied")] + _needs_tooltip("categorie"),
         )
         .properties(height=alt.Step(BAR_ROW_HEIGHT))
@@ -63,28 +184,232 @@ def needs_detail_bars(detail: pd.DataFrame, measure: str = "families_pct") -> al
 
 
 def requests_per_family_bars(dist: pd.DataFrame) -> alt.Chart:
-    """Number of families by how many help requests they have (0 = none)."""
+    """Number of families by how many help requests they have (0 = none); share of all families in the tooltip."""
+    frame = dist.copy()
+    n = dist.attrs.get("n_families", int(frame["gezinnen"].sum()))
+    frame["n_families"] = n
+    if "pct" in frame:
+        frame["pct_text"] = [_ci_text(v, lo, hi) for v, lo, hi in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
+    else:
+        frame["pct_text"] = "–"
     chart = (
-        alt.Chart(dist, title="Aantal hulpvragen per gezin")
+        alt.Chart(frame, title="Aantal hulpvragen per gezin")
         .mark_bar(color=NAVY)
         .encode(
             x=alt.X("aantal_hulpvragen:O", title="Aantal hulpvragen van het gezin", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("gezinnen:Q", title="Aantal gezinnen", axis=alt.Axis(tickMinStep=1)),
-            tooltip=[alt.Tooltip("aantal_hulpvragen:O", title="hulpvragen"), alt.Tooltip("gezinnen:Q", title="gezinnen")],
+            tooltip=[alt.Tooltip("aantal_hulpvragen:O", title="hulpvragen"),
+                     alt.Tooltip("gezinnen:Q", title="gezinnen"),
+                     alt.Tooltip("pct_text:N", title="% van de gezinnen met 95%-BI"),
+                     alt.Tooltip("n_families:Q", title="n (gezinnen)")],
         )
     )
     return dutch(chart)
 
 
 def needs_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Both measures side by side, Dutch headings and numbers; with a Categorie column for needs_detail."""
+    """Both measures side by side with their 95% Wilson intervals, Dutch headings and numbers; with a
+    Categorie column for needs_detail."""
     columns = {"Leefgebied": table["leefgebied"].astype(str)}
     if "categorie" in table:
         columns["Categorie"] = _detail_frame(table)["categorie"].astype(str)
+    nan = pd.Series(float("nan"), index=table.index)
     columns.update({
         "Gezinnen": table["families"].astype(int),
         NEEDS_MEASURES["families_pct"]: table["families_pct"].map(pct_text),
+        "95%-BI (gezinnen)": [formatting.interval(lo, hi) for lo, hi in
+                              zip(table.get("families_pct_lo", nan), table.get("families_pct_hi", nan))],
         "Hulpvragen": table["requests"].astype(int),
         NEEDS_MEASURES["requests_pct"]: table["requests_pct"].map(pct_text),
+        "95%-BI (hulpvragen)": [formatting.interval(lo, hi) for lo, hi in
+                                zip(table.get("requests_pct_lo", nan), table.get("requests_pct_hi", nan))],
     })
     return pd.DataFrame(columns)
+
+
+# -- groups: organisations (small multiples) and family background ---------------------------
+def _group_frame(frame: pd.DataFrame, measure: str, min_n: int) -> pd.DataFrame:
+    out = frame.copy()
+    n_col = MEASURE_N[measure]
+    out["n"] = out[n_col]
+    out["small"] = out["n_families"] < min_n
+    out["group_label"] = [f"{g} ({_small_label(n, min_n)})" for g, n in zip(out["group"], out["n_families"])]
+    out["base_opacity"] = out["small"].map({True: SMALL_OPACITY, False: 1.0}).astype(float)
+    out["pct_text"] = [_ci_text(v, lo, hi) for v, lo, hi in
+                       zip(out[measure], out[f"{measure}_lo"], out[f"{measure}_hi"])]
+    out["count"] = out["families" if measure == "families_pct" else "requests"]
+    out["n_text"] = [f"{formatting.count(n)} {MEASURE_UNIT[measure]}" + (f" (minder dan {min_n} gezinnen)" if s else "")
+                     for n, s in zip(out["n"], out["small"])]
+    return out
+
+
+def _group_tooltip(group_title: str, measure: str) -> list:
+    count_title = "gezinnen met een hulpvraag op dit leefgebied" if measure == "families_pct" else "hulpvragen"
+    return [
+        alt.Tooltip("group:N", title=group_title),
+        alt.Tooltip("leefgebied:N", title="leefgebied"),
+        alt.Tooltip("count:Q", title=count_title),
+        alt.Tooltip("pct_text:N", title=f"{NEEDS_MEASURES[measure]} met 95%-BI"),
+        alt.Tooltip("n_text:N", title="n"),
+    ]
+
+
+def _selected_opacity(selection: alt.Parameter) -> dict:
+    """Selected: full, or paler for a small group; not selected: dimmed."""
+    return alt.condition(selection, alt.Opacity("base_opacity:Q", scale=None, legend=None), alt.value(DIMMED * 0.6))
+
+
+def needs_org_multiples(by_org: pd.DataFrame, measure: str = "families_pct", focus: str | None = None,
+                        min_n: int = 20, columns: int = 3) -> alt.FacetChart:
+    """Small multiples: one panel per organisation with its bars per leefgebied and Wilson whiskers.
+    Panels of organisations below `min_n` families are pale and say 'n < min_n' in their title."""
+    label = NEEDS_MEASURES[measure]
+    frame = _group_frame(by_org, measure, min_n)
+    leefgebieden = list(dict.fromkeys(frame["leefgebied"]))
+    selection = focus_selection(focus)
+    bars = (
+        alt.Chart().mark_bar(color=NAVY, cursor="pointer")
+        .encode(opacity=_selected_opacity(selection))
+        .add_params(selection)
+    )
+    layered = alt.layer(bars, _whiskers(measure, label), data=frame).encode(
+        y=alt.Y("leefgebied:N", title=None, sort=leefgebieden),
+        x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=[0, 50, 100])),
+        tooltip=_group_tooltip("organisatie", measure),
+    ).properties(width=150, height=alt.Step(22))
+    chart = layered.facet(
+        facet=alt.Facet("group_label:N", title=None, sort=list(dict.fromkeys(frame["group_label"])),
+                        header=alt.Header(labelFontSize=13, labelLimit=300)),
+        columns=columns,
+        title=f"Hulpvragen per organisatie — {label}",
+    )
+    return dutch(chart)
+
+
+def _group_colors(groups: list[str], labels: list[str]) -> alt.Scale:
+    palette = iter(GROUP_COLORS * 3)
+    colors = [UNKNOWN_COLOR if g == "onbekend" else next(palette) for g in groups]
+    return alt.Scale(domain=labels, range=colors)
+
+
+def background_bars(frame: pd.DataFrame, focus: str | None = None, min_n: int = 20) -> alt.LayerChart:
+    """Per leefgebied one bar per background group (grouped bars): % of the group's families with a request
+    that have one in this leefgebied, with Wilson whiskers; groups below `min_n` are pale and say so."""
+    measure = "families_pct"
+    label_text = frame.attrs.get("label", "Achtergrond")
+    phrase = frame.attrs.get("phrase", label_text.lower())
+    data = _group_frame(frame, measure, min_n)
+    groups = list(dict.fromkeys(data["group"]))
+    labels = list(dict.fromkeys(data["group_label"]))
+    leefgebieden = list(dict.fromkeys(data["leefgebied"]))
+    selection = focus_selection(focus)
+    offset = alt.YOffset("group_label:N", sort=labels)
+    bars = (
+        alt.Chart().mark_bar(cursor="pointer")
+        .encode(color=alt.Color("group_label:N", title=label_text, scale=_group_colors(groups, labels), sort=labels,
+                                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400,
+                                                  symbolOpacity=1)),
+                opacity=_selected_opacity(selection), yOffset=offset)
+        .add_params(selection)
+    )
+    axis_title = "% van de gezinnen van de groep"
+    whiskers = _whiskers(measure, axis_title, yOffset=offset)
+    chart = (
+        alt.layer(bars, whiskers, data=data, title=f"Hulpvragen naar {phrase} — % van de gezinnen")
+        .encode(
+            y=alt.Y("leefgebied:N", title=None, sort=leefgebieden),
+            x=alt.X(f"{measure}:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]),
+                    axis=alt.Axis(values=PCT_TICKS)),
+            tooltip=_group_tooltip(phrase, measure),
+        )
+        .properties(height=alt.Step(max(10, 60 // max(len(groups), 1))))
+    )
+    return dutch(chart)
+
+
+def needs_group_table(frame: pd.DataFrame, measure: str, group_title: str) -> pd.DataFrame:
+    """One row per group: n and, per leefgebied, the share with its 95% Wilson interval (Dutch text)."""
+    rows = []
+    for group, part in frame.groupby("group", sort=False):
+        first = part.iloc[0]
+        row = {group_title: group, "Gezinnen met een hulpvraag (n)": int(first["n_families"])}
+        if measure == "requests_pct":
+            row["Hulpvragen (n)"] = int(first["n_requests"])
+        for rec in part.itertuples():
+            row[rec.leefgebied] = formatting.percent_ci(getattr(rec, measure), getattr(rec, f"{measure}_lo"),
+                                                        getattr(rec, f"{measure}_hi"))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# -- co-occurrence ----------------------------------------------------------------------------
+def cooccurrence_heatmap(table: pd.DataFrame, focus: str | None = None) -> alt.LayerChart:
+    """Leefgebied × leefgebied: families with requests in both (diagonal: with that leefgebied), coloured by
+    their share of all families with a request; the row of the chosen leefgebied stays bright."""
+    order = list(table.attrs.get("leefgebieden") or dict.fromkeys(table["leefgebied"]))
+    n = table.attrs.get("n_families", 0)
+    frame = table.copy()
+    frame["n_families"] = n
+    frame["diagonal"] = frame["leefgebied"] == frame["samen_met"]
+    frame["cell"] = [f"{formatting.count(k)} · {formatting.percent(p, 0)}" for k, p in
+                     zip(frame["families"], frame["families_pct"])]
+    frame["pct_text"] = [_ci_text(v, lo, hi) for v, lo, hi in
+                         zip(frame["families_pct"], frame["families_pct_lo"], frame["families_pct_hi"])]
+    frame["conditional_text"] = [
+        f"{_ci_text(v, lo, hi)} van {formatting.count(b)} gezinnen met {a}"
+        for v, lo, hi, b, a in zip(frame["conditional_pct"], frame["conditional_pct_lo"], frame["conditional_pct_hi"],
+                                   frame["base_families"], frame["leefgebied"])
+    ]
+    frame["pair"] = [f"alleen {a} (diagonaal)" if a == b else f"{a} én {b}"
+                     for a, b in zip(frame["leefgebied"], frame["samen_met"])]
+    selection = focus_selection(focus)
+    encode = {
+        "x": alt.X("samen_met:N", title="… samen met", sort=order, axis=alt.Axis(labelAngle=-30, orient="top")),
+        "y": alt.Y("leefgebied:N", title="Gezinnen met een hulpvraag op …", sort=order),
+        "tooltip": [
+            alt.Tooltip("pair:N", title="hulpvragen op"),
+            alt.Tooltip("families:Q", title="gezinnen"),
+            alt.Tooltip("pct_text:N", title="% van de gezinnen met een hulpvraag"),
+            alt.Tooltip("conditional_text:N", title="aandeel"),
+            alt.Tooltip("n_families:Q", title="n (gezinnen met een hulpvraag)"),
+        ],
+    }
+    cells = (
+        alt.Chart().mark_rect(cursor="pointer", strokeWidth=2)
+        .encode(
+            color=alt.Color("families_pct:Q", title="% van de gezinnen",
+                            scale=alt.Scale(domain=[0, 100], scheme="blues"),
+                            legend=alt.Legend(values=[0, 25, 50, 75, 100], orient="bottom", gradientLength=240)),
+            opacity=alt.condition(selection, alt.value(1.0), alt.value(DIMMED)),
+            # The diagonal (families with that leefgebied at all) is framed, so it is not read as a pair.
+            stroke=alt.condition("datum.diagonal", alt.value("#1A1A1A"), alt.value("white")),
+        )
+        .add_params(selection)
+    )
+    text = alt.Chart().mark_text(fontSize=13).encode(
+        text="cell:N",
+        # White only on a dark cell that is not dimmed by the selection.
+        color=alt.condition({"test": {"and": [{"param": NEEDS_SELECTION}, "datum.families_pct > 55"]}},
+                            alt.value("white"), alt.value("#1A1A1A")),
+    )
+    chart = (
+        alt.layer(cells, text, data=frame, title="Welke hulpvragen komen samen voor? — % van de gezinnen")
+        .encode(**encode)
+        .properties(width=alt.Step(92), height=alt.Step(44))
+    )
+    return dutch(chart)
+
+
+def cooccurrence_table(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of leefgebieden, most frequent first, with both shares and their 95% Wilson intervals."""
+    return pd.DataFrame({
+        "Leefgebied": pairs["leefgebied"].astype(str),
+        "Samen met": pairs["samen_met"].astype(str),
+        "Gezinnen met beide": pairs["families"].astype(int),
+        "% van de gezinnen (95%-BI)": [formatting.percent_ci(v, lo, hi) for v, lo, hi in
+                                       zip(pairs["families_pct"], pairs["families_pct_lo"], pairs["families_pct_hi"])],
+        "Gezinnen met het eerste leefgebied": pairs["base_families"].astype(int),
+        "% van die gezinnen met ook het tweede (95%-BI)": [
+            formatting.percent_ci(v, lo, hi) for v, lo, hi in
+            zip(pairs["conditional_pct"], pairs["conditional_pct_lo"], pairs["conditional_pct_hi"])],
+    })

@@ -1,0 +1,60 @@
+"""Needs per leefgebied broken down by a grouping of families (organisation, family background…).
+
+Each group is measured like the whole (metrics.needs): the share of the group's families with a
+request that has at least one request in the leefgebied, and the leefgebied's share of the group's
+requests, both with a 95% Wilson interval, and a flag for groups below the minimum n.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from . import metrics, stats
+
+UNKNOWN = "onbekend"
+COLUMNS = ["group", "leefgebied", "families", "n_families", "families_pct", "families_pct_lo", "families_pct_hi",
+           "requests", "n_requests", "requests_pct", "requests_pct_lo", "requests_pct_hi", "small"]
+
+
+def group_order(values: Iterable, known: Iterable[str] = ()) -> list[str]:
+    """Known groups first (in their order), then others alphabetically, 'onbekend' always last."""
+    present = set(values)
+    known = [g for g in known if g in present and g != UNKNOWN]
+    extra = sorted(present - set(known) - {UNKNOWN})
+    return known + extra + ([UNKNOWN] if UNKNOWN in present else [])
+
+
+def needs_by_group(requests: pd.DataFrame, group_of: pd.Series, known: Iterable[str] = (),
+                   min_n: int = 20) -> pd.DataFrame:
+    """Per group × leefgebied (every leefgebied of the taxonomy, zeros included).
+
+    `group_of` maps family → group; a family it does not know, or maps to nothing, is 'onbekend' (counted,
+    never dropped). n of a group = its families with at least one counted request; `small` marks n < min_n.
+    Requests still to be reviewed are left out (`.attrs["te_beoordelen"]`)."""
+    counted, pending = metrics.counted_requests(requests)
+    groups = counted["family"].map(group_of).astype(object)
+    frame = counted.assign(group=groups.where(groups.notna(), UNKNOWN).astype(str))
+    order = group_order(frame["group"], known)
+    leefgebieden = metrics._order_leefgebied(frame["leefgebied"].dropna())
+    sizes = frame.groupby("group").agg(n_families=("family", "nunique"), n_requests=("family", "size"))
+    cells = frame.groupby(["group", "leefgebied"]).agg(families=("family", "nunique"), requests=("family", "size"))
+    full = pd.MultiIndex.from_product([order, leefgebieden], names=["group", "leefgebied"])
+    out = cells.reindex(full, fill_value=0).reset_index().join(sizes, on="group")
+    out["families_pct"] = metrics.pct(out["families"], out["n_families"])
+    out["requests_pct"] = metrics.pct(out["requests"], out["n_requests"])
+    out = stats.with_wilson(out, "families", "n_families", "families_pct")
+    out = stats.with_wilson(out, "requests", "n_requests", "requests_pct")
+    out["small"] = out["n_families"] < min_n
+    out = out[COLUMNS]
+    out.attrs.update(
+        groups={g: int(sizes.loc[g, "n_families"]) for g in order},
+        n_families=int(frame["family"].nunique()), n_requests=len(frame), te_beoordelen=pending, min_n=min_n,
+    )
+    return out
+
+
+def needs_by_organisation(requests: pd.DataFrame, min_n: int = 20) -> pd.DataFrame:
+    """`needs_by_group` with one group per organisation (alphabetical): the small multiples' data."""
+    organisation_of = requests.drop_duplicates("family").set_index("family")["organisation"]
+    return needs_by_group(requests, organisation_of, sorted(organisation_of.dropna().unique()), min_n)
