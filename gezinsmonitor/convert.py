@@ -20,8 +20,8 @@ from . import taxonomy as tx
 from . import values as vals
 from . import vocabulary as vocab
 from .columns import IGNORE, Choice, split_param
-from .layout import ROW, SheetTable, column_letter, moment_of, moment_rank
-from .report import ERROR, WARNING, Report
+from .layout import ROW, SheetTable, moment_of, moment_rank
+from .report import WARNING, Report
 from .validation import (
     FAMILY_COLUMNS,
     HOURS_COLUMNS,

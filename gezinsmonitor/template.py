@@ -16,7 +16,6 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import registratieformat as rf
-from . import taxonomy as tx
 
 LISTS_SHEET = "Lijsten"
 TEMPLATE_ROWS = 2000  # rows that carry the dropdowns in an empty template

@@ -2,16 +2,22 @@ import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import metrics
+from gezinsmonitor import investment, metrics
 from gezinsmonitor import taxonomy as tx
 
 ctx = page_context()
 ds = ctx.data
 st.title("Inzet")
 st.write("Uren per week per soort steun bij de eerste meting (rond aanmelding) en bij de laatste meting. "
-         "**Inzet** is wat professionals en vrijwilligers (maatjes) in het gezin steken; **deelname** is wat het "
-         "gezin zelf doet (groepsactiviteiten, vrijwilligerswerk): een uitkomst, geen inzet. Organisaties met een "
-         "contactlog (datum en minuten per contact) tellen mee via hun uren per week per trajectmaand.")
+         "Organisaties met een contactlog (datum en minuten per contact) tellen mee via hun uren per week per "
+         "trajectmaand.")
+st.markdown(
+    "- **Inzet van professionals**: " + ", ".join(tx.PROFESSIONAL_TYPES) + ".\n"
+    "- **Inzet van vrijwilligers**: " + ", ".join(investment.VOLUNTEER_TYPES) + ".\n"
+    "- **Deelname van het gezin zelf**: "
+    + ", ".join(t for t, kind in tx.SUPPORT_TYPES.items() if kind == tx.PARTICIPATION)
+    + " — een uitkomst van de steun, **geen inzet**: telt nergens mee in de uren inzet."
+)
 
 if ds.hours.empty:
     figure.no_data("urenregistraties")
@@ -19,21 +25,32 @@ if ds.hours.empty:
 
 hours = metrics.hours_first_latest(ds.hours, ds.trajectories)
 total = metrics.professional_total(hours).set_index("moment")
+by_type = hours.set_index(["support_type", "moment"])
 n_per_type = " · ".join(
-    f"{name} {total.at['start', 'n_per_type'].get(name, 0)}/{total.at['latest', 'n_per_type'].get(name, 0)}"
-    for name in tx.PROFESSIONAL_TYPES)
+    f"{name} {int(by_type.at[(name, 'start'), 'n'])}/{int(by_type.at[(name, 'latest'), 'n'])}"
+    for name in (*tx.PROFESSIONAL_TYPES, *investment.VOLUNTEER_TYPES))
 
-st.subheader("Totaal professioneel")
+st.subheader("Inzet: professionals en vrijwilligers")
 cols = st.columns(2)
 for col, moment in zip(cols, ("start", "latest")):
     value = total.at[moment, "hours_per_week"]
     col.metric(f"Totaal professioneel, {charts.MOMENT_LABELS[moment]}",
                f"{figure.nl_number(value)} uur/week" if value == value else "–",
                help=charts.hours_text(value) + " per week")
+for col, moment in zip(st.columns(2), ("start", "latest")):
+    for name in investment.VOLUNTEER_TYPES:
+        value = by_type.at[(name, moment), "mean_hours_per_week"]
+        n = int(by_type.at[(name, moment), "n"])
+        label = "Vrijwilligers (maatje)" if "maatje" in name else f"Vrijwilligers ({name})"
+        col.metric(f"{label}, {charts.MOMENT_LABELS[moment]}",
+                   f"{figure.nl_number(value)} uur/week" if value == value else "–",
+                   help=f"{name}: {charts.hours_text(value)} per week; n = {n} gezinnen (n.v.t. telt niet mee)")
 figure.caption(
     ctx, f"n (eerste/laatste meting): {n_per_type}",
-    "Som van de gemiddelden van " + ", ".join(tx.PROFESSIONAL_TYPES) + " (soorten zonder metingen tellen niet mee). "
-    "Let op: n verschilt per soort steun en moment, dus dit is geen gemiddelde van dezelfde gezinnen.",
+    "Professioneel: som van de gemiddelden van " + ", ".join(tx.PROFESSIONAL_TYPES) + " (soorten zonder metingen "
+    "tellen niet mee). Vrijwilligers: gemiddelde van " + ", ".join(investment.VOLUNTEER_TYPES) + " over de gezinnen "
+    "waarvoor die steun gold. Let op: n verschilt per soort steun en moment, dus dit is geen "
+    "gemiddelde van dezelfde gezinnen.",
 )
 
 for kind, what in ((tx.INVESTMENT, "inzet"), (tx.PARTICIPATION, "deelname")):
@@ -70,3 +87,56 @@ else:
         figure.caption(ctx, n_text, metrics.DEFINITIONS["intensity"])
     if left_out:
         st.caption("**Telt niet mee**: " + "; ".join(left_out) + ".")
+
+# -- total hours per family -------------------------------------------------------------------
+st.subheader("Totaal aantal uren per gezin")
+totals = investment.family_total_hours(ds.hours, ds.trajectories, ctx.peildatum, families=ds.families)
+excluded = dict(totals.attrs["excluded"])
+if totals.attrs.get("without_hours"):
+    excluded["gezinnen zonder registratie van inzet (uren of contactlog)"] = totals.attrs["without_hours"]
+if totals.empty:
+    figure.no_data("gezinnen met uren inzet over een traject")
+else:
+    summary = investment.total_hours_summary(totals)
+    overall = summary.set_index("organisation").loc[investment.ALL_ORGANISATIONS]
+    done = totals[totals["status"] == tx.STATUS_AFGEROND]["total_hours"]
+    cols = st.columns(3)
+    cols[0].metric("Gezinnen met een totaal", figure.nl_number(len(totals), 0),
+                   help=f"waarvan {int(overall['n_afgerond'])} afgerond")
+    cols[1].metric("Mediaan uren per gezin", figure.nl_number(overall["median"], 0),
+                   help="Alle gezinnen; voor lopende trajecten is het totaal een ondergrens.")
+    cols[2].metric("Mediaan, alleen afgeronde trajecten", figure.nl_number(done.median(), 0) if len(done) else "–",
+                   help=f"n = {len(done)} afgeronde trajecten: hun totaal is volledig.")
+    st.altair_chart(charts.total_hours_chart(totals, summary), width="content")  # concat: fixed view widths
+    figure.caption(ctx, f"n = {len(totals)} gezinnen ({int(overall['n_afgerond'])} afgerond, "
+                        f"{len(totals) - int(overall['n_afgerond'])} lopend) · n per organisatie in de tooltip",
+                   investment.DEFINITIONS["total_hours"], excluded=excluded)
+    per_org = summary[summary["organisation"] != investment.ALL_ORGANISATIONS]
+    figure.small_n_warning(dict(zip(per_org["organisation"], per_org["n"])))
+    st.dataframe(charts.total_hours_table(summary), hide_index=True)
+
+# -- hours per organisation -------------------------------------------------------------------
+st.subheader("Uren per organisatie")
+weekly = investment.family_weekly_investment(ds.hours, ds.trajectories, ctx.peildatum)
+by_org = investment.hours_by_organisation(weekly, ds.families["organisation"].dropna().unique())
+measure = st.segmented_control("Welke inzet", list(charts.HOURS_MEASURES), key="iz_measure", default="total",
+                               format_func=charts.HOURS_MEASURES.get) or "total"
+with_hours = by_org[(by_org[f"n_{measure}"] > 0) & (by_org["organisation"] != investment.ALL_ORGANISATIONS)]
+if with_hours.empty:
+    figure.no_data(f"uren van {charts.HOURS_MEASURES[measure].lower()}")
+else:
+    st.altair_chart(charts.organisation_hours_bars(by_org, measure), width="stretch")
+    n_org = with_hours.groupby("organisation")[f"n_{measure}"].min()
+    no_hours = sorted(set(by_org["organisation"]) - set(n_org.index) - {investment.ALL_ORGANISATIONS})
+    total_n = by_org.set_index(["organisation", "moment"])[f"n_{measure}"]
+    figure.caption(
+        ctx, f"n = {total_n[(investment.ALL_ORGANISATIONS, 'start')]} / "
+             f"{total_n[(investment.ALL_ORGANISATIONS, 'latest')]} gezinnen (eerste/laatste meting) · n per balk",
+        investment.DEFINITIONS["organisation_hours"],
+        excluded={f"organisaties zonder deze inzet: {', '.join(no_hours)}": len(no_hours)} if no_hours else None)
+    figure.small_n_warning(n_org.to_dict())
+    any_hours = by_org.groupby("organisation")["n_total"].transform("max") > 0
+    st.dataframe(charts.organisation_hours_table(by_org[any_hours]), hide_index=True)
+    without = sorted(set(by_org.loc[~any_hours, "organisation"]))
+    if without:
+        st.caption("Zonder uren of contactlog (niet in de tabel): " + ", ".join(without) + ".")

@@ -1,6 +1,125 @@
 import streamlit as st
 
+from components import charts, figure
 from components.context import page_context
+from gezinsmonitor import formatting, investment
+from gezinsmonitor import organisations as og
+from gezinsmonitor import taxonomy as tx
 
 ctx = page_context()
 st.title("Organisaties")
+st.write("De organisaties naast elkaar, zoals in de gepubliceerde programmatabel, en het profiel van één organisatie "
+         f"naast de overige samen. Lopend en afgerond zoals op de peildatum **{formatting.date(ctx.peildatum)}** "
+         "(te wijzigen in de zijbalk).")
+
+anonymous = st.toggle("Namen verbergen (Organisatie A, B, C …)", key="org_anon",
+                      help="Voor een leerkring: vergelijk zonder namen. De letters volgen de alfabetische volgorde.")
+ds = og.rename_organisations(ctx.data, og.anonymous_names(ctx.full.families["organisation"])) if anonymous \
+    else ctx.data
+
+if ds.families.empty:
+    figure.no_data("organisaties met gezinnen")
+    st.stop()
+
+# -- comparison -------------------------------------------------------------------------------
+table = og.comparison_table(ds.families, ds.trajectories, ds.requests, ds.hours, ctx.peildatum)
+rows = table[table["organisation"] != og.ALL_ORGANISATIONS]
+total = table.set_index("organisation").loc[og.ALL_ORGANISATIONS]
+
+st.subheader("Vergelijking")
+st.dataframe(charts.comparison_table_nl(table), hide_index=True)
+excluded = {"hulpvragen te beoordelen": int(table.attrs["te_beoordelen"]),
+            "trajecten die na de peildatum beginnen": int(total["not_started"]),
+            "trajecten zonder bruikbare duur (geen startdatum of afgerond zonder einddatum)":
+                int(total["trajectories"] - total["not_started"] - total["km_n"])}
+figure.caption(ctx, f"n = {int(total['intensive'])} gezinnen bij {len(rows)} organisaties · n per cel",
+               og.DEFINITIONS["comparison"], excluded=excluded)
+st.info("**Korte trajecten** (1–3 gesprekken) worden in dit model niet geregistreerd: alleen intensieve trajecten "
+        "staan in de gegevens. Daarom staat er 'niet geregistreerd'.", icon=":material/info:")
+figure.small_n_warning(dict(zip(rows["organisation"], rows["intensive"])))
+
+st.subheader("Mediane trajectduur per organisatie")
+if total["km_n"] == 0:
+    figure.no_data("trajecten met een bruikbare duur")
+else:
+    st.altair_chart(charts.median_duration_chart(table), width="stretch")
+    figure.caption(ctx, f"n = {int(total['km_n'])} trajecten, waarvan {int(total['km_afgerond'])} afgerond · "
+                        "n per organisatie in het label",
+                   og.DEFINITIONS["median_duration"],
+                   excluded={k: v for k, v in excluded.items() if k.startswith("trajecten")})
+
+# -- profile ----------------------------------------------------------------------------------
+st.subheader("Profiel van een organisatie")
+names = list(rows["organisation"])
+chosen = st.selectbox("Organisatie", names, key="org_profile")
+if chosen is None:
+    st.stop()
+row = rows.set_index("organisation").loc[chosen]
+limit = figure.min_n()
+
+cols = st.columns(3)
+cols[0].metric("Gezinnen (intensief)", formatting.count(row["intensive"]),
+               help=f"Eerste start van een traject: {charts.month_text(row['start'])}")
+cols[1].metric("Lopend / afgerond", f"{int(row[tx.STATUS_LOPEND])} / {int(row[tx.STATUS_AFGEROND])}",
+               help="Trajecten zoals op de peildatum.")
+cols[2].metric("Hulpvragen per gezin", figure.nl_number(row["requests_per_family"]),
+               help=f"n = {int(row['families_with_requests'])} gezinnen met een hulpvraag, "
+                    f"{int(row['requests'])} hulpvragen")
+cols = st.columns(3)
+cols[0].metric("Mediane duur (maanden)", charts.median_value_text(row["median"]),
+               help=charts.median_text(row["median"], row["median_lo"], row["median_hi"])
+               + f"; n = {int(row['km_n'])} trajecten, {int(row['km_afgerond'])} afgerond")
+for col, moment in zip(cols[1:], ("start", "latest")):
+    value, n = row[f"hours_{moment}"], int(row[f"n_hours_{moment}"])
+    col.metric(f"Uren professionals, {'eerste' if moment == 'start' else 'laatste'} meting",
+               f"{figure.nl_number(value)} uur/week" if n else "geen uren",
+               help=f"Gemiddelde per gezin per week; n = {n} gezinnen")
+if row["intensive"] < limit:
+    figure.small_n_warning({chosen: int(row["intensive"])})
+others = len(names) - 1
+if not others:
+    st.info("Geen andere organisaties in de selectie: kies in de zijbalk meer organisaties om te vergelijken.",
+            icon=":material/info:")
+
+st.markdown("##### Hulpvragen per leefgebied")
+needs = og.needs_vs_others(ds.requests, chosen)
+n_needs = needs.attrs["n"]
+if n_needs[og.SELECTED] == 0:
+    figure.no_data(f"hulpvragen van {chosen}")
+else:
+    st.altair_chart(charts.profile_needs_chart(needs, chosen), width="stretch")
+    figure.caption(ctx, f"n = {n_needs[og.SELECTED]} gezinnen met een hulpvraag bij {chosen} en "
+                        f"{n_needs[og.OTHERS]} bij de overige organisaties samen",
+                   og.DEFINITIONS["needs_vs_others"],
+                   excluded={"hulpvragen te beoordelen": needs.attrs["te_beoordelen"]})
+    figure.small_n_warning({chosen: n_needs[og.SELECTED],
+                            **({charts.OTHERS_LABEL: n_needs[og.OTHERS]} if others else {})})
+
+st.markdown("##### Trajectduur")
+km = og.duration_vs_others(ds.trajectories, chosen, ctx.peildatum)
+summary = km.attrs["summary"]
+if summary[og.SELECTED]["km_n"] == 0:
+    figure.no_data(f"trajecten met een bruikbare duur van {chosen}")
+else:
+    st.altair_chart(charts.profile_duration_chart(km, chosen), width="stretch")
+    parts = [f"{label}: n = {summary[g]['km_n']} trajecten, {summary[g]['km_afgerond']} afgerond, mediaan "
+             f"{charts.median_text(summary[g]['median'], summary[g]['median_lo'], summary[g]['median_hi'])}"
+             for g, label in ((og.SELECTED, chosen), (og.OTHERS, charts.OTHERS_LABEL)) if summary[g]["km_n"]]
+    figure.caption(ctx, " · ".join(parts), og.DEFINITIONS["duration_vs_others"], excluded=km.attrs["excluded"])
+    figure.small_n_warning({chosen: summary[og.SELECTED]["km_n"]}, what="trajecten")
+
+st.markdown("##### Inzet in uren")
+hours = og.hours_vs_others(ds.hours, ds.trajectories, chosen, ctx.peildatum)
+own = hours[hours["group"] == og.SELECTED]
+if own["n"].sum() == 0:
+    st.info(f"{chosen} heeft geen uren of contactlog geregistreerd: geen inzet te tonen.", icon=":material/info:")
+else:
+    st.altair_chart(charts.profile_hours_chart(hours, chosen), width="stretch")
+    n_own = own.set_index(["moment", "measure"])["n"]
+    figure.caption(ctx, f"n = {n_own[('start', 'total')]} / {n_own[('latest', 'total')]} gezinnen van {chosen} "
+                        "(eerste/laatste meting) · n per balk",
+                   investment.DEFINITIONS["organisation_hours"])
+    short = {investment.PROFESSIONAL: "professionals", investment.VOLUNTEER: "vrijwilligers",
+             investment.TOTAL: "inzet totaal"}
+    figure.small_n_warning({f"{chosen}, {short[m]}, {'eerste' if mo == 'start' else 'laatste'} meting": n
+                            for (mo, m), n in n_own.items() if n})

@@ -149,7 +149,8 @@ def test_inzet(app):
     assert m["Totaal professioneel, eerste meting (rond aanmelding)"] == "3,0 uur/week"
     assert m["Totaal professioneel, laatste meting"] == "1,0 uur/week"
     assert any("Gesprekken met gezin 0/0 · Regelzaken 2/3 · Praktische steun 0/0" in c.value for c in at.caption)
-    assert _chart_titles(at) == ["Inzet: uren per week van professionals en vrijwilligers"]
+    assert _chart_titles(at) == ["Inzet: uren per week van professionals en vrijwilligers", "Totaal aantal uren inzet per gezin",
+                                 "Uren per organisatie — Inzet totaal (professionals + vrijwilligers)"]
     assert any("deelname" in i.value for i in at.info)  # the fixture has no participation hours
     _assert_captions(at, 2)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 from gezinsmonitor import taxonomy as tx
 
@@ -44,8 +45,32 @@ PCT_TICKS = list(range(0, 101, 10))
 BAR_ROW_HEIGHT = 34  # px per bar (alt.Step; a fixed pixel height renders squashed in Streamlit)
 
 
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy without `.attrs`: Streamlit sends them to the browser as JSON, where NaN is not valid."""
+    out = frame.copy()
+    out.attrs = {}
+    return out
+
+
+def _plain_data(chart) -> None:
+    """Give every (sub)chart plain data: metric frames carry n and NaN medians in `.attrs`."""
+    data = getattr(chart, "data", None)
+    if isinstance(data, pd.DataFrame) and data.attrs:
+        chart.data = plain(data)
+    for part in ("layer", "vconcat", "hconcat", "concat"):
+        children = getattr(chart, part, None)
+        if isinstance(children, list):
+            for child in children:
+                _plain_data(child)
+    spec = getattr(chart, "spec", None)
+    if isinstance(spec, alt.TopLevelMixin) or hasattr(spec, "data"):
+        _plain_data(spec)
+
+
 def dutch(chart):
-    """Dutch decimal commas in axes and tooltips; call last (a configured chart cannot be layered)."""
+    """Dutch decimal commas and month names in axes and tooltips, and data safe to send; call last
+    (a configured chart cannot be layered)."""
+    _plain_data(chart)
     return chart.configure(locale=DUTCH_NUMBERS)
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 from gezinsmonitor import taxonomy as tx
 
 from ..figure import nl_number
-from .base import NAVY, MOMENT_LABELS, MOMENT_COLORS, KIND_TITLES, BAR_ROW_HEIGHT, dutch, hours_text
+from .base import (NAVY, MOMENT_LABELS, MOMENT_COLORS, KIND_TITLES, BAR_ROW_HEIGHT, STATUS_COLORS, dutch, plain,
+                   hours_text)
 
 
 # -- inzet -----------------------------------------------------------------------------------
@@ -88,3 +89,141 @@ def intensity_lines(curve: pd.DataFrame, by: str = "organisation") -> alt.LayerC
     lines = base.mark_line(strokeWidth=3)
     points = base.mark_point(filled=True, size=70)
     return dutch(alt.layer(lines, points, title="Intensiteit: gemiddelde uren per week per trajectmaand"))
+
+
+# -- total hours per family and hours per organisation ------------------------------------------
+TOTAL_ROW = "Totaal"
+CONCAT_WIDTH = 520  # px: the views of a concatenated chart do not stretch to the page's width
+HOURS_MEASURES = {
+    "total": "Inzet totaal (professionals + vrijwilligers)",
+    "professional": "Professionals (gesprekken, regelzaken, praktische steun)",
+    "volunteer": "Vrijwilligers (maatje)",
+}
+
+
+def _small_label(n: int, min_n: int) -> str:
+    return f"n < {min_n}: voorzichtig vergelijken" if n < min_n else ""
+
+
+def _min_n(min_n: int | None) -> int:
+    if min_n is None:
+        from ..figure import min_n as configured
+        return configured()
+    return int(min_n)
+
+
+def total_hours_chart(totals: pd.DataFrame, summary: pd.DataFrame, min_n: int | None = None) -> alt.VConcatChart:
+    """Total investment hours per family: a box per organisation (quartiles, median, min–max) above a histogram
+    stacked by status. Clicking an organisation's box filters the histogram to its families (an Altair point
+    selection on `organisation`); organisations below min_n are drawn faint and say so in the tooltip."""
+    limit = _min_n(min_n)
+    box = plain(summary[summary["organisation"] != TOTAL_ROW])
+    box["small"] = box["n"] < limit
+    box["small_label"] = box["n"].map(lambda n: _small_label(int(n), limit))
+    box["label"] = box["organisation"] + " (n = " + box["n"].astype(int).astype(str) + ")"
+    order = list(box["label"])
+    pick = alt.selection_point(name="org_pick", fields=["organisation"], empty=True)
+    opacity = alt.condition(pick, alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[0.9, 0.35]),
+                                              legend=None), alt.value(0.12))
+    tooltip = [
+        alt.Tooltip("organisation:N", title="organisatie"),
+        alt.Tooltip("n:Q", title="n (gezinnen)"),
+        alt.Tooltip("n_afgerond:Q", title="waarvan afgerond"),
+        alt.Tooltip("median:Q", title="mediaan (uren)", format=",.0f"),
+        alt.Tooltip("q1:Q", title="25e percentiel", format=",.0f"),
+        alt.Tooltip("q3:Q", title="75e percentiel", format=",.0f"),
+        alt.Tooltip("min:Q", title="minimum", format=",.0f"),
+        alt.Tooltip("max:Q", title="maximum", format=",.0f"),
+        alt.Tooltip("small_label:N", title="let op"),
+    ]
+    # n sits in the axis label: a text mark at the whisker's end would run out of the chart.
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    x = alt.X("min:Q", title="Uren per gezin over het traject")
+    base = alt.Chart(box).encode(y=y, tooltip=tooltip)
+    whisker = base.mark_rule(color="#6B7280").encode(x=x, x2="max:Q")
+    iqr = base.mark_bar(size=18, color=NAVY).encode(x="q1:Q", x2="q3:Q", opacity=opacity).add_params(pick)
+    median = base.mark_tick(color="white", thickness=3, size=18).encode(x="median:Q")
+    boxes = alt.layer(whisker, iqr, median).properties(
+        width=CONCAT_WIDTH, height=alt.Step(BAR_ROW_HEIGHT),
+        title="Per organisatie: 25e–75e percentiel, mediaan (wit), minimum–maximum (klik: het histogram volgt)")
+
+    frame = plain(totals[["organisation", "status", "total_hours"]])
+    frame["status"] = frame["status"].astype(str)
+    status_scale = alt.Scale(domain=[tx.STATUS_AFGEROND, tx.STATUS_LOPEND],
+                             range=[STATUS_COLORS[tx.STATUS_AFGEROND], STATUS_COLORS[tx.STATUS_LOPEND]])
+    binning = alt.Bin(maxbins=24)
+    histogram = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("total_hours:Q", bin=binning, title="Uren per gezin over het traject"),
+        y=alt.Y("count():Q", title="Aantal gezinnen", stack="zero", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("status:N", title="Status op de peildatum", scale=status_scale,
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("total_hours:Q", bin=binning, title="uren"), alt.Tooltip("status:N", title="status"),
+                 alt.Tooltip("count():Q", title="gezinnen")],
+    ).transform_filter(pick).properties(width=CONCAT_WIDTH,
+                                        title="Verdeling (lopend = ondergrens: het traject loopt nog)")
+    return dutch(alt.vconcat(boxes, histogram, title="Totaal aantal uren inzet per gezin").resolve_scale(x="shared"))
+
+
+def total_hours_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation (and Totaal): n, median with quartiles, mean, professional and volunteer means."""
+    return pd.DataFrame({
+        "Organisatie": summary["organisation"],
+        "n (gezinnen)": summary["n"].astype(int),
+        "waarvan afgerond": summary["n_afgerond"].astype(int),
+        "Mediaan (uren)": summary["median"].map(lambda v: nl_number(v, 0)),
+        "25e–75e percentiel": [f"{nl_number(a, 0)}–{nl_number(b, 0)}" for a, b in zip(summary["q1"], summary["q3"])],
+        "Gemiddelde (uren)": summary["mean"].map(lambda v: nl_number(v, 0)),
+        "waarvan professionals": summary["mean_professional"].map(lambda v: nl_number(v, 0)),
+        "waarvan vrijwilligers (maatje)": summary["mean_volunteer"].map(lambda v: nl_number(v, 0)),
+    })
+
+
+def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n: int | None = None) -> alt.LayerChart:
+    """Mean hours per week per family of `measure` (total, professional, volunteer) per organisation, first vs
+    latest moment; n on each bar; organisations (not the total) below min_n faint, flagged in the tooltip.
+    Organisations without any value are left out of the chart (the table lists them)."""
+    limit = _min_n(min_n)
+    frame = by_org.rename(columns={f"n_{measure}": "n", f"mean_{measure}": "mean_hours_per_week"})
+    frame = plain(frame[frame["n"] > 0])
+    frame["moment_label"] = frame["moment"].map(MOMENT_LABELS)
+    frame["hours_text"] = frame["mean_hours_per_week"].map(hours_text)
+    frame["small"] = (frame["n"] < limit) & (frame["organisation"] != TOTAL_ROW)
+    frame["small_label"] = [_small_label(int(n), limit) if s else "" for n, s in zip(frame["n"], frame["small"])]
+    frame["n_label"] = "n = " + frame["n"].astype(int).astype(str) + np.where(frame["small"], " (klein)", "")
+    frame = frame[["organisation", "moment", "moment_label", "n", "mean_hours_per_week", "hours_text", "small",
+                   "small_label", "n_label"]]
+    orgs = [o for o in dict.fromkeys(frame["organisation"]) if o != TOTAL_ROW] + (
+        [TOTAL_ROW] if (frame["organisation"] == TOTAL_ROW).any() else [])
+    moments = list(MOMENT_LABELS.values())
+    base = alt.Chart(frame).encode(
+        y=alt.Y("organisation:N", title=None, sort=orgs, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("moment_label:N", sort=moments),
+        x=alt.X("mean_hours_per_week:Q", title="Gemiddeld aantal uren per week per gezin"),
+        tooltip=[
+            alt.Tooltip("organisation:N", title="organisatie"),
+            alt.Tooltip("moment_label:N", title="moment"),
+            alt.Tooltip("mean_hours_per_week:Q", title="uren per week", format=".2f"),
+            alt.Tooltip("hours_text:N", title="= per week"),
+            alt.Tooltip("n:Q", title="n (gezinnen)"),
+            alt.Tooltip("small_label:N", title="let op"),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("moment_label:N", title="Moment",
+                        scale=alt.Scale(domain=moments, range=[MOMENT_COLORS["start"], MOMENT_COLORS["latest"]]),
+                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+        opacity=alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.4]), legend=None))
+    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#111827").encode(text="n_label:N")
+    title = f"Uren per organisatie — {HOURS_MEASURES[measure]}"
+    return dutch(alt.layer(bars, labels, title=title).properties(height=alt.Step(BAR_ROW_HEIGHT)))
+
+
+def organisation_hours_table(by_org: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation and moment: mean hours per week and n of professionals, volunteers and both."""
+    out = pd.DataFrame({"Organisatie": by_org["organisation"],
+                        "Moment": by_org["moment"].map(MOMENT_LABELS)})
+    for measure, what in (("professional", "Professionals"), ("volunteer", "Vrijwilligers (maatje)"),
+                          ("total", "Inzet totaal")):
+        out[f"{what} (uur/week)"] = by_org[f"mean_{measure}"].map(lambda v: nl_number(v, 1))
+        out[f"n {what.lower()}"] = by_org[f"n_{measure}"].astype(int)
+    return out.reset_index(drop=True)

@@ -1,0 +1,196 @@
+"""Organisaties: the comparison table in the style of the programme's published table (DOMAIN §2) and the
+profile of one organisation against the others pooled.
+
+Every figure carries its n; durations use Kaplan–Meier with running trajectories censored at the peildatum.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import string
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from . import investment, metrics, stats
+from . import taxonomy as tx
+from .store import Dataset
+
+ALL_ORGANISATIONS = investment.ALL_ORGANISATIONS
+SELECTED, OTHERS = "selected", "others"
+
+DEFINITIONS = {
+    "comparison": (
+        "Per organisatie: start = maand van de vroegste startdatum van een traject; intensief = gezinnen met een "
+        "intensief traject in de gegevens (alleen die worden geregistreerd); kort (1–3 gesprekken) wordt in dit model "
+        "niet geregistreerd. Lopend/afgerond = trajecten zoals ze op de peildatum stonden (een traject dat na de "
+        "peildatum begint telt niet mee). Hulpvragen per gezin = hulpvragen ÷ gezinnen met minstens één hulpvraag "
+        "(te beoordelen telt niet mee). Mediane duur = Kaplan–Meier, lopende trajecten gecensureerd op de peildatum, "
+        "met 95%-betrouwbaarheidsinterval; 'niet bereikt' = minder dan de helft is afgerond. Uren = gemiddelde inzet "
+        "van professionals in uren per week per gezin bij de eerste en de laatste meting (n.v.t. telt niet mee)."
+    ),
+    "needs_vs_others": (
+        "Aandeel gezinnen met minstens één hulpvraag op het leefgebied, van de gezinnen met een hulpvraag, voor de "
+        "gekozen organisatie en voor de overige organisaties samen; 95%-betrouwbaarheidsinterval (Wilson). Hulpvragen "
+        "die nog te beoordelen zijn tellen niet mee."
+    ),
+    "median_duration": (
+        "Mediane trajectduur: de duur waarop volgens Kaplan–Meier de helft van de trajecten is afgerond; lopende "
+        "trajecten tellen mee tot de peildatum (gecensureerd), dus ze trekken de mediaan niet omlaag. Lijn = "
+        "95%-betrouwbaarheidsinterval; 'niet bereikt' = minder dan de helft is afgerond (of de grens is niet te "
+        "bepalen), een gestippelde lijn loopt dan door. Duur in maanden zoals op de pagina Trajectduur."
+    ),
+    "duration_vs_others": (
+        "Kaplan–Meier-curve: aandeel trajecten dat na t maanden nog loopt, lopende trajecten gecensureerd op de "
+        "peildatum. Duur in maanden zoals op de pagina Trajectduur; mediane duur met 95%-interval."
+    ),
+}
+
+
+def anonymous_names(organisations) -> dict[str, str]:
+    """'Organisatie A', 'B', … in alphabetical order of the real names (learning circles compare anonymously)."""
+    names = sorted({o for o in organisations if isinstance(o, str)})
+    letters = list(string.ascii_uppercase)
+    labels = [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(len(names))]
+    return {name: f"Organisatie {label}" for name, label in zip(names, labels)}
+
+
+def rename_organisations(ds: Dataset, names: dict[str, str]) -> Dataset:
+    """The dataset with organisation names replaced (e.g. by `anonymous_names`); unknown names stay."""
+    def renamed(frame: pd.DataFrame) -> pd.DataFrame:
+        if "organisation" not in frame:
+            return frame
+        return frame.assign(organisation=frame["organisation"].map(lambda o: names.get(o, o)))
+    return replace(ds, families=renamed(ds.families), trajectories=renamed(ds.trajectories),
+                   requests=renamed(ds.requests), measurements=renamed(ds.measurements), hours=renamed(ds.hours),
+                   batches=renamed(ds.batches))
+
+
+def _km(durations: pd.DataFrame) -> dict:
+    """n, events (afgerond), censored and the KM median with its 95% interval of usable durations."""
+    kept = durations[durations["excluded"].isna()]
+    observed = kept["status_at_peildatum"] == tx.STATUS_AFGEROND
+    if kept.empty:
+        return {"km_n": 0, "km_afgerond": 0, "median": np.nan, "median_lo": np.nan, "median_hi": np.nan}
+    median = stats.km_median(stats.kaplan_meier(kept["months"].astype(float), observed))
+    return {"km_n": int(len(kept)), "km_afgerond": int(observed.sum()), "median": median["median"],
+            "median_lo": median["lower"], "median_hi": median["upper"]}
+
+
+def _requests_per_family(requests: pd.DataFrame) -> dict:
+    """The metrics.REQUESTS_PER_FAMILY logic: counted requests ÷ families with at least one."""
+    n_req, n_fam = len(requests), int(requests["family"].nunique())
+    return {"requests": n_req, "families_with_requests": n_fam,
+            "requests_per_family": n_req / n_fam if n_fam else np.nan}
+
+
+def _weekly_professional(weekly: pd.DataFrame) -> dict:
+    out = {}
+    for moment in ("start", "latest"):
+        values = weekly.loc[weekly["moment"] == moment, investment.PROFESSIONAL].dropna().astype(float)
+        out[f"n_hours_{moment}"] = int(len(values))
+        out[f"hours_{moment}"] = float(values.mean()) if len(values) else np.nan
+    return out
+
+
+COMPARISON_COLUMNS = [
+    "organisation", "start", "intensive", "short", "trajectories", tx.STATUS_LOPEND, tx.STATUS_AFGEROND,
+    "not_started", "requests", "families_with_requests", "requests_per_family", "km_n", "km_afgerond", "median",
+    "median_lo", "median_hi", "n_hours_start", "hours_start", "n_hours_latest", "hours_latest",
+]
+
+
+def comparison_table(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.DataFrame,
+                     hours: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
+    """One row per organisation and a pooled 'Totaal' row (see DEFINITIONS["comparison"]).
+
+    `start` is the first day of the month of the earliest start date; `short` is NaN: short trajectories
+    (1–3 talks) are not registered in this model. The total row pools families (not a mean of the rows): its
+    median duration is the Kaplan–Meier median of all trajectories together. `.attrs["te_beoordelen"]`: requests
+    left out."""
+    counted, pending = metrics.counted_requests(requests)
+    durations = (metrics.trajectory_durations(trajectories, peildatum) if len(trajectories)
+                 else trajectories.assign(excluded=None, status_at_peildatum=None, months=np.nan))
+    weekly = investment.family_weekly_investment(hours, trajectories, peildatum)
+    orgs = sorted(set(families["organisation"].dropna()) | set(trajectories["organisation"].dropna()))
+
+    def row(name, fam, traj, dur, req, wk) -> dict:
+        start = pd.to_datetime(traj["start_date"]).min()
+        started = dur[dur["excluded"] != "start na de peildatum"]
+        status = started["status_at_peildatum"]
+        return {
+            "organisation": name,
+            "start": start.to_period("M").to_timestamp() if pd.notna(start) else pd.NaT,
+            "intensive": int(fam["family"].nunique()),
+            "short": np.nan,
+            "trajectories": int(len(traj)),
+            tx.STATUS_LOPEND: int((status == tx.STATUS_LOPEND).sum()),
+            tx.STATUS_AFGEROND: int((status == tx.STATUS_AFGEROND).sum()),
+            "not_started": int(len(dur) - len(started)),
+            **_requests_per_family(req), **_km(dur), **_weekly_professional(wk),
+        }
+
+    rows = [row(o, families[families["organisation"] == o], trajectories[trajectories["organisation"] == o],
+                durations[durations["organisation"] == o], counted[counted["organisation"] == o],
+                weekly[weekly["organisation"] == o]) for o in orgs]
+    rows.append(row(ALL_ORGANISATIONS, families, trajectories, durations, counted, weekly))
+    out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    out.attrs.update(te_beoordelen=pending)
+    return out
+
+
+def _split(frame: pd.DataFrame, organisation: str) -> dict[str, pd.DataFrame]:
+    return {SELECTED: frame[frame["organisation"] == organisation],
+            OTHERS: frame[frame["organisation"] != organisation]}
+
+
+def needs_vs_others(requests: pd.DataFrame, organisation: str) -> pd.DataFrame:
+    """Per leefgebied and group (selected organisation / the others pooled): families with a request there out of
+    the group's families with any request, with a 95% Wilson interval. `.attrs`: n per group, te_beoordelen."""
+    counted, pending = metrics.counted_requests(requests)
+    parts, n = [], {}
+    for group, part in _split(counted, organisation).items():
+        table = metrics.needs(part)
+        n[group] = table.attrs["n_families"]
+        table = stats.with_wilson(table.assign(n=n[group]), "families", "n", "families_pct")
+        parts.append(table.assign(group=group))
+    out = pd.concat(parts, ignore_index=True)[["group", "leefgebied", "families", "n", "families_pct",
+                                                "families_pct_lo", "families_pct_hi"]]
+    out.attrs.update(n=n, te_beoordelen=pending)
+    return out
+
+
+def duration_vs_others(trajectories: pd.DataFrame, organisation: str, peildatum: dt.date) -> pd.DataFrame:
+    """Kaplan–Meier tables of the selected organisation and the others pooled, stacked with a `group` column.
+    `.attrs["summary"]`: per group n, afgerond (events), median and its 95% interval; `.attrs["excluded"]`:
+    reason → trajectories left out (both groups)."""
+    durations = metrics.trajectory_durations(trajectories, peildatum)
+    tables, summary = [], {}
+    for group, part in _split(durations, organisation).items():
+        kept = part[part["excluded"].isna()]
+        summary[group] = _km(part)
+        if len(kept):
+            km = stats.kaplan_meier(kept["months"].astype(float), kept["status_at_peildatum"] == tx.STATUS_AFGEROND)
+            tables.append(km.assign(group=group))
+    out = (pd.concat(tables, ignore_index=True) if tables
+           else pd.DataFrame(columns=[*stats.KM_COLUMNS, "group"]))
+    out.attrs.update(summary=summary,
+                     excluded={str(k): int(v) for k, v in durations["excluded"].value_counts().items()})
+    return out
+
+
+def hours_vs_others(hours: pd.DataFrame, trajectories: pd.DataFrame, organisation: str,
+                    peildatum: dt.date | None = None) -> pd.DataFrame:
+    """Mean investment hours per week per family at the first and latest moment, professional, volunteer and
+    total (see investment.DEFINITIONS["organisation_hours"]), for the selected organisation and the others
+    pooled: columns group, moment, measure, n, mean_hours_per_week."""
+    weekly = investment.family_weekly_investment(hours, trajectories, peildatum)
+    rows = []
+    for group, part in _split(weekly, organisation).items():
+        for moment in ("start", "latest"):
+            m = part[part["moment"] == moment]
+            for measure in investment.GROUPS:
+                values = m[measure].dropna().astype(float)
+                rows.append({"group": group, "moment": moment, "measure": measure, "n": int(len(values)),
+                             "mean_hours_per_week": float(values.mean()) if len(values) else np.nan})
+    return pd.DataFrame(rows, columns=["group", "moment", "measure", "n", "mean_hours_per_week"])
