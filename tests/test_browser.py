@@ -21,7 +21,8 @@ from tests.conftest import IN_CI, ROOT
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-PAGES = ["Overzicht", "Hulpvragen", "Trajectduur", "Voortgang", "Inzet"]
+PAGES = ["Overzicht", "Hulpvragen", "Trajectduur", "Voortgang", "Inzet", "Organisaties", "Kaart"]
+CHART = '[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"]'  # Altair or pydeck
 pytestmark = pytest.mark.browser
 
 
@@ -156,10 +157,27 @@ def test_upload_and_visit_every_page(browser, app_url):
     for title in PAGES:
         page.get_by_role("link", name=title).click()
         page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
-        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart = page.locator(CHART).first
         chart.wait_for(timeout=30_000)
         chart.locator("canvas, svg").first.wait_for(timeout=30_000)
         wait_for_app(page)
         page.screenshot(path=str(SCREENSHOTS / f"{title.lower()}.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0, f"exception on {title}"
+        assert page.get_by_text("Hoe berekend?").count() >= 1, f"no 'Hoe berekend?' on {title}"
     assert not errors, errors
+
+    # A shared link opens with exactly its filters (st.query_params), on the page it names.
+    shared = browser.new_page(viewport={"width": 1440, "height": 900})
+    shared.goto(f"{app_url}/hulpvragen?organisatie=Stichting+Samen+Verder&samenstelling=eenouder")
+    wait_for_app(shared)
+    shared.get_by_role("heading", name="Hulpvragen").first.wait_for(timeout=30_000)
+    sidebar = shared.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Stichting Samen Verder").first.wait_for(timeout=30_000)
+    sidebar.get_by_text("eenouder").first.wait_for(timeout=30_000)
+    shared.locator(CHART).first.wait_for(timeout=30_000)
+    wait_for_app(shared)
+    assert "organisatie=Stichting" in shared.url and "samenstelling=eenouder" in shared.url
+    assert shared.get_by_text("organisaties: Stichting Samen Verder").count() >= 1  # named under the figures
+    shared.screenshot(path=str(SCREENSHOTS / "gedeelde_link_hulpvragen.png"), full_page=True)
+    assert shared.locator('[data-testid="stException"]').count() == 0
+    shared.close()
