@@ -2,8 +2,9 @@
 
 `map_provider=None` keeps pydeck's map-style sentinel in the spec, which Streamlit's frontend reads as
 "no base map"; `map_style=None` would make Streamlit fetch Carto tiles from the internet instead.
-The deck's data carries only suppressed texts ("<10"), never a raw count below the threshold: the
-spec is sent to the browser as is. Streamlit HTML-escapes tooltip values itself.
+The deck's data carries only the texts and colours of geo's suppressed tables ("<10", "×"), never a
+count: the spec is sent to the browser as is, so a cell hidden in the table is hidden on the map too,
+colour class included. Streamlit HTML-escapes tooltip values itself.
 """
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ import pydeck as pdk
 
 from gezinsmonitor import geo, suppression
 
-# Sequential blues for shown counts, a neutral grey for suppressed ones (never read as a level).
+# Sequential blues for shown counts; neutral greys for hidden ones (never read as a level): '<k' and the
+# cells hidden to prevent recalculation ('×') apart, as in the table.
 ZERO_COLOUR = [247, 247, 247, 220]
 SUPPRESSED_COLOUR = [189, 189, 189, 230]
+COMPLEMENTARY_COLOUR = [214, 204, 188, 230]
 CLASS_COLOURS = ([198, 219, 239, 230], [107, 174, 214, 230], [33, 113, 181, 230], [8, 48, 107, 230])
 CLASS_EDGES = (25, 50, 100)  # lower bounds of the classes after the first one, which starts at k
 LINE_COLOUR = [70, 70, 70, 255]
@@ -39,15 +42,21 @@ def classes(k: int | None = None) -> list[tuple[str, list[int]]]:
     """Legend: (label, colour) from 0 through suppressed to the highest class."""
     k = suppression.threshold() if k is None else int(k)
     lows = [k] + [e for e in CLASS_EDGES if e > k]
-    out = [("0", ZERO_COLOUR), (f"{suppression.label(k)} (niet getoond)", SUPPRESSED_COLOUR)]
+    out = [("0", ZERO_COLOUR), (f"{suppression.label(k)} (niet getoond)", SUPPRESSED_COLOUR),
+           (f"{suppression.COMPLEMENTARY_MARK} ({suppression.COMPLEMENTARY_NOTE})", COMPLEMENTARY_COLOUR)]
     for i, lo in enumerate(lows):
         text = f"{lo}–{lows[i + 1] - 1}" if i + 1 < len(lows) else f"{lo} of meer"
         out.append((text, CLASS_COLOURS[min(i, len(CLASS_COLOURS) - 1)]))
     return out
 
 
-def count_colour(n: int, k: int | None = None) -> list[int]:
+def count_colour(n: int, k: int | None = None, status: str | None = None) -> list[int]:
+    """The fill of a cell; `status` from suppression.protect_partition wins over the count."""
     k = suppression.threshold() if k is None else int(k)
+    if status == suppression.SECONDARY:
+        return COMPLEMENTARY_COLOUR
+    if status == suppression.PRIMARY:
+        return SUPPRESSED_COLOUR
     if n == 0:
         return ZERO_COLOUR
     if suppression.is_suppressed(n, k):
@@ -98,7 +107,8 @@ def view_state(areas: pd.DataFrame) -> pdk.ViewState:
 
 
 def _families_text(shown: str, k: int) -> str:
-    extra = " (kleine aantallen worden niet getoond)" if shown == suppression.label(k) else ""
+    extra = {suppression.label(k): " (kleine aantallen worden niet getoond)",
+             suppression.COMPLEMENTARY_MARK: f" ({suppression.COMPLEMENTARY_NOTE})"}.get(shown, "")
     return f"Gezinnen: {shown}{extra}"
 
 
@@ -113,7 +123,8 @@ def wijk_map(table: pd.DataFrame, areas: pd.DataFrame, points: pd.DataFrame, k: 
     for row in wijken.itertuples(index=False):
         n = int(counts["families"].get(row.name, 0))
         shown = counts["shown"].get(row.name, "0")
-        props = {"naam": row.name, "detail": _families_text(shown, k), "kleur": count_colour(n, k)}
+        colour = count_colour(n, k, counts["status"].get(row.name, suppression.SHOWN))
+        props = {"naam": row.name, "detail": _families_text(shown, k), "kleur": colour}
         position = [row.longitude, row.latitude]
         if isinstance(row.geometry, dict):
             features.append({"type": "Feature", "geometry": row.geometry, "properties": props})

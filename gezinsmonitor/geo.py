@@ -4,7 +4,8 @@ The `areas` table holds only what an administrator uploaded. A kind without rows
 organisation locations) falls back to the bundled table of the sample city, read directly from
 sample_data/ (never copied into the store), so restoring the bundled set is simply deleting the uploaded
 rows. An upload is parsed and validated completely before anything is written, and written in one
-transaction: a bad file changes nothing.
+transaction: a bad file changes nothing. The storage functions take the Store, so pages never touch the
+engine.
 
 Accepted files (coordinates in WGS84, EPSG:4326):
 - GeoJSON: a FeatureCollection (or one Feature) of Polygon / MultiPolygon (a wijk) or Point features,
@@ -28,12 +29,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import delete, select
 
 from . import config, formatting, suppression
 from . import schema as s
+
+if TYPE_CHECKING:
+    from .store import Store
 
 KIND_WIJK = "wijk"
 KIND_ORG = "organisatie"
@@ -383,10 +388,10 @@ def _frame(areas: Iterable[Area], source: str, uploaded_at, bundled: bool) -> pd
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def stored_areas(engine: Engine) -> pd.DataFrame:
+def stored_areas(store: Store) -> pd.DataFrame:
     """Only the uploaded rows of the areas table."""
     t = s.areas
-    with engine.connect() as conn:
+    with store.engine.connect() as conn:
         rows = conn.execute(select(t.c.kind, t.c.name, t.c.latitude, t.c.longitude, t.c.geometry, t.c.source,
                                    t.c.uploaded_at).order_by(t.c.kind, t.c.id)).mappings().all()
     frame = pd.DataFrame([dict(r) for r in rows], columns=COLUMNS[:-1])
@@ -395,9 +400,9 @@ def stored_areas(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def load_areas(engine: Engine) -> pd.DataFrame:
+def load_areas(store: Store) -> pd.DataFrame:
     """The active areas: uploaded rows per kind, the bundled sample city for a kind without uploads."""
-    stored = stored_areas(engine)
+    stored = stored_areas(store)
     parts = [stored]
     for kind in KINDS:
         if not (stored["kind"] == kind).any():
@@ -408,7 +413,7 @@ def load_areas(engine: Engine) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[COLUMNS]
 
 
-def replace_areas(engine: Engine, areas: list[Area], source: str, now: dt.datetime | None = None) -> dict[str, int]:
+def replace_areas(store: Store, areas: list[Area], source: str, now: dt.datetime | None = None) -> dict[str, int]:
     """Replace every kind the file contains, in one transaction; returns how many areas per kind."""
     if not areas:
         raise AreaFileError(["Het bestand bevat geen gebieden."])
@@ -417,20 +422,20 @@ def replace_areas(engine: Engine, areas: list[Area], source: str, now: dt.dateti
     rows = [{"kind": a.kind, "name": a.name, "latitude": a.latitude, "longitude": a.longitude,
              "geometry": json.dumps(a.geometry, separators=(",", ":")) if a.geometry else None,
              "source": source, "uploaded_at": now} for a in areas]
-    with engine.begin() as conn:
+    with store.engine.begin() as conn:
         conn.execute(delete(s.areas).where(s.areas.c.kind.in_(kinds)))
         conn.execute(s.areas.insert(), rows)
     return dict(Counter(a.kind for a in areas))
 
 
-def upload_area_file(engine: Engine, file_name: str, data: bytes | str) -> dict[str, int]:
+def upload_area_file(store: Store, file_name: str, data: bytes | str) -> dict[str, int]:
     """Parse, validate and store an uploaded area table; nothing is stored when it raises AreaFileError."""
-    return replace_areas(engine, read_area_file(file_name, data), source=Path(file_name).name)
+    return replace_areas(store, read_area_file(file_name, data), source=Path(file_name).name)
 
 
-def restore_bundled(engine: Engine) -> int:
+def restore_bundled(store: Store) -> int:
     """Back to the sample city's areas: delete every uploaded row; returns how many were deleted."""
-    with engine.begin() as conn:
+    with store.engine.begin() as conn:
         return conn.execute(delete(s.areas)).rowcount or 0
 
 
@@ -451,22 +456,24 @@ def _one_per_family(families: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sort_safely(frame: pd.DataFrame) -> pd.DataFrame:
-    """Largest shown counts first, then suppressed cells, then zeros, each by name: the order of the
-    rows must not reveal how a suppressed count compares with another one."""
-    group = frame["families"].map(lambda n: 2 if n == 0 else 1 if suppression.is_suppressed(n, frame.attrs["k"]) else 0)
+    """Largest shown counts first, then hidden cells ('<k' and '×' alike), then zeros, each by name: the
+    order of the rows must not reveal how a hidden count compares with another one."""
+    hidden = frame["status"].isin(suppression.HIDDEN)
+    group = pd.Series(0, index=frame.index).mask(hidden, 1).mask(~hidden & (frame["families"] == 0), 2)
     key = frame["families"].where(group == 0, 0)
     order = pd.DataFrame({"g": group, "k": -key, "n": frame["area"].map(name_key)}).sort_values(["g", "k", "n"]).index
-    out = frame.loc[order].reset_index(drop=True)
-    out.attrs = dict(frame.attrs)
-    return out
+    return frame.loc[order]
 
 
 def families_per_wijk(families: pd.DataFrame, wijken: Iterable[str], k: int | None = None) -> pd.DataFrame:
     """Families per wijk of the area table (zeros included), then the families without a wijk and those
-    whose wijk is not in the area table, so nothing disappears silently.
+    whose wijk is not in the area table, so nothing disappears silently. These rows partition the total,
+    so they are suppressed together (suppression.protect_partition): '<k' for small counts and '×' for
+    cells hidden so that no small count can be recovered from the total.
 
-    Columns: area, row (wijk | zonder wijk | onbekende wijk), families, shown (suppressed text),
-    suppressed. attrs: n (families), k, unknown_names (wijk names in the data that are not on the map).
+    Columns: area, row (wijk | zonder wijk | onbekende wijk), families, status (shown | primary |
+    secondary), shown (text), suppressed (hidden either way). attrs: n (families), k, total_status,
+    total_shown (the total as text), unknown_names (wijk names in the data that are not on the map).
     """
     k = suppression.threshold() if k is None else int(k)
     fam = _one_per_family(families)
@@ -478,39 +485,58 @@ def families_per_wijk(families: pd.DataFrame, wijken: Iterable[str], k: int | No
     none = text == ""
     unknown = ~none & mapped.isna()
     counts = Counter(mapped[~none & ~unknown])
-    rows = [(n, ROW_WIJK, counts.get(n, 0)) for n in names]
+    rows = ([(n, ROW_WIJK, counts.get(n, 0)) for n in names]
+            + [(NO_WIJK_LABEL, ROW_NONE, int(none.sum())), (UNKNOWN_LABEL, ROW_UNKNOWN, int(unknown.sum()))])
     frame = pd.DataFrame(rows, columns=["area", "row", "families"])
-    frame.attrs = {"k": k}
-    frame = _sort_safely(frame)
-    extra = pd.DataFrame([(NO_WIJK_LABEL, ROW_NONE, int(none.sum())), (UNKNOWN_LABEL, ROW_UNKNOWN, int(unknown.sum()))],
-                         columns=["area", "row", "families"])
-    out = pd.concat([frame, extra], ignore_index=True)
-    out["families"] = out["families"].astype(int)
-    out["shown"] = suppression.suppress_series(out["families"], k)
-    out["suppressed"] = out["families"].map(lambda n: suppression.is_suppressed(n, k)).astype(bool)
-    out.attrs = {"n": len(fam), "k": k,
+    frame["families"] = frame["families"].astype(int)
+    protected = suppression.protect_partition(frame["families"], total=len(fam), k=k)
+    frame["status"] = protected["status"]
+    frame["shown"] = protected["shown"]
+    frame["suppressed"] = frame["status"].isin(suppression.HIDDEN).astype(bool)
+    is_wijk = frame["row"] == ROW_WIJK
+    out = pd.concat([_sort_safely(frame[is_wijk]), frame[~is_wijk]], ignore_index=True)
+    out.attrs = {"n": len(fam), "k": k, "total_status": protected.attrs["total_status"],
+                 "total_shown": protected.attrs["total_shown"],
                  "unknown_names": sorted(set(text[unknown]), key=name_key)}
     return out
+
+
+def off_map(table: pd.DataFrame) -> tuple[dict[str, int], list[str]]:
+    """The families of `table` that are not on the map: (shown counts by Dutch reason, for the
+    "Hoe berekend?" list; Dutch texts for the rows whose count is hidden, e.g. '<10 gezinnen zonder wijk')."""
+    reasons = {ROW_NONE: NO_WIJK_LABEL.lower(), ROW_UNKNOWN: "met een wijk die niet in de gebiedenkaart staat"}
+    counted, hidden = {}, []
+    for row in table[table["row"] != ROW_WIJK].itertuples(index=False):
+        if row.suppressed:
+            hidden.append(f"{row.shown} gezinnen {reasons[row.row]}")
+        elif row.families:
+            counted[f"gezinnen {reasons[row.row]} (niet op de kaart)"] = int(row.families)
+    return counted, hidden
 
 
 def organisation_points(areas: pd.DataFrame, families: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
     """The organisations in `families` that have a location, with their (suppressed) number of families.
 
-    attrs: missing (organisations in the data without a location on the map).
+    The organisations partition the families too, so they are suppressed together, those without a
+    location included (they are hidden anyway: hiding one of them costs nothing on the map).
+    Columns: name, latitude, longitude, families, status, shown. attrs: missing (organisations in the data
+    without a location on the map), k.
     """
     k = suppression.threshold() if k is None else int(k)
     fam = _one_per_family(families)
     counts = fam.groupby("organisation").size() if "organisation" in fam and not fam.empty else pd.Series(dtype=int)
+    counts = counts.loc[sorted(counts.index, key=name_key)]
+    protected = suppression.protect_partition(counts, k=k)
     places = areas[areas["kind"] == KIND_ORG]
     lookup = {name_key(r.name): r for r in places.itertuples(index=False)}
     rows, missing = [], []
-    for org, n in sorted(counts.items(), key=lambda kv: name_key(kv[0])):
+    for org, cell in protected.iterrows():
         place = lookup.get(name_key(org))
         if place is None:
             missing.append(org)
             continue
-        rows.append({"name": org, "latitude": place.latitude, "longitude": place.longitude, "families": int(n),
-                     "shown": suppression.suppress(int(n), k)})
-    out = pd.DataFrame(rows, columns=["name", "latitude", "longitude", "families", "shown"])
+        rows.append({"name": org, "latitude": place.latitude, "longitude": place.longitude,
+                     "families": int(cell["count"]), "status": cell["status"], "shown": cell["shown"]})
+    out = pd.DataFrame(rows, columns=["name", "latitude", "longitude", "families", "status", "shown"])
     out.attrs = {"missing": missing, "k": k}
     return out

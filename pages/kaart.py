@@ -13,8 +13,8 @@ UPLOAD_GENERATION = "kaart_upload_generation"  # a new uploader key empties it a
 ctx = page_context()
 st.title("Kaart")
 k = suppression.threshold()
-engine = get_store().engine
-areas = geo.load_areas(engine)
+store = get_store()
+areas = geo.load_areas(store)
 wijk_names = areas.loc[areas["kind"] == geo.KIND_WIJK, "name"]
 
 if (message := st.session_state.pop(MESSAGE_KEY, None)) is not None:
@@ -23,23 +23,20 @@ if (message := st.session_state.pop(MESSAGE_KEY, None)) is not None:
 families = ctx.data.families
 table = geo.families_per_wijk(families, wijk_names, k)
 points = geo.organisation_points(areas, families, k)
-n = table.attrs["n"]
+n_text = f"n = {table.attrs['total_shown']} gezinnen"
+mark, note = suppression.COMPLEMENTARY_MARK, suppression.COMPLEMENTARY_NOTE
 st.caption(f"Gezinnen per wijk waar ze wonen, en waar de organisaties zitten. Aantallen van 1 tot en met {k - 1} "
            f"worden getoond als '{suppression.label(k)}' (zoals in de nationale statistiek), zodat geen gezin "
-           "herkenbaar wordt. De kaart heeft geen achtergrondkaart nodig: de wijkgrenzen en namen dragen haar.")
+           f"herkenbaar wordt; '{mark}' betekent: {note}. De kaart heeft geen achtergrondkaart nodig: "
+           "de wijkgrenzen en namen dragen haar.")
 if families.empty:
     figure.no_data("gezinnen")
 
-side = table.set_index("row")
-left_out = {geo.NO_WIJK_LABEL.lower(): int(side.loc[geo.ROW_NONE, "families"]),
-            "met een wijk die niet in de gebiedenkaart staat": int(side.loc[geo.ROW_UNKNOWN, "families"])}
-excluded = {f"gezinnen {what} (niet op de kaart)": count for what, count in left_out.items()
-            if count and not suppression.is_suppressed(count, k)}
-hidden = [f"{suppression.label(k)} gezinnen {what}" for what, count in left_out.items()
-          if suppression.is_suppressed(count, k)]
+excluded, hidden = geo.off_map(table)
 definition = (f"Aantal gezinnen (na de filters) per wijk zoals de organisatie die registreerde, op naam gekoppeld aan "
               f"de gebiedenkaart (hoofdletters en streepjes tellen niet); 1 t/m {k - 1} getoond als "
-              f"'{suppression.label(k)}'. Kaart — wijken: {geo.describe_source(areas, geo.KIND_WIJK)}; "
+              f"'{suppression.label(k)}'; zou zo'n aantal uit het totaal en de andere rijen terug te rekenen zijn, "
+              f"dan is ook het kleinste andere aantal verborgen ('{mark}'). Kaart — wijken: {geo.describe_source(areas, geo.KIND_WIJK)}; "
               f"organisaties: {geo.describe_source(areas, geo.KIND_ORG)}"
               + (f". Niet op de kaart: {', '.join(hidden)}" if hidden else ""))
 
@@ -48,15 +45,18 @@ with map_col:
     st.pydeck_chart(maps.wijk_map(table, areas, points, k), height=maps.MAP_HEIGHT_PX,
                     alt="Kaart met het aantal gezinnen per wijk en de locaties van de organisaties")
     st.markdown(maps.legend_html(k), unsafe_allow_html=True)
-    figure.caption(ctx, f"n = {suppression.suppress(n, k)} gezinnen", definition, excluded=excluded)
+    figure.caption(ctx, n_text, definition, excluded=excluded)
 
 with table_col:
     st.subheader("Gezinnen per wijk")
     shown = table[["area", "shown"]].rename(columns={"area": "Wijk", "shown": "Gezinnen"})
-    total = pd.DataFrame([{"Wijk": "Totaal", "Gezinnen": suppression.suppress(n, k)}])
+    total = pd.DataFrame([{"Wijk": "Totaal", "Gezinnen": table.attrs["total_shown"]}])
     st.dataframe(pd.concat([shown, total], ignore_index=True), hide_index=True, width="stretch", height="content")
+    footnote = (f" **{mark}** = {note}: anders zou een aantal onder {k} uit het totaal min de andere rijen volgen."
+                if (table["status"] == suppression.SECONDARY).any() or table.attrs["total_status"] == suppression.SECONDARY
+                else "")
     st.caption(f"Elke wijk van de gebiedenkaart staat erin, ook met 0 gezinnen. '{geo.NO_WIJK_LABEL}' en "
-               f"'{geo.UNKNOWN_LABEL}' staan niet op de kaart maar tellen mee in het totaal.")
+               f"'{geo.UNKNOWN_LABEL}' staan niet op de kaart maar tellen mee in het totaal.{footnote}")
     if unknown := table.attrs["unknown_names"]:
         st.warning(f"**Niet in de gebiedenkaart**: {', '.join(unknown)}. Voeg deze wijken toe aan de gebiedenkaart "
                    "of controleer de spelling in de registratie.", icon=":material/wrong_location:")
@@ -95,14 +95,14 @@ with st.expander("Gebiedenkaart vervangen (beheerder)", icon=":material/admin_pa
                          else " Alle wijken uit de gegevens staan erin.")
             st.info(text, icon=":material/map:")
             if st.button("Gebiedenkaart vervangen", key="kaart_replace", type="primary"):
-                geo.replace_areas(engine, parsed, source=upload.name)
+                geo.replace_areas(store, parsed, source=upload.name)
                 st.session_state[MESSAGE_KEY] = f"Gebiedenkaart vervangen door {upload.name}: {summary}."
                 st.session_state[UPLOAD_GENERATION] = generation + 1
                 st.rerun()
     if not areas["bundled"].all() and st.button(
             "Meegeleverde gebiedenkaart terugzetten", key="kaart_restore",
             help="Verwijdert de geüploade gebieden; de voorbeeldstad wordt weer gebruikt."):
-        removed = geo.restore_bundled(engine)
+        removed = geo.restore_bundled(store)
         st.session_state[MESSAGE_KEY] = (f"Meegeleverde gebiedenkaart teruggezet ({formatting.count(removed)} "
                                          "geüploade gebieden verwijderd).")
         st.rerun()

@@ -15,6 +15,7 @@ from gezinsmonitor import geo
 from gezinsmonitor.store import Store
 from loaders.samples import load_samples
 from tests.conftest import ROOT
+from tests.test_geo import _reader_values
 
 PAGE = "pages/kaart.py"
 
@@ -34,6 +35,7 @@ def _areas() -> pd.DataFrame:
 @pytest.fixture
 def deck_parts():
     # Noord 12, Zuid 3, Oost 0, Groot 60, Punt 10; A has 12 + 3 + 60 + 10 = 85 families.
+    # Zuid '<10' alone would be 85 - 12 - 60 - 10 = 3: its partner is the smallest other, Punt 10 ('×').
     counts = {"Noord": 12, "Zuid": 3, "Groot": 60, "Punt": 10}
     fam = pd.DataFrame([(f"{w}{i}", w, "Stichting A") for w, n in counts.items() for i in range(n)],
                        columns=["family", "wijk", "organisation"])
@@ -68,7 +70,7 @@ def test_deck_labels_colours_and_no_raw_small_counts(deck_parts):
     deck = maps.wijk_map(*deck_parts, k=10)
     layers = _layers(deck)
     labels = {d["label"] for d in layers["wijk-labels"]["data"]}
-    assert labels == {"Noord\n12", "Zuid\n<10", "Oost\n0", "Groot\n60", "Punt\n10"}
+    assert labels == {"Noord\n12", "Zuid\n<10", "Oost\n0", "Groot\n60", "Punt\n×"}
     props = {f["properties"]["naam"]: f["properties"] for f in layers["wijken"]["data"]["features"]}
     assert props["Zuid"]["detail"] == "Gezinnen: <10 (kleine aantallen worden niet getoond)"
     assert props["Noord"]["detail"] == "Gezinnen: 12"
@@ -78,19 +80,27 @@ def test_deck_labels_colours_and_no_raw_small_counts(deck_parts):
     for p in props.values():  # the browser gets texts and colours, never a count
         assert set(p) == {"naam", "detail", "kleur"}
     centre, = layers["wijk-centra"]["data"]  # a wijk with only a centre is a circle
-    assert centre["naam"] == "Punt" and centre["kleur"] == maps.CLASS_COLOURS[0]
+    # Hidden as in the table: its own grey, not the class colour of 10 (that would show 10..24).
+    assert centre["naam"] == "Punt" and centre["kleur"] == maps.COMPLEMENTARY_COLOUR
+    assert centre["detail"] == "Gezinnen: × (verborgen om terugrekenen te voorkomen)"
+    assert "10" not in json.dumps(layers["wijk-centra"]["data"])
     org, = layers["organisaties"]["data"]
     assert org["naam"] == "Stichting A" and org["detail"] == "Organisatie · Gezinnen: 85"
     assert org["positie"] == [4.50, 51.92]
 
 
 def test_classes_follow_the_threshold():
-    assert [t for t, _ in maps.classes(10)] == ["0", "<10 (niet getoond)", "10–24", "25–49", "50–99", "100 of meer"]
-    assert [t for t, _ in maps.classes(30)] == ["0", "<30 (niet getoond)", "30–49", "50–99", "100 of meer"]
+    hidden = "× (verborgen om terugrekenen te voorkomen)"
+    assert [t for t, _ in maps.classes(10)] == ["0", "<10 (niet getoond)", hidden, "10–24", "25–49", "50–99",
+                                                "100 of meer"]
+    assert [t for t, _ in maps.classes(30)] == ["0", "<30 (niet getoond)", hidden, "30–49", "50–99", "100 of meer"]
     assert [maps.count_colour(n, 10) for n in (0, 9, 10, 24, 25, 99, 100, 5000)] == [
         maps.ZERO_COLOUR, maps.SUPPRESSED_COLOUR, maps.CLASS_COLOURS[0], maps.CLASS_COLOURS[0],
         maps.CLASS_COLOURS[1], maps.CLASS_COLOURS[2], maps.CLASS_COLOURS[3], maps.CLASS_COLOURS[3]]
+    assert [maps.count_colour(n, 10, status) for n, status in ((12, "secondary"), (5, "primary"), (12, "shown"))] == [
+        maps.COMPLEMENTARY_COLOUR, maps.SUPPRESSED_COLOUR, maps.CLASS_COLOURS[0]]
     assert "100 of meer" in maps.legend_html(10) and "&lt;10" in maps.legend_html(10)
+    assert "× (verborgen om terugrekenen te voorkomen)" in maps.legend_html(10)
 
 
 def test_view_state_without_areas_shows_the_netherlands():
@@ -134,17 +144,39 @@ def _deck(at: AppTest) -> dict:
 
 
 def _expected(families: pd.DataFrame) -> dict[str, str]:
-    """Independently of geo: value_counts per wijk, then the <10 rule by hand."""
+    """Independently of geo: value_counts per wijk, the <10 rule, and for a single '<10' row its partner
+    '×': the smallest other nonzero row (the samples have no tie there)."""
     def shown(n: int) -> str:
         return "<10" if 0 < n < 10 else str(n)
     wijken = ["Carnisse", "Charlois", "Oude Noorden", "Delfshaven", "Middelland", "Katendrecht", "Nieuwe Westen",
               "Beverwaard", "Zevenkamp"]
     counts = families["wijk"].value_counts()
-    out = {w: shown(int(counts.get(w, 0))) for w in wijken}
-    out[geo.NO_WIJK_LABEL] = shown(int(families["wijk"].isna().sum()))
-    out[geo.UNKNOWN_LABEL] = shown(int((families["wijk"].notna() & ~families["wijk"].isin(wijken)).sum()))
+    raw = {w: int(counts.get(w, 0)) for w in wijken}
+    raw[geo.NO_WIJK_LABEL] = int(families["wijk"].isna().sum())
+    raw[geo.UNKNOWN_LABEL] = int((families["wijk"].notna() & ~families["wijk"].isin(wijken)).sum())
+    out = {w: shown(n) for w, n in raw.items()}
+    small = [w for w, n in raw.items() if 0 < n < 10]
+    if len(small) == 1:
+        others = sorted((n, w) for w, n in raw.items() if n >= 10)
+        assert len(others) < 2 or others[0][0] < others[1][0]
+        out[others[0][1]] = "×"
     out["Totaal"] = shown(len(families))
     return out
+
+
+def _assert_nothing_recoverable(table: dict[str, str]) -> None:
+    """From the shown table alone: the total minus the shown rows is the sum of the hidden ones, so there
+    must be no single hidden row; and a reader who tries every value the marks allow ('<10': 1..9; '×': 10
+    up to the smallest shown count of 10 or more) keeps at least two values for every '<10' row."""
+    rows = {w: v for w, v in table.items() if w != "Totaal"}
+    hidden = [w for w, v in rows.items() if v in ("<10", "×")]
+    if table["Totaal"] not in ("<10", "×"):
+        rest = int(table["Totaal"]) - sum(int(v) for v in rows.values() if v not in ("<10", "×"))
+        assert len(hidden) != 1 and rest >= 0, (table, rest)
+    possible = _reader_values(list(rows.values()), table["Totaal"], 10, top=500)
+    for (w, v), values in zip(rows.items(), possible):
+        if v == "<10":
+            assert len(values) >= 2, (w, values, table)
 
 
 def test_page_on_the_bundled_samples(monkeypatch, samples_db):
@@ -153,13 +185,22 @@ def test_page_on_the_bundled_samples(monkeypatch, samples_db):
     table = _table(at)
     assert table == _expected(families)
     assert table["Zevenkamp"] == "<10" and table["Carnisse"] == str((families["wijk"] == "Carnisse").sum())
+    # The review's case: Zevenkamp 7 = 213 - the rest. Now Beverwaard (10, the smallest other) is '×' too.
+    assert table["Beverwaard"] == "×" and table["Totaal"] == str(len(families))
+    _assert_nothing_recoverable(table)
     spec = _deck(at)
     layers = {layer["id"]: layer for layer in spec["layers"]}
     assert set(layers) == {"wijken", "wijk-labels", "organisaties", "organisatie-labels"}
     assert spec["mapStyle"] == "__MAP_STYLE__" and "http" not in at.get("deck_gl_json_chart")[0].proto.json
     labels = {d["label"] for d in layers["wijk-labels"]["data"]}
     assert labels == {f"{w}\n{table[w]}" for w in table if w not in (geo.NO_WIJK_LABEL, geo.UNKNOWN_LABEL, "Totaal")}
+    props = {f["properties"]["naam"]: f["properties"] for f in layers["wijken"]["data"]["features"]}
+    assert props["Beverwaard"]["detail"] == "Gezinnen: × (verborgen om terugrekenen te voorkomen)"
+    assert props["Beverwaard"]["kleur"] == maps.COMPLEMENTARY_COLOUR
+    assert props["Zevenkamp"]["kleur"] == maps.SUPPRESSED_COLOUR
     assert {d["naam"] for d in layers["organisaties"]["data"]} == set(families["organisation"])
+    assert any("× (verborgen om terugrekenen te voorkomen)" in m.value for m in at.markdown)  # legend
+    assert any("**×** = verborgen om terugrekenen te voorkomen" in c.value for c in at.caption)  # footnote
     caption = next(c.value for c in at.caption if c.value.startswith("**n = "))
     assert f"**n = {len(families)} gezinnen**" in caption and "Gegevens: versie" in caption
     assert any("gezinnen zonder wijk (niet op de kaart)" in e.value for e in at.markdown)  # Hoe berekend?
@@ -175,6 +216,7 @@ def test_page_with_an_organisation_filter(monkeypatch, samples_db):
         assert not at.exception
         table = _table(at)
         assert table == _expected(families[families["organisation"] == org])
+        _assert_nothing_recoverable(table)
         layers = {layer["id"]: layer for layer in _deck(at)["layers"]}
         assert [d["naam"] for d in layers["organisaties"]["data"]] == [org]
     # Huiskamer Het Anker registers no wijk: nothing on the map, all of it on the "Zonder wijk" line.
@@ -201,21 +243,21 @@ def test_administrator_upload_and_restore(monkeypatch, samples_db, tmp_path):
     copy = tmp_path / "copy.db"
     shutil.copy(path, copy)
     at = _start(monkeypatch, f"sqlite:///{copy}")
-    engine = Store(f"sqlite:///{copy}").engine
+    store = Store(f"sqlite:///{copy}")
 
     at.file_uploader[0].upload("kapot.geojson", b"{ geen json").run()
     assert any("de gebiedenkaart is niet veranderd" in e.value and "geen geldige JSON" in e.value for e in at.error)
-    assert geo.stored_areas(engine).empty
+    assert geo.stored_areas(store).empty
 
     csv = b"naam;lat;lon\nCarnisse;51,882;4,488\nCharlois;51,884;4,465\nOude-Noorden;51,933;4,49\n"
     at.file_uploader[0].upload("drie.csv", csv).run()
     assert not at.error
     assert any("drie.csv" in i.value and "3 wijken gevonden" in i.value and "Zevenkamp" in i.value for i in at.info)
-    assert geo.stored_areas(engine).empty  # nothing stored before the button
+    assert geo.stored_areas(store).empty  # nothing stored before the button
     _button(at, "Gebiedenkaart vervangen").click().run()
     assert not at.exception
     assert any("Gebiedenkaart vervangen door drie.csv: 3 wijken" in s.value for s in at.success)
-    assert geo.stored_areas(engine)["name"].tolist() == ["Carnisse", "Charlois", "Oude-Noorden"]
+    assert geo.stored_areas(store)["name"].tolist() == ["Carnisse", "Charlois", "Oude-Noorden"]
     table = _table(at)
     assert list(table)[:3] == ["Carnisse", "Charlois", "Oude-Noorden"]  # 'Oude Noorden' in the data still matches
     assert table["Oude-Noorden"] == str((families["wijk"] == "Oude Noorden").sum())
@@ -228,5 +270,5 @@ def test_administrator_upload_and_restore(monkeypatch, samples_db, tmp_path):
 
     _button(at, "Meegeleverde gebiedenkaart terugzetten").click().run()
     assert any("Meegeleverde gebiedenkaart teruggezet (3 geüploade gebieden verwijderd)" in s.value for s in at.success)
-    assert geo.stored_areas(engine).empty and len(_table(at)) == 12
-    engine.dispose()
+    assert geo.stored_areas(store).empty and len(_table(at)) == 12
+    store.engine.dispose()
