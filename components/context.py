@@ -7,12 +7,14 @@ stale state.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import streamlit as st
 
 from gezinsmonitor.filters import Filters, apply
+from gezinsmonitor.organisations import anonymous_names, rename_organisations
 from gezinsmonitor.store import Dataset
 
 from . import data, filters
@@ -27,14 +29,30 @@ class PageContext:
     filters: Filters
     peildatum: dt.date
     version: str  # data version shown under every figure
+    names: Mapping[str, str] = field(default_factory=dict)  # real → shown organisation name; empty = real names
 
 
-def data_version(ds: Dataset) -> str:
+def data_version(ds: Dataset, hide_file_name: bool = False) -> str:
+    """Revision and latest upload; `hide_file_name` leaves out the file name (it often names the organisation)."""
     if ds.batches.empty:
         return f"versie {ds.revision} · nog geen uploads"
     latest = ds.batches.sort_values(["uploaded_at", "id"]).iloc[-1]
     when = pd.Timestamp(latest["uploaded_at"]).strftime("%d-%m-%Y %H:%M")
-    return f"versie {ds.revision} · laatste upload {when} UTC ({latest['file_name']})"
+    return f"versie {ds.revision} · laatste upload {when} UTC" + ("" if hide_file_name else f" ({latest['file_name']})")
+
+
+def _without_file_names(ds: Dataset) -> Dataset:
+    return replace(ds, batches=ds.batches.assign(file_name=None)) if "file_name" in ds.batches else ds
+
+
+def anonymised(ctx: PageContext) -> PageContext:
+    """The context with every organisation named 'Organisatie A', 'B', … (alphabetical over all organisations,
+    so a letter does not change with the filters): data, filters and data version, hence every caption and
+    "Hoe berekend?" text built from it. Upload file names are dropped."""
+    names = anonymous_names(ctx.full.families["organisation"])
+    full = _without_file_names(rename_organisations(ctx.full, names))
+    return replace(ctx, full=full, data=_without_file_names(rename_organisations(ctx.data, names)),
+                   filters=ctx.filters.renamed(names), version=data_version(full, hide_file_name=True), names=names)
 
 
 def build_context() -> PageContext:

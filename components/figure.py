@@ -10,6 +10,8 @@ from gezinsmonitor import config, formatting
 from .context import PageContext
 
 HOW_LABEL = "Hoe berekend?"
+HIDDEN_NAMES = ("**Namen** — verborgen: organisaties heten Organisatie A, B, C …; de bestandsnaam van de laatste "
+                "upload is weggelaten.")
 
 
 def caption(ctx: PageContext, n_text: str, definition: str, excluded: Mapping[str, int] | None = None) -> None:
@@ -27,10 +29,11 @@ def how_computed(ctx: PageContext, n_text: str, definition: str, excluded: Mappi
         f"**n** — {n_text}",
         f"**Filters** — {ctx.filters.describe()}; peildatum {formatting.date(ctx.peildatum)}",
         f"**Gegevensversie** — {ctx.version}",
-        "**Niet meegeteld** — " + ("; ".join(f"{formatting.count(n)} × {reason}" for reason, n in left_out.items())
+        "**Niet meegeteld** — " + ("; ".join(f"{reason}: {formatting.count(n)}" for reason, n in left_out.items())
                                    if left_out else "geen rijen weggelaten"),
-        f"**Getallen** — percentages met een 95%-betrouwbaarheidsinterval (Wilson) waar vermeld; vergelijkingen van "
-        f"groepen kleiner dan {min_n()} gezinnen krijgen een waarschuwing.",
+        *([HIDDEN_NAMES] if ctx.names else []),
+        (f"**Getallen** — percentages met een 95%-betrouwbaarheidsinterval (Wilson) waar vermeld; vergelijkingen "
+         f"van groepen kleiner dan {min_n()} gezinnen krijgen een waarschuwing."),
     ]
     return "\n\n".join(lines)
 

@@ -20,6 +20,7 @@ URL_PARAMS = {"f_orgs": "organisatie", "f_status": "status", "f_comp": "samenste
               "f_period": "periode", "f_peildatum": "peildatum"}
 COMPOSITIONS = (*[c for c in tx.GEZINSSAMENSTELLING if c != UNKNOWN], UNKNOWN)
 _FROM_URL_DONE = "_filters_from_url"
+_PERIOD_BOUNDS = "_period_bounds"  # the data's date range when the period widget was last drawn
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -113,16 +114,24 @@ def sidebar_filters(ds: Dataset) -> tuple[Filters, dt.date]:
     chosen = sb.multiselect("Organisaties", orgs, key="f_orgs", placeholder="Alle organisaties",
                             help="Leeg = alle organisaties.")
     statuses = sb.multiselect("Status traject", options["f_status"], key="f_status",
-                              placeholder="Lopend en afgerond", help="Leeg = alle trajecten.")
+                              placeholder="Lopend en afgerond",
+                              help="Status zoals geregistreerd (niet zoals op de peildatum). Leeg = alle trajecten; "
+                                   "anders tellen alleen de trajecten met deze status, van de gezinnen die er een "
+                                   "hebben. Hulpvragen, metingen en uren van die gezinnen tellen helemaal mee.")
     compositions = sb.multiselect("Gezinssamenstelling", options["f_comp"], key="f_comp",
                                   placeholder="Alle gezinnen",
                                   help="Leeg = alle gezinnen. 'onbekend' kiest ook gezinnen zonder ingevulde samenstelling.")
     period = None
     if bounds:
         stored = st.session_state.get("f_period")
-        if stored is not None and not (isinstance(stored, (tuple, list)) and len(stored) == 2
-                                       and bounds[0] <= stored[0] <= stored[1] <= bounds[1]):
-            del st.session_state["f_period"]  # stale after the data changed
+        previous = st.session_state.get(_PERIOD_BOUNDS)
+        untouched = stored is not None and previous is not None and tuple(stored) == tuple(previous)
+        if stored is not None and (untouched or not (isinstance(stored, (tuple, list)) and len(stored) == 2
+                                                      and bounds[0] <= stored[0] <= stored[1] <= bounds[1])):
+            # The whole range of the old data, or a range the new data no longer has: follow the data,
+            # so an upload does not turn "no period chosen" into a period filter.
+            del st.session_state["f_period"]
+        st.session_state[_PERIOD_BOUNDS] = bounds
         kwargs = {} if "f_period" in st.session_state else {"value": bounds}
         value = sb.date_input("Periode", min_value=bounds[0], max_value=bounds[1], key="f_period",
                               format="DD-MM-YYYY", help="Trajecten die ergens in deze periode liepen.", **kwargs)

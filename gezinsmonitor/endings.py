@@ -80,6 +80,26 @@ def end_date_states(trajectories: pd.DataFrame) -> pd.Series:
     return state
 
 
+def end_date_summary(trajectories: pd.DataFrame) -> dict[str, int]:
+    """Counts of `end_date_states` over all trajectories (status as registered): n, one count per END_STATES key,
+    and no_end = no end date and no expected one (no_end_running + no_end_completed), so a page's "zonder
+    einddatum" agrees with the columns of `end_date_completeness`."""
+    state = end_date_states(trajectories)
+    counts = {key: int((state == key).sum()) for key in END_STATES}
+    return {"n": len(trajectories), **counts,
+            "no_end": counts["no_end_running"] + counts["no_end_completed"]}
+
+
+def duration_summary(durations: pd.DataFrame) -> dict:
+    """The head counts of a duration page from `trajectory_durations`: counted (usable duration), afgerond and
+    lopend among them as at the peildatum, and excluded (reason → trajectories left out, most frequent first)."""
+    kept = durations[durations["excluded"].isna()]
+    status = kept["status_at_peildatum"]
+    excluded = {str(k): int(v) for k, v in durations["excluded"].value_counts().items()}
+    return {"counted": len(kept), tx.STATUS_AFGEROND: int((status == tx.STATUS_AFGEROND).sum()),
+            tx.STATUS_LOPEND: int((status == tx.STATUS_LOPEND).sum()), "excluded": excluded}
+
+
 def end_date_completeness(trajectories: pd.DataFrame, by: str | None = "organisation",
                           total: str = "Totaal") -> pd.DataFrame:
     """Per group (and a total row last): n and the number of trajectories in each END_STATES state."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -15,7 +16,7 @@ UNKNOWN = "onbekend"
 class Filters:
     organisations: tuple[str, ...] | None = None  # None = all
     period: tuple[dt.date, dt.date] | None = None  # trajectories running at some point in the period
-    statuses: tuple[str, ...] | None = None  # lopend / afgerond
+    statuses: tuple[str, ...] | None = None  # lopend / afgerond as registered; selects trajectories too
     compositions: tuple[str, ...] | None = None  # gezinssamenstelling; "onbekend" also selects an empty one
 
     def describe(self) -> str:
@@ -25,10 +26,16 @@ class Filters:
         if self.period is not None:
             parts.append(f"periode: {self.period[0]:%d-%m-%Y} t/m {self.period[1]:%d-%m-%Y}")
         if self.statuses is not None:
-            parts.append("status: " + (", ".join(self.statuses) or "geen"))
+            parts.append("geregistreerde status: " + (", ".join(self.statuses) or "geen"))
         if self.compositions is not None:
             parts.append("gezinssamenstelling: " + (", ".join(self.compositions) or "geen"))
         return "; ".join(parts) or "geen filters"
+
+    def renamed(self, names: Mapping[str, str]) -> Filters:
+        """The same filters with organisation names replaced (e.g. hidden as 'Organisatie A')."""
+        if self.organisations is None:
+            return self
+        return replace(self, organisations=tuple(names.get(o, o) for o in self.organisations))
 
 
 def selected_families(ds: Dataset, filters: Filters) -> pd.Index:
@@ -51,15 +58,21 @@ def selected_families(ds: Dataset, filters: Filters) -> pd.Index:
 
 
 def apply(ds: Dataset, filters: Filters) -> Dataset:
+    """The families `selected_families` keeps, with all their rows; the status filter also drops their
+    trajectories of another status (a family with a lopend and an afgerond trajectory keeps only the lopend one
+    under 'lopend'), while requests, measurements and hours stay per family."""
     keep = selected_families(ds, filters)
 
     def sub(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["family"].isin(keep)]
 
+    trajectories = sub(ds.trajectories)
+    if filters.statuses is not None:
+        trajectories = trajectories[trajectories["status"].isin(filters.statuses)]
     return replace(
         ds,
         families=sub(ds.families),
-        trajectories=sub(ds.trajectories),
+        trajectories=trajectories,
         requests=sub(ds.requests),
         measurements=sub(ds.measurements),
         hours=sub(ds.hours),

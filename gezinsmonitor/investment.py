@@ -32,16 +32,23 @@ DEFINITIONS = {
         "vrijwilligers (maatje), niet de deelname van het gezin zelf. Bij wekelijkse uren: per soort steun de "
         "uren per week lineair tussen de metingen, vóór de eerste en na de laatste meting gelijk aan die meting, "
         "maal het aantal weken. Een meting zonder datum telt op de startdatum ('start') of op de einddatum/"
-        "peildatum (latere meting). n.v.t. telt hier als 0 uur (die steun was er toen niet). Bij een contactlog: "
-        "de minuten van alle contacten binnen het traject opgeteld. Voor lopende trajecten is het totaal een "
-        "ondergrens (het traject loopt nog)."
+        "peildatum (latere meting); metingen met een datum na de peildatum tellen niet mee. n.v.t. telt hier als "
+        "0 uur (die steun was er toen niet). Bij een contactlog: de minuten van alle contacten binnen het traject "
+        "opgeteld. Heeft een gezin meer trajecten, dan telt de periode van zijn bruikbare trajecten (vroegste "
+        "startdatum tot laatste einddatum of de peildatum); een traject zonder startdatum, met een start na de "
+        "peildatum of afgerond zonder einddatum telt niet mee, en het gezin valt pas weg als geen enkel traject "
+        "bruikbaar is. Voor lopende trajecten is het totaal een ondergrens (het traject loopt nog)."
     ),
     "organisation_hours": (
         "Gemiddelde inzet in uren per week per gezin bij de eerste meting (rond aanmelding) en bij de laatste "
         "meting, per organisatie. Per gezin de som van zijn soorten steun op dat moment (per soort de eerste "
         "en de laatste meting); n.v.t. telt als 0 naast een soort die wel gold, maar een gezin waarvoor op dat "
         "moment geen enkele soort van de groep gold (alles n.v.t.) telt niet mee in n. Een ingevulde 0 telt wel. "
-        "Contactlogs: de eerste trajectmaand en de laatste trajectmaand met een contact, in uren per week. "
+        "Volgorde van de metingen: eerst het meetmoment (start, T0, T1 …, later), dan de datum, dan de volgorde "
+        "in het bestand. Zoals op de peildatum: metingen met een datum erna, metingen van gezinnen die pas na de "
+        "peildatum startten en contacten erna tellen niet mee. "
+        "Contactlogs: de eerste trajectmaand en de laatste trajectmaand met een contact, in uren per week (een "
+        "maand die op de einddatum of de peildatum nog niet om was telt alleen haar verstreken dagen). "
         "Professionals = gesprekken, regelzaken, praktische steun; vrijwilligers = maatje; deelname van het "
         "gezin telt niet mee."
     ),
@@ -63,23 +70,31 @@ def _investment_rows(hours: pd.DataFrame) -> pd.DataFrame:
 
 
 def family_spans(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
-    """Per family the period its hours are counted over, as it stood at the peildatum: from the earliest start
-    date to the latest end date when every trajectory had ended by then (afgerond), else to the peildatum.
-    `excluded` names why a family has no usable period (no start date, start after the peildatum, afgerond
-    without an end date)."""
-    columns = ["organisation", "start", "until", "status", "excluded"]
+    """Per family the period its hours are counted over, as it stood at the peildatum, from its usable
+    trajectories only (a start date on or before the peildatum; afgerond with an end date): from the earliest
+    start date to the latest end date when every usable trajectory had ended by then (afgerond), else to the
+    peildatum. `excluded` names why a family has no usable trajectory at all (the reason of its first one: no
+    start date, start after the peildatum, afgerond without an end date); `left_out` lists the reasons of the
+    unusable trajectories of a family that still counts."""
+    columns = ["organisation", "start", "until", "status", "excluded", "left_out"]
     if trajectories is None or trajectories.empty:
         return pd.DataFrame(columns=columns).rename_axis("family")
     d = metrics.trajectory_durations(trajectories, peildatum)
     d = d.assign(start=pd.to_datetime(d["start_date"]), end=pd.to_datetime(d["end_date"]),
                  done=d["status_at_peildatum"] == tx.STATUS_AFGEROND,
                  organisation=d["organisation"] if "organisation" in d else None)
-    g = d.groupby("family", sort=True)
-    out = g.agg(organisation=("organisation", "first"), start=("start", "min"), end=("end", "max"),
-                done=("done", "all"), excluded=("excluded", "first"))
-    out["until"] = out["end"].where(out["done"], pd.Timestamp(peildatum))
+    every = d.groupby("family", sort=True).agg(organisation=("organisation", "first"),
+                                               first_reason=("excluded", "first"),
+                                               left_out=("excluded", lambda e: [r for r in e if isinstance(r, str)]))
+    usable = d[d["excluded"].isna()].groupby("family", sort=True).agg(start=("start", "min"), end=("end", "max"),
+                                                                     done=("done", "all"))
+    out = every.join(usable)
+    counts = out["done"].notna()
+    out["done"] = out["done"].fillna(False).astype(bool)
+    out["until"] = out["end"].where(out["done"], pd.Timestamp(peildatum)).where(counts)
     out["status"] = np.where(out["done"], tx.STATUS_AFGEROND, tx.STATUS_LOPEND)
-    out["excluded"] = out["excluded"].astype(object).where(out["excluded"].notna(), None)
+    out["excluded"] = out["first_reason"].astype(object).where(~counts, None)
+    out["left_out"] = out["left_out"].where(counts, pd.Series([[]] * len(out), index=out.index))
     return out[columns]
 
 
@@ -138,8 +153,12 @@ def family_total_hours(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatu
     for reason, count in spans.loc[[f for f in fams if f in spans.index], "excluded"].value_counts().items():
         excluded[f"gezinnen met uren: {reason}"] = int(count)
     usable = [f for f in fams if f in spans.index and pd.isna(spans.at[f, "excluded"])]
+    for reason, count in pd.Series([r for f in usable for r in spans.at[f, "left_out"]], dtype=object
+                                   ).value_counts().items():
+        excluded[f"trajecten ({reason}) van gezinnen die met hun andere trajecten meetellen"] = int(count)
 
     rows, undated, outside, only_nvt, no_date, only_outside = [], 0, 0, 0, 0, 0
+    late, only_late, peil = 0, 0, pd.Timestamp(peildatum)
     weekly_by = dict(tuple(weekly.groupby("family")))
     log_by = dict(tuple(log.groupby("family")))
     empty_weekly, empty_log = weekly.iloc[0:0], log.iloc[0:0]
@@ -148,7 +167,10 @@ def family_total_hours(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatu
         start, until = span["start"], span["until"]
         parts = {PROFESSIONAL: 0.0, VOLUNTEER: 0.0}
         sources = set()
-        w = weekly_raw = weekly_by.get(family, empty_weekly)
+        weekly_raw = weekly_by.get(family, empty_weekly)
+        after = pd.to_datetime(weekly_raw["measured_on"]) > peil  # as it stood at the peildatum
+        late += int(after.sum())
+        w = weekly_raw = weekly_raw[~after]
         if len(w):
             w = w.assign(date=_place_undated(w, start, until),
                          value=w["hours_per_week"].astype(float).where(~w["not_applicable"].astype(bool), 0.0))
@@ -170,11 +192,13 @@ def family_total_hours(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatu
                 sources.add(SOURCE_CONTACT)
                 for group, g in c.groupby("group"):
                     parts[group] += float(g["minutes"].astype(float).sum()) / 60
-        if not sources:  # say why, in this order: only n.v.t., only undated, only contacts outside
-            if len(w):
+        if not sources:  # say why, in this order: only n.v.t., only undated, only after the peildatum, only
+            if len(w):   # contacts outside
                 only_nvt += 1
             elif len(weekly_raw):
                 no_date += 1
+            elif after.any():
+                only_late += 1
             else:
                 only_outside += 1
             continue
@@ -190,10 +214,14 @@ def family_total_hours(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatu
         excluded["gezinnen met alleen n.v.t. voor inzet"] = only_nvt
     if no_date:
         excluded["gezinnen met alleen metingen zonder datum"] = no_date
+    if only_late:
+        excluded["gezinnen met alleen metingen na de peildatum"] = only_late
     if only_outside:
         excluded["gezinnen met alleen contacten buiten het traject"] = only_outside
     if undated:
         excluded["metingen zonder datum en zonder moment start/later"] = undated
+    if late:
+        excluded[metrics.EXCLUDED_AFTER_PEILDATUM] = late
     if outside:
         excluded["contacten buiten het traject"] = outside
     out = pd.DataFrame(rows, columns=columns)
@@ -233,18 +261,20 @@ def family_weekly_investment(hours: pd.DataFrame, trajectories: pd.DataFrame | N
                              peildatum: dt.date | None = None) -> pd.DataFrame:
     """Per family and moment (start, latest): hours per week of professionals, volunteers and both together.
 
-    Weekly hours: per support type its first and last measurement (by date, then row); a group's value is the sum
-    over its types, n.v.t. counting 0 beside a type that applied; NaN when every type of the group said n.v.t.
-    Contact logs (families and types without weekly hours): trajectory month 0 and the last trajectory month
-    with a contact (`metrics.contact_hours_by_month`). Columns: family, organisation, moment, source,
-    professional, volunteer, total."""
+    Weekly hours: per support type its first and last measurement (`metrics.chronological`: moment, then date,
+    then row); a group's value is the sum over its types, n.v.t. counting 0 beside a type that applied; NaN when
+    every type of the group said n.v.t. Given a peildatum, rows dated after it and rows of families that started
+    after it do not count (`metrics.weekly_at_peildatum`). Contact logs (families and types without weekly
+    hours): trajectory month 0 and the last trajectory month with a contact (`metrics.contact_hours_by_month`).
+    Columns: family, organisation, moment, source, professional, volunteer, total; `.attrs["excluded"]`:
+    reason → rows left out."""
     columns = ["family", "organisation", "moment", "source", *GROUPS]
     inv = _investment_rows(hours) if not hours.empty else hours.assign(group=None)
     contact = metrics.is_contact(inv)
     h = inv[~contact]
     h = h[h["hours_per_week"].notna() | h["not_applicable"].astype(bool)]
-    sort = ["measured_on", "id"] if "id" in h else ["measured_on"]
-    h = h.sort_values(sort, na_position="first", kind="stable")
+    h, excluded = metrics.weekly_at_peildatum(h, trajectories, peildatum)
+    h = metrics.chronological(h)
     groups = h.groupby(["family", "support_type"], sort=False)
     parts = []
     for moment, picked in (("start", groups.head(1)), ("latest", groups.tail(1))):
@@ -254,6 +284,8 @@ def family_weekly_investment(hours: pd.DataFrame, trajectories: pd.DataFrame | N
     if contact.any() and trajectories is not None:
         monthly = metrics.contact_hours_by_month(inv[contact], trajectories, peildatum, by_support_type=True,
                                                  kind=tx.INVESTMENT)
+        excluded[metrics.EXCLUDED_CONTACTS_OUTSIDE] = monthly.attrs["buiten_traject"]
+        excluded[metrics.EXCLUDED_NO_START] = monthly.attrs["zonder_startdatum"]
         weekly_pairs = pd.MultiIndex.from_frame(h[["family", "support_type"]])
         monthly = monthly[~pd.MultiIndex.from_frame(monthly[["family", "support_type"]]).isin(weekly_pairs)]
         if len(monthly):
@@ -267,8 +299,11 @@ def family_weekly_investment(hours: pd.DataFrame, trajectories: pd.DataFrame | N
                     "value": m["hours_per_week"].astype(float)}))
     long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["family", "organisation", "support_type", "group", "moment", "source", "value"])
+    excluded = {k: int(v) for k, v in excluded.items() if v}
     if long.empty:
-        return pd.DataFrame(columns=columns)
+        out = pd.DataFrame(columns=columns)
+        out.attrs["excluded"] = excluded
+        return out
     # A group's sum is NaN only when none of its types applied (min_count=1 on the non-missing values).
     by_group = (long.groupby(["family", "moment", "group"])["value"].sum(min_count=1).unstack("group")
                 .reindex(columns=[PROFESSIONAL, VOLUNTEER]))
@@ -280,7 +315,9 @@ def family_weekly_investment(hours: pd.DataFrame, trajectories: pd.DataFrame | N
     out["moment"] = pd.Categorical(out["moment"], ["start", "latest"])
     out = out.sort_values(["family", "moment"], kind="stable").reset_index(drop=True)
     out["moment"] = out["moment"].astype(str)
-    return out[columns]
+    out = out[columns]
+    out.attrs["excluded"] = excluded
+    return out
 
 
 def hours_by_organisation(weekly: pd.DataFrame, organisations=None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from . import stats
+from . import config, stats
 from . import taxonomy as tx
 
 DEFINITIONS = {
@@ -24,31 +24,44 @@ DEFINITIONS = {
     "progress": "Laatste voortgangsscore per gezin en leefgebied (1 = negatieve ontwikkeling … 5 = geen steun "
                 "meer nodig); n.v.t. telt niet mee.",
     "hours": "Uren per week per soort steun bij de eerste en de laatste meting van elk gezin; n.v.t. telt niet "
-             "mee in n, een ingevulde 0 wel. Gezinnen met een contactlog (datum en minuten per contact) tellen ook mee: "
+             "mee in n, een ingevulde 0 wel. Volgorde van de metingen: eerst het meetmoment (start, T0, M1, T1, T2 "
+             "…, later), dan de datum, dan de volgorde in het bestand; een meting met een datum maar zonder "
+             "herkenbaar meetmoment valt tussen de genummerde momenten en 'later', op datum. Metingen met een datum "
+             "na de peildatum tellen niet mee, en ook niet de metingen van gezinnen waarvan het traject pas na de "
+             "peildatum begon. Gezinnen met een contactlog (datum en minuten per contact) tellen ook mee: "
              "hun eerste meting is de eerste trajectmaand (maand 0), hun laatste meting de laatste trajectmaand met een "
-             "contact, in uren per week per soort steun (minuten in die maand / 60 / (dagen in die maand / 7)); een "
-             "soort steun zonder contact in die maand telt als 0, een soort steun waarvoor het gezin nooit contact had "
-             "telt niet mee. Heeft een gezin voor een soort steun ook wekelijkse uren, dan tellen die.",
+             "contact, in uren per week per soort steun (minuten in die maand / 60 / (dagen van die maand binnen het "
+             "traject / 7): een maand die op de einddatum of de peildatum nog niet om was telt alleen haar verstreken "
+             "dagen); contacten na de peildatum tellen niet mee. Een soort steun zonder contact in die maand telt als "
+             "0, een soort steun waarvoor het gezin nooit contact had telt niet mee. Heeft een gezin voor een soort "
+             "steun ook wekelijkse uren, dan tellen die.",
     "zrm": "Gemiddeld ZRM-niveau (1 = acute problematiek … 5 = volledig zelfredzaam) per meetmoment (T0 = start, T1, "
            "T2 …). Per gezin eerst het gemiddelde van zijn ZRM-domeinen binnen het leefgebied, zodat elk gezin één keer "
            "telt; n = gezinnen met een niveau op dat moment (n.v.t. telt niet mee).",
     "severity": "Aandeel gezinnen met ernst 'middel' of 'zwaar' per indicator en eenheid (gezin, ouder, kind) per "
                 "meetmoment (T0 = start, T1 = na 6, T2 = na 12, T3 = na 18 maanden). N = gezinnen met een bekend "
-                "antwoord op dat moment: 'onbekend' telt niet mee, dus N verschilt per indicator en moment.",
+                "antwoord op dat moment: 'onbekend' telt niet mee, dus N verschilt per indicator en moment. Met een "
+                "95%-betrouwbaarheidsinterval (Wilson). 'Geen bekend antwoord' telt de gezinnen die op een ander moment "
+                "wel een antwoord op die indicator hebben en van wie het moment zeker voorbij was (er is een later "
+                "antwoord, of het traject eindigde minstens 6 maanden per T-stap na de start); 'onbekend' en lege "
+                "cellen worden niet opgeslagen, dus dit is een ondergrens.",
     "direction": "Richting van verandering per leefgebied, voor elk instrument apart (scores van verschillende "
                  "instrumenten worden nooit samen gemiddeld). Voortgangsscore: de laatste score van het gezin "
                  "(1 = verslechterd, 2 = gelijk, 3–5 = verbeterd). ZRM: laatste min eerste niveau (hoger is beter). "
                  "Ernst: eerste min laatste ernst (lager is beter). Voor ZRM en ernst telt per gezin en leefgebied het "
                  "teken van de gemiddelde verandering over de ZRM-domeinen of ernstindicatoren (en eenheden) van dat "
                  "leefgebied die op minstens twee momenten gemeten zijn (T-alternatief telt niet: dat is een schatting). "
-                 "Gezinnen met maar één meetmoment vallen buiten n en worden apart geteld.",
+                 "Gezinnen met maar één meetmoment vallen buiten n en worden apart geteld. Elk percentage heeft een "
+                 "95%-betrouwbaarheidsinterval (Wilson), in de tooltip en de tabel.",
     "intensity": "Uren per week per gezin per trajectmaand (maand 0 = de eerste maand vanaf de startdatum, in hele "
                  "kalendermaanden zoals bij de trajectduur): de minuten uit het contactlog in die maand / 60, gedeeld "
-                 "door (dagen in die maand / 7); ook de laatste, onvolledige maand telt met al haar dagen. Maanden "
-                 "binnen het traject zonder contact tellen als 0. Het traject loopt van de startdatum tot de "
-                 "einddatum, of (zonder einddatum) tot het laatste contact, en niet verder dan de peildatum. Alleen "
-                 "inzet (professionals en vrijwilligers), geen deelname van het gezin. n = gezinnen waarvan het "
-                 "traject die maand omvat.",
+                 "door (dagen van die maand binnen het traject / 7). Een maand die op de einddatum of de peildatum "
+                 "nog niet om was telt alleen haar verstreken dagen (t/m de einddatum of de peildatum; een lopend "
+                 "traject loopt door tot de peildatum). Maanden binnen het traject zonder contact tellen als 0. "
+                 "Het traject loopt van de startdatum tot de einddatum, of (zonder einddatum) tot het laatste contact, "
+                 "en niet verder dan de peildatum. Alleen inzet (professionals en vrijwilligers), geen deelname van "
+                 "het gezin. n = gezinnen waarvan het traject die maand omvat; punten met n onder het minimum zijn "
+                 "lichter en gestreept getekend.",
     "overview": "Actieve gegevens per organisatie: bij een nieuwere upload telt per gezin de nieuwste versie.",
 }
 DAYS_PER_MONTH = 365.25 / 12
@@ -194,16 +207,29 @@ def tabulate_durations(durations: pd.DataFrame) -> pd.DataFrame:
 
 # -- progress ----------------------------------------------------------------------------
 def latest_scores(measurements: pd.DataFrame, instrument: str = tx.VOORTGANG_INSTRUMENT) -> pd.DataFrame:
-    """Each family's latest score per leefgebied; n.v.t. is not a score and is dropped first."""
+    """Each family's latest score per leefgebied (in `chronological` order); n.v.t. is not a score and is
+    dropped first."""
     m = measurements[(measurements["instrument"] == instrument) & ~measurements["not_applicable"].astype(bool)]
-    m = m[m["value"].notna()]
-    m = m.sort_values(["measured_on", "id"] if "id" in m else ["measured_on"], na_position="first", kind="stable")
+    m = chronological(m[m["value"].notna()])
     return m.groupby(["family", "leefgebied"], as_index=False).last()
 
 
-def progress_summary(measurements: pd.DataFrame) -> pd.DataFrame:
+def measured_until(measurements: pd.DataFrame, until: dt.date | None) -> pd.DataFrame:
+    """The rows measured on or before `until` (all rows when None). Undated rows stay: they cannot be
+    placed after it."""
+    if until is None or "measured_on" not in measurements:
+        return measurements
+    return measurements[~(pd.to_datetime(measurements["measured_on"]) > pd.Timestamp(until))]
+
+
+def progress_summary(measurements: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
     """Per leefgebied: n families, mean latest score, counts per score 1–5, families with only n.v.t., and
-    families with latest score 4–5 (`high`) as % of n with its 95% Wilson interval (`high_pct`, `_lo`, `_hi`)."""
+    families with latest score 4–5 (`high`) as % of n with its 95% Wilson interval (`high_pct`, `_lo`, `_hi`).
+
+    With `until` (the peildatum) only scores measured on or before it count (undated ones too);
+    `.attrs["after_until"]` counts the families whose voortgangsscores all lie after it."""
+    every = measurements
+    measurements = measured_until(measurements, until)
     latest = latest_scores(measurements)
     m = measurements[measurements["instrument"] == tx.VOORTGANG_INSTRUMENT]
     nvt_only = (
@@ -225,7 +251,8 @@ def progress_summary(measurements: pd.DataFrame) -> pd.DataFrame:
     out["high"] = [int(c["4"] + c["5"]) for c in out["counts"]]
     out["high_pct"] = pct(out["high"], out["n"])
     out = stats.with_wilson(out, "high", "n", "high_pct")
-    out.attrs.update(n_families=int(latest["family"].nunique()))
+    after = set(latest_scores(every)["family"]) - set(latest["family"]) if until is not None else set()
+    out.attrs.update(n_families=int(latest["family"].nunique()), after_until=len(after))
     return out
 
 
@@ -275,6 +302,26 @@ def _moment_key(moment: str) -> tuple:
     if moment.lower() == FIRST_MOMENT:
         return (0, -1, "")
     return (2, 0, "") if moment.lower() == LAST_MOMENT else (1, 0, moment)
+
+
+def chronological(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in measurement order: by moment where it is a known one (start < T0 < M1 < T1 … < later), then date,
+    then id (file order). A row without a recognised moment (none, a date, another name) ranks between the
+    numbered moments and 'later', in date order (undated first), so dated sheets keep their date order and an
+    undated 'later' row never comes before an undated 'start' row, whatever the row order of the sheet."""
+    if frame.empty:
+        return frame
+    moment = (frame["moment"].map(normalise_moment) if "moment" in frame
+              else pd.Series(None, index=frame.index, dtype=object))
+    ranks = [_moment_key(m)[:2] if isinstance(m, str) and _moment_key(m)[0] != 1 else (1, 0) for m in moment]
+    order = pd.DataFrame({
+        "rank": [r[0] for r in ranks], "number": [float(r[1]) for r in ranks],
+        "date": (pd.to_datetime(frame["measured_on"]).to_numpy() if "measured_on" in frame
+                 else np.full(len(frame), np.datetime64("NaT"))),
+        "id": frame["id"].to_numpy() if "id" in frame else np.arange(len(frame)),
+    })
+    positions = order.sort_values(["rank", "number", "date", "id"], na_position="first", kind="stable").index
+    return frame.iloc[positions]
 
 
 def order_moments(values) -> list[str]:
@@ -338,40 +385,123 @@ def _unit_out(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def zrm_levels(measurements: pd.DataFrame, by: str | None = "leefgebied") -> pd.DataFrame:
+def _limit(min_n: int | None) -> int:
+    return config.min_n() if min_n is None else int(min_n)
+
+
+def _left_out(measurements: pd.DataFrame, instrument: str, until: dt.date | None, what: str) -> dict[str, int]:
+    """The rows of one instrument a figure does not use, by reason (Dutch, for "Hoe berekend?"): measured after
+    `until`, n.v.t. (or no value), no moment and no date, and a repeated row for the same family, item and
+    moment that a later row replaces."""
+    m = measurements[measurements["instrument"] == instrument]
+    kept = measured_until(m, until)
+    nvt = kept["not_applicable"].astype(bool) | kept["value"].isna()
+    moment = kept["moment"].map(normalise_moment) if "moment" in kept else pd.Series(None, index=kept.index)
+    dated = pd.to_datetime(kept["measured_on"]).notna() if "measured_on" in kept else False
+    no_moment = ~nvt & moment.isna() & ~dated
+    duplicate = int((~nvt & ~no_moment).sum()) - len(_instrument_rows(kept, instrument))
+    return {
+        f"metingen na de peildatum ({what})": len(m) - len(kept),
+        f"metingen n.v.t. of zonder waarde ({what})": int(nvt.sum()),
+        f"metingen zonder meetmoment en zonder datum ({what})": int(no_moment.sum()),
+        f"dubbele metingen van hetzelfde gezin, item en moment ({what}; de laatste telt)": duplicate,
+    }
+
+
+def zrm_levels(measurements: pd.DataFrame, by: str | None = "leefgebied", min_n: int | None = None,
+               until: dt.date | None = None) -> pd.DataFrame:
     """Mean ZRM level (1–5) per moment, per leefgebied (by="leefgebied"), per ZRM domain (by="indicator", with
-    its leefgebied) or over all domains (by=None), with n families per point.
+    its leefgebied) or over all domains (by=None), with n families per point and `small` when n < min_n
+    (config when None).
 
     A family counts once per point: its own levels in the group (e.g. two ZRM domains that map onto one
-    leefgebied) are averaged first. Rows are in taxonomy order, moments T0, T1, T2 …; `.attrs` holds the
-    ordered `moments` and `n_families` (families with any ZRM level)."""
+    leefgebied) are averaged first. With `until` only rows measured on or before it count (undated ones too).
+    Rows are in taxonomy order, moments T0, T1, T2 …; `.attrs` holds the ordered `moments`, `n_families`
+    (families with any ZRM level), `min_n` and `excluded` (reason → rows left out)."""
+    limit = _limit(min_n)
     keys = {None: [], "leefgebied": ["leefgebied"], "indicator": ["leefgebied", "indicator"]}[by]
-    m = _instrument_rows(measurements, ZRM_INSTRUMENT)
+    m = _instrument_rows(measured_until(measurements, until), ZRM_INSTRUMENT)
     per_family = m.groupby(["family", "moment", *keys], as_index=False)["value"].mean()
     out = per_family.groupby([*keys, "moment"], as_index=False).agg(mean=("value", "mean"), n=("family", "nunique"))
     out = _sort_by(out, [*keys, "moment"])[[*keys, "moment", "mean", "n"]]
     out["n"] = out["n"].astype(int)
-    out.attrs.update(moments=order_moments(m["moment"]), n_families=int(m["family"].nunique()))
+    out["small"] = out["n"] < limit
+    out.attrs.update(moments=order_moments(m["moment"]), n_families=int(m["family"].nunique()), min_n=limit,
+                     excluded=_left_out(measurements, ZRM_INSTRUMENT, until, "ZRM"))
     return out
 
 
-def severity_share(measurements: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator, unit and moment: families per severity (geen/licht/middel/zwaar), N and % middel + zwaar.
+SEVERITY_MONTHS_PER_MOMENT = 6  # T0 start, T1 +6, T2 +12, T3 +18 months (DOMAIN §3.2)
+_ITEM = ["family", "leefgebied", "indicator", "unit"]
+
+
+def _unanswered(m: pd.DataFrame, trajectories: pd.DataFrame | None, until: dt.date | None) -> pd.Series:
+    """Per (leefgebied, indicator, unit, moment): families with that indicator and unit at another moment but no
+    known answer at this one, although the moment certainly lay behind them: the same item has a known answer
+    at a later moment, or the family's trajectory (the latest start) ended on or before `until` at least
+    k × 6 whole months after its start (Tk). Only known answers are stored ('onbekend' and empty cells are
+    not), so this counts 'onbekend' plus empty cells, and is a lower bound: a running family's latest moment
+    may simply not have come yet. T-alternatief (an estimate) is no moment here."""
+    keys = ["leefgebied", "indicator", "unit", "moment"]
+    m = m[~m["moment"].map(is_estimate).astype(bool)]
+    moments = order_moments(m["moment"])
+    if m.empty:
+        return pd.Series(dtype=int, index=pd.MultiIndex.from_tuples([], names=keys))
+    grid = m[_ITEM].drop_duplicates().merge(pd.DataFrame({"moment": moments, "_rank": range(len(moments))}),
+                                            how="cross")
+    known = m[[*_ITEM, "moment"]].drop_duplicates().assign(_known=True)
+    grid = grid.merge(known, how="left", on=[*_ITEM, "moment"])
+    grid["_known"] = grid["_known"].eq(True)
+    last_known = grid["_rank"].where(grid["_known"]).groupby([grid[k] for k in _ITEM]).transform("max")
+    passed = grid["_rank"] < last_known
+    if trajectories is not None and len(trajectories):
+        t = trajectories.assign(_start=pd.to_datetime(trajectories["start_date"]),
+                                _end=pd.to_datetime(trajectories["end_date"]))
+        t = t.sort_values(["family", "_start"], na_position="first", kind="stable").groupby("family").last()
+        end = t["_end"] if until is None else t["_end"].where(t["_end"] <= pd.Timestamp(until))
+        months = whole_months(grid["family"].map(t["_start"]), grid["family"].map(end))
+        number = grid["moment"].map(lambda x: int(x[1:]) if re.fullmatch(r"T\d+", x) else np.nan)
+        passed |= months >= number * SEVERITY_MONTHS_PER_MOMENT  # NaN (no end, no T-number) is never passed
+    return grid[~grid["_known"] & passed].groupby(keys).size()
+
+
+def severity_share(measurements: pd.DataFrame, trajectories: pd.DataFrame | None = None, min_n: int | None = None,
+                   until: dt.date | None = None) -> pd.DataFrame:
+    """Per indicator, unit and moment: families per severity (geen/licht/middel/zwaar), N and % middel + zwaar
+    with its 95% Wilson interval (`pct_lo`, `pct_hi`), `small` when 0 < N < min_n (config when None), and
+    `unanswered`: families without a known answer there although the moment lay behind them (see `_unanswered`;
+    `trajectories` helps to tell, optional).
 
     N = families with a known answer at that moment ("onbekend" is not stored, so N differs per indicator and
-    moment). The unit is None where none was given."""
-    m = _instrument_rows(measurements, ERNST_INSTRUMENT)
+    moment). The unit is None where none was given. With `until` only rows measured on or before it count
+    (undated ones too). `.attrs`: `moments`, `n_families`, `min_n`, `unanswered` (moment → families) and
+    `excluded` (reason → rows left out)."""
+    limit = _limit(min_n)
+    m = _instrument_rows(measured_until(measurements, until), ERNST_INSTRUMENT)
     m["level"] = m["value"].round().astype(int)
     keys = ["leefgebied", "indicator", "unit", "moment"]
+    names = list(SEVERITY_LEVELS.values())
     counts = pd.crosstab([m[k] for k in keys], m["level"]).reindex(columns=list(SEVERITY_LEVELS), fill_value=0)
-    counts.columns = list(SEVERITY_LEVELS.values())
-    out = counts.reset_index() if len(m) else pd.DataFrame(columns=[*keys, *SEVERITY_LEVELS.values()])
-    out["n"] = out[list(SEVERITY_LEVELS.values())].sum(axis=1).astype(int)
+    counts.columns = names
+    unanswered = _unanswered(m, trajectories, until)
+    if len(m):
+        index = counts.index.union(unanswered.index) if len(unanswered) else counts.index
+        out = counts.reindex(index, fill_value=0).reset_index()
+        out["unanswered"] = unanswered.reindex(index, fill_value=0).to_numpy()
+    else:
+        out = pd.DataFrame(columns=[*keys, *names, "unanswered"])
+    out["n"] = out[names].sum(axis=1).astype(int)
     out["middel_zwaar"] = out[[name for k, name in SEVERITY_LEVELS.items() if k >= SEVERE]].sum(axis=1).astype(int)
     out["pct"] = pct(out["middel_zwaar"], out["n"])
+    out = stats.with_wilson(out, "middel_zwaar", "n", "pct")
+    out["small"] = (out["n"] > 0) & (out["n"] < limit)
+    out["unanswered"] = out["unanswered"].astype(int)
     out = _unit_out(_sort_by(out, keys))
-    out.attrs.update(moments=order_moments(m["moment"]), n_families=int(m["family"].nunique()))
-    return out[[*keys, "n", *SEVERITY_LEVELS.values(), "middel_zwaar", "pct"]]
+    by_moment = unanswered.groupby(level="moment").sum() if len(unanswered) else pd.Series(dtype=int)
+    out.attrs.update(moments=order_moments(m["moment"]), n_families=int(m["family"].nunique()), min_n=limit,
+                     unanswered={k: int(by_moment[k]) for k in order_moments(by_moment.index)},
+                     excluded=_left_out(measurements, ERNST_INSTRUMENT, until, "ernst"))
+    return out[[*keys, "n", *names, "middel_zwaar", "pct", "pct_lo", "pct_hi", "small", "unanswered"]]
 
 
 def _voortgang_direction(measurements: pd.DataFrame) -> pd.DataFrame:
@@ -383,12 +513,14 @@ def _voortgang_direction(measurements: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"family": latest["family"], "leefgebied": latest["leefgebied"], "direction": direction})
 
 
-def _change_direction(measurements: pd.DataFrame, instrument: str, better: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _change_direction(measurements: pd.DataFrame, instrument: str,
+                      better: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Per family and leefgebied, the sign of the mean change (first → latest moment) over the indicators and
     units measured at two moments or more; `better` = +1 when higher is better, -1 when lower is better.
-    Also returns the (family, leefgebied) pairs with only one moment."""
+    Also returns the (family, leefgebied) pairs with only one moment and the T-alternatief rows left out."""
     m = _instrument_rows(measurements, instrument)
-    m = m[~m["moment"].map(is_estimate).astype(bool)]
+    estimate = m["moment"].map(is_estimate).astype(bool)
+    m = m[~estimate]
     m["_order"] = m["moment"].map(_moment_key)
     m = m.sort_values(["_order", "measured_on", "id"], kind="stable", na_position="first")
     items = m.groupby(["family", "leefgebied", "indicator", "unit"], as_index=False, sort=False).agg(
@@ -401,23 +533,34 @@ def _change_direction(measurements: pd.DataFrame, instrument: str, better: int) 
     pairs = items[["family", "leefgebied"]].drop_duplicates()
     single = pairs.merge(changes[["family", "leefgebied"]], how="left", indicator=True)
     single = single[single["_merge"] == "left_only"][["family", "leefgebied"]]
-    return changes[["family", "leefgebied", "direction"]], single
+    return changes[["family", "leefgebied", "direction"]], single, int(estimate.sum())
 
 
-def direction_of_change(measurements: pd.DataFrame) -> pd.DataFrame:
+def direction_of_change(measurements: pd.DataFrame, min_n: int | None = None,
+                        until: dt.date | None = None) -> pd.DataFrame:
     """The common denominator of the instruments: per leefgebied and instrument, families verbeterd / gelijk /
-    verslechterd, their % of n and the families left out because they were measured at one moment only.
+    verslechterd, their % of n with its 95% Wilson interval (`{direction}_pct_lo/_hi`), `small` when
+    0 < n < min_n (config when None), and the families left out because they were measured at one moment only.
 
     Each instrument in its own terms (never averaged together): voortgangsscore from the family's latest
     score (1 verslechterd, 2 gelijk, 3–5 verbeterd); zrm latest minus first level (higher is better); ernst
     first minus latest severity (lower is better). For zrm and ernst a family's direction on a leefgebied is
     the sign of the mean change over that leefgebied's indicators and units that have two moments or more
-    (T-alternatief, an estimate, is not a moment). Only (leefgebied, instrument) pairs with data are returned."""
-    parts = {tx.VOORTGANG_INSTRUMENT: (_voortgang_direction(measurements), pd.DataFrame(columns=["family", "leefgebied"]))}
+    (T-alternatief, an estimate, is not a moment). With `until` only rows measured on or before it count
+    (undated ones too). Only (leefgebied, instrument) pairs with data are returned. `.attrs`: `n_families`,
+    `een_meetmoment` (families per instrument), `schatting` (T-alternatief rows per instrument), `after_until`
+    (rows after `until` per instrument), `min_n`."""
+    limit = _limit(min_n)
+    counted = measurements[measurements["instrument"].isin(INSTRUMENTS)]
+    measurements = measured_until(measurements, until)
+    after = counted.groupby("instrument").size().sub(
+        measured_until(counted, until).groupby("instrument").size(), fill_value=0)
+    parts = {tx.VOORTGANG_INSTRUMENT: (_voortgang_direction(measurements),
+                                       pd.DataFrame(columns=["family", "leefgebied"]), 0)}
     parts[ZRM_INSTRUMENT] = _change_direction(measurements, ZRM_INSTRUMENT, +1)
     parts[ERNST_INSTRUMENT] = _change_direction(measurements, ERNST_INSTRUMENT, -1)
     rows = []
-    for instrument, (directions, single) in parts.items():
+    for instrument, (directions, single, _) in parts.items():
         for lg in set(directions["leefgebied"]) | set(single["leefgebied"]):
             d = directions.loc[directions["leefgebied"] == lg, "direction"]
             row = {"leefgebied": lg, "instrument": instrument, "instrument_label": INSTRUMENT_LABELS[instrument]}
@@ -429,8 +572,15 @@ def direction_of_change(measurements: pd.DataFrame) -> pd.DataFrame:
     columns = ["leefgebied", "instrument", "instrument_label", *DIRECTIONS, "n", *(f"{d}_pct" for d in DIRECTIONS),
                "een_meetmoment"]
     out = _sort_by(pd.DataFrame(rows, columns=columns), ["leefgebied", "instrument"])
+    for name in DIRECTIONS:
+        out = stats.with_wilson(out, name, "n", f"{name}_pct")
+    out["small"] = (out["n"] > 0) & (out["n"] < limit)
+    ci = [f"{d}_pct_{end}" for d in DIRECTIONS for end in ("lo", "hi")]
+    out = out[[*columns[:-1], *ci, "een_meetmoment", "small"]]
     out.attrs.update(n_families={i: int(parts[i][0]["family"].nunique()) for i in parts},
-                     een_meetmoment={i: int(parts[i][1]["family"].nunique()) for i in parts})
+                     een_meetmoment={i: int(parts[i][1]["family"].nunique()) for i in parts},
+                     schatting={i: parts[i][2] for i in parts}, min_n=limit,
+                     after_until={i: int(after.get(i, 0)) for i in parts})
     return out
 
 
@@ -475,9 +625,11 @@ def contact_hours_by_month(hours: pd.DataFrame, trajectories: pd.DataFrame, peil
     """Contact logs as hours per week per family and trajectory month (and support type when asked).
 
     Month 0 is the first month from the trajectory's start date, in whole calendar months as in
-    `whole_months`. Hours per week = the month's minutes / 60 / (days in that month / 7); the last, partial
-    month is divided by all its days too. Every month from the start to the end date, or without one to the
-    last contact (never beyond the peildatum), is there: months without contact are 0. Families with at least
+    `whole_months`. Hours per week = the month's minutes / 60 / (`days` / 7), where `days` are the month's days
+    inside the trajectory: up to and including the end date, or for a running trajectory the peildatum (without
+    a peildatum the month counts whole), so a month cut short by the end date or peildatum is not diluted by
+    days that had not happened. Every month from the start to the end date, or without one to the last
+    contact (never beyond the peildatum), is there: months without contact are 0. Families with at least
     one contact inside their trajectory count; per support type, only the types the family had a contact for.
     `kind` keeps one kind of support type (tx.INVESTMENT).
 
@@ -511,7 +663,10 @@ def contact_hours_by_month(hours: pd.DataFrame, trajectories: pd.DataFrame, peil
     c = c.assign(month=whole_months(c["start"], c["date"]))
 
     fam = c.groupby("family", sort=True).agg(organisation=("organisation", "first"), start=("start", "first"),
-                                             until=("until", "first"))
+                                             until=("until", "first"), end=("end", "first"))
+    # The last day the trajectory ran: its end date, or while running the peildatum (beyond the last contact).
+    exposed = fam["end"] if peildatum is None else fam["end"].fillna(pd.Timestamp(peildatum)).clip(
+        upper=pd.Timestamp(peildatum))
     length = (whole_months(fam["start"], fam["until"]) + 1).to_numpy()
     offsets = np.repeat(np.cumsum(length) - length, length)
     grid = pd.DataFrame({
@@ -519,9 +674,12 @@ def contact_hours_by_month(hours: pd.DataFrame, trajectories: pd.DataFrame, peil
         "organisation": np.repeat(fam["organisation"].to_numpy(), length),
         "month": np.arange(int(length.sum())) - offsets,
         "start": np.repeat(fam["start"].to_numpy(), length),
+        "exposed": np.repeat(exposed.to_numpy(), length),
     })
     grid["month_start"] = month_starts(grid["start"], grid["month"])
-    grid["days"] = (month_starts(grid["start"], grid["month"] + 1) - grid["month_start"]).dt.days
+    next_start = month_starts(grid["start"], grid["month"] + 1)
+    stop = next_start.where(grid["exposed"].isna(), np.minimum(next_start, grid["exposed"] + pd.Timedelta(days=1)))
+    grid["days"] = (stop - grid["month_start"]).dt.days
     keys = ["family", "support_type", "month"] if by_support_type else ["family", "month"]
     if by_support_type:
         grid = grid.merge(c[["family", "support_type"]].drop_duplicates(), on="family")
@@ -553,34 +711,90 @@ def intensity_curve(hours: pd.DataFrame, trajectories: pd.DataFrame, by: str | N
     return out[[*keys, "month", "mean_hours_per_week", "n", "contacts"]]
 
 
-def _contact_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None) -> pd.DataFrame:
+def intensity_small_n(curve: pd.DataFrame, min_n: int, by: str | None = "organisation") -> pd.DataFrame:
+    """Per `by` group of an `intensity_curve`: the first trajectory month whose n is below `min_n` and that n
+    (n only falls with the month: a family's months run on from month 0). Groups that never drop below are
+    left out."""
+    keys = [by] if by and by in curve else []
+    small = curve[curve["n"] < min_n].sort_values([*keys, "month"], kind="stable")
+    first = small.groupby(keys, sort=False).head(1) if keys else small.head(1)
+    return first[[*keys, "month", "n"]].reset_index(drop=True)
+
+
+EXCLUDED_AFTER_PEILDATUM = "metingen met een datum na de peildatum"
+EXCLUDED_NOT_STARTED = "metingen van gezinnen waarvan het traject pas na de peildatum begon"
+EXCLUDED_CONTACTS_OUTSIDE = "contacten buiten het traject of na de peildatum"
+EXCLUDED_NO_START = "gezinnen met een contactlog zonder startdatum"
+
+
+def weekly_at_peildatum(hours: pd.DataFrame, trajectories: pd.DataFrame | None,
+                        peildatum: dt.date | None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Weekly-hours rows as they stood at the peildatum, and what was left out (reason → rows): rows dated after
+    it, and (given trajectories) the rows of families whose earliest start date lies after it, whose undated
+    'start'/'later' rows belong to a trajectory that had not begun."""
+    if peildatum is None or hours.empty:
+        return hours, {}
+    peil = pd.Timestamp(peildatum)
+    after = pd.to_datetime(hours["measured_on"]) > peil
+    not_started = pd.Series(False, index=hours.index)
+    if trajectories is not None and not trajectories.empty:
+        first_start = pd.to_datetime(trajectories["start_date"]).groupby(trajectories["family"]).min()
+        late = set(first_start[first_start > peil].index)
+        not_started = hours["family"].isin(late) & ~after
+    excluded = {EXCLUDED_AFTER_PEILDATUM: int(after.sum()), EXCLUDED_NOT_STARTED: int(not_started.sum())}
+    return hours[~after & ~not_started], {k: v for k, v in excluded.items() if v}
+
+
+def _contact_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None,
+                          peildatum: dt.date | None = None) -> pd.DataFrame:
     """Per contact-log family and support type: "start" = hours per week in trajectory month 0, "latest" = in
-    the family's last trajectory month with any contact (0 for a type without contact in that month)."""
-    monthly = contact_hours_by_month(hours, trajectories, by_support_type=True)
+    the family's last trajectory month with any contact (0 for a type without contact in that month), as it
+    stood at the peildatum. `.attrs` as in `contact_hours_by_month`."""
+    monthly = contact_hours_by_month(hours, trajectories, peildatum, by_support_type=True)
     if monthly.empty:
-        return pd.DataFrame(columns=["support_type", "family", "moment", "hours_per_week"])
+        out = pd.DataFrame(columns=["support_type", "family", "moment", "hours_per_week"])
+        out.attrs.update(monthly.attrs)
+        return out
     active = monthly[monthly["contacts"] > 0].groupby("family")["month"].max()
     first = monthly[monthly["month"] == 0].assign(moment="start")
     latest = monthly[monthly["month"] == monthly["family"].map(active)].assign(moment="latest")
-    return pd.concat([first, latest], ignore_index=True)[["support_type", "family", "moment", "hours_per_week"]]
+    out = pd.concat([first, latest], ignore_index=True)[["support_type", "family", "moment", "hours_per_week"]]
+    out.attrs.update(monthly.attrs)
+    return out
 
 
-def hours_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None = None) -> pd.DataFrame:
+def hours_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None = None,
+                       peildatum: dt.date | None = None) -> pd.DataFrame:
     """Per support type, the mean hours per week at each family's first ("start") and last ("latest")
-    measurement. A measurement that says n.v.t. leaves the family out of n; an explicit 0 counts.
+    measurement, in `chronological` order (moment, then date, then row). A measurement that says n.v.t. leaves
+    the family out of n; an explicit 0 counts.
 
     Contact-log families count too (given their `trajectories`): their first trajectory month is "start",
     their last trajectory month with a contact "latest" (see `contact_hours_by_month`), per support type they
     ever had a contact for. Where a family also has weekly hours for that type, the weekly hours count.
-    `n_contactlog` says how many of n come from contact logs."""
+    `n_contactlog` says how many of n come from contact logs.
+
+    Given a `peildatum`, the figures are as they stood then: weekly-hours rows dated after it, rows of families
+    whose trajectory began after it (`weekly_at_peildatum`) and contacts after it do not count.
+    `.attrs["excluded"]`: reason → count of what was left out (besides n.v.t., which `nvt` counts);
+    `.attrs["excluded_by_kind"]`: the same per kind of support type (inzet, deelname)."""
     contact = is_contact(hours)
     h = hours[~contact]
     h = h[h["hours_per_week"].notna() | h["not_applicable"].astype(bool)]
-    h = h.sort_values(["measured_on", "id"] if "id" in h else ["measured_on"], na_position="first", kind="stable")
+    by_kind: dict[str, dict[str, int]] = {}
+    kept = []
+    for kind, part in h.groupby(h["support_type"].map(lambda t: tx.SUPPORT_TYPES.get(t, tx.INVESTMENT)), sort=False):
+        part, by_kind[kind] = weekly_at_peildatum(part, trajectories, peildatum)
+        kept.append(part)
+    h = chronological(pd.concat(kept) if kept else h)
     groups = h.groupby(["support_type", "family"], sort=False)
     picked = {"start": groups.head(1), "latest": groups.tail(1)}
-    log = _contact_first_latest(hours[contact], trajectories) if contact.any() else None
+    log = _contact_first_latest(hours[contact], trajectories, peildatum) if contact.any() else None
     if log is not None:
+        for kind in (tx.INVESTMENT, tx.PARTICIPATION):  # per kind, so each chart says what it left out
+            counts = contact_hours_by_month(hours[contact], trajectories, peildatum, kind=kind).attrs
+            by_kind.setdefault(kind, {}).update({EXCLUDED_CONTACTS_OUTSIDE: counts["buiten_traject"],
+                                                 EXCLUDED_NO_START: counts["zonder_startdatum"]})
         weekly_pairs = pd.MultiIndex.from_frame(h[["support_type", "family"]])
         log = log[~pd.MultiIndex.from_frame(log[["support_type", "family"]]).isin(weekly_pairs)]
     types = set(h["support_type"]) | (set(log["support_type"]) if log is not None else set())
@@ -600,8 +814,15 @@ def hours_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None = 
                 "nvt": int(((frame["support_type"] == support_type) & frame["not_applicable"].astype(bool)).sum()),
                 "n_contactlog": int(len(from_log)),
             })
-    return pd.DataFrame(rows, columns=["support_type", "kind", "moment", "n", "mean_hours_per_week", "nvt",
-                                       "n_contactlog"])
+    out = pd.DataFrame(rows, columns=["support_type", "kind", "moment", "n", "mean_hours_per_week", "nvt",
+                                      "n_contactlog"])
+    by_kind = {kind: {k: int(v) for k, v in counts.items() if v} for kind, counts in by_kind.items()}
+    excluded: dict[str, int] = {}
+    for counts in by_kind.values():
+        for reason, count in counts.items():
+            excluded[reason] = excluded.get(reason, 0) + count
+    out.attrs.update(excluded=excluded, excluded_by_kind=by_kind)
+    return out
 
 
 def professional_total(hours_table: pd.DataFrame) -> pd.DataFrame:

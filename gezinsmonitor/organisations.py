@@ -18,16 +18,22 @@ from .store import Dataset
 
 ALL_ORGANISATIONS = investment.ALL_ORGANISATIONS
 SELECTED, OTHERS = "selected", "others"
+STARTED_LATER = "start na de peildatum"  # metrics.trajectory_durations' reason
 
 DEFINITIONS = {
     "comparison": (
-        "Per organisatie: start = maand van de vroegste startdatum van een traject; intensief = gezinnen met een "
-        "intensief traject in de gegevens (alleen die worden geregistreerd); kort (1–3 gesprekken) wordt in dit model "
-        "niet geregistreerd. Lopend/afgerond = trajecten zoals ze op de peildatum stonden (een traject dat na de "
-        "peildatum begint telt niet mee). Hulpvragen per gezin = hulpvragen ÷ gezinnen met minstens één hulpvraag "
-        "(te beoordelen telt niet mee). Mediane duur = Kaplan–Meier, lopende trajecten gecensureerd op de peildatum, "
-        "met 95%-betrouwbaarheidsinterval; 'niet bereikt' = minder dan de helft is afgerond. Uren = gemiddelde inzet "
-        "van professionals in uren per week per gezin bij de eerste en de laatste meting (n.v.t. telt niet mee)."
+        "Per organisatie: start = maand van de vroegste startdatum van een traject (tot de peildatum); intensief = "
+        "gezinnen met een intensief traject in de gegevens (alleen die worden geregistreerd), zoals op de peildatum: "
+        "een gezin waarvan elk traject pas na de peildatum begint telt niet mee (apart vermeld bij 'Niet meegeteld');"
+        " kort (1–3 gesprekken) wordt in dit model niet geregistreerd. Lopend/afgerond = trajecten zoals ze op de "
+        "peildatum stonden (een traject dat na de peildatum begint telt niet mee). Hulpvragen per gezin = hulpvragen "
+        "÷ gezinnen met minstens één hulpvraag (te beoordelen telt niet mee). Mediane duur = Kaplan–Meier, lopende "
+        "trajecten gecensureerd op de peildatum, met 95%-betrouwbaarheidsinterval; 'niet bereikt' = minder dan de "
+        "helft is afgerond. Uren = gemiddelde inzet van professionals (gesprekken, regelzaken, praktische steun) in "
+        "uren per week per gezin bij de eerste en de laatste meting: per gezin de som van zijn soorten steun op dat "
+        "moment (per soort de eerste en de laatste meting). n.v.t. telt als 0 naast een soort die wel gold; een gezin"
+        " waarvoor op dat moment geen enkele soort gold (alles n.v.t.) telt niet mee in n; een ingevulde 0 telt wel. "
+        "Contactlogs: de eerste trajectmaand en de laatste trajectmaand met een contact, in uren per week."
     ),
     "needs_vs_others": (
         "Aandeel gezinnen met minstens één hulpvraag op het leefgebied, van de gezinnen met een hulpvraag, voor de "
@@ -94,9 +100,9 @@ def _weekly_professional(weekly: pd.DataFrame) -> dict:
 
 
 COMPARISON_COLUMNS = [
-    "organisation", "start", "intensive", "short", "trajectories", tx.STATUS_LOPEND, tx.STATUS_AFGEROND,
-    "not_started", "requests", "families_with_requests", "requests_per_family", "km_n", "km_afgerond", "median",
-    "median_lo", "median_hi", "n_hours_start", "hours_start", "n_hours_latest", "hours_latest",
+    "organisation", "start", "intensive", "families_not_started", "short", "trajectories", tx.STATUS_LOPEND,
+    tx.STATUS_AFGEROND, "not_started", "requests", "families_with_requests", "requests_per_family", "km_n",
+    "km_afgerond", "median", "median_lo", "median_hi", "n_hours_start", "hours_start", "n_hours_latest", "hours_latest",
 ]
 
 
@@ -104,10 +110,12 @@ def comparison_table(families: pd.DataFrame, trajectories: pd.DataFrame, request
                      hours: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
     """One row per organisation and a pooled 'Totaal' row (see DEFINITIONS["comparison"]).
 
-    `start` is the first day of the month of the earliest start date; `short` is NaN: short trajectories
-    (1–3 talks) are not registered in this model. The total row pools families (not a mean of the rows): its
-    median duration is the Kaplan–Meier median of all trajectories together. `.attrs["te_beoordelen"]`: requests
-    left out."""
+    `start` is the first day of the month of the earliest start date up to the peildatum; `short` is NaN: short
+    trajectories (1–3 talks) are not registered in this model. `intensive` counts families as they stood at the
+    peildatum, like lopend/afgerond: a family whose every trajectory starts after the peildatum is left out and
+    counted in `families_not_started` (`not_started` counts such trajectories). The total row pools families (not
+    a mean of the rows): its median duration is the Kaplan–Meier median of all trajectories together.
+    `.attrs["te_beoordelen"]`: requests left out."""
     counted, pending = metrics.counted_requests(requests)
     durations = (metrics.trajectory_durations(trajectories, peildatum) if len(trajectories)
                  else trajectories.assign(excluded=None, status_at_peildatum=None, months=np.nan))
@@ -115,13 +123,18 @@ def comparison_table(families: pd.DataFrame, trajectories: pd.DataFrame, request
     orgs = sorted(set(families["organisation"].dropna()) | set(trajectories["organisation"].dropna()))
 
     def row(name, fam, traj, dur, req, wk) -> dict:
-        start = pd.to_datetime(traj["start_date"]).min()
-        started = dur[dur["excluded"] != "start na de peildatum"]
+        later = dur["excluded"] == STARTED_LATER
+        started = dur[~later]
+        start = pd.to_datetime(started["start_date"]).min()
         status = started["status_at_peildatum"]
+        # Families without any trajectory stay in (they are registered); only "not begun yet" is left out.
+        not_begun = set(dur.loc[later, "family"]) - set(started["family"])
+        families_in = set(fam["family"])
         return {
             "organisation": name,
             "start": start.to_period("M").to_timestamp() if pd.notna(start) else pd.NaT,
-            "intensive": int(fam["family"].nunique()),
+            "intensive": len(families_in - not_begun),
+            "families_not_started": len(families_in & not_begun),
             "short": np.nan,
             "trajectories": int(len(traj)),
             tx.STATUS_LOPEND: int((status == tx.STATUS_LOPEND).sum()),

@@ -26,9 +26,13 @@ DEFINITIONS = {
                        "leefgebied. n.v.t. telt niet mee.",
     "high_all": "Aandeel gezinnen met op élk leefgebied waarop ze een score hebben een laatste voortgangsscore 4 of 5 "
                 "(positieve ontwikkeling, nog beperkte of geen steun nodig), van de gezinnen met minstens één score. "
-                "Zo telt elk gezin één keer; n.v.t. telt niet mee.",
+                "Zo telt elk gezin één keer; n.v.t. telt niet mee. Let op: een gezin met scores op meer leefgebieden "
+                "heeft meer kans op één score onder de 4, dus een organisatie die meer leefgebieden scoort komt bij "
+                "gelijke voortgang lager uit; het gemiddelde aantal leefgebieden met een score per gezin staat in de "
+                "tabel.",
     "organisations": "Per organisatie, met een 95%-betrouwbaarheidsinterval (Wilson). De verticale lijn is alle "
                      "organisaties samen.",
+    "until": "Alleen scores gemeten op of vóór de peildatum tellen (scores zonder datum tellen mee).",
     "duration": "Per duurklasse en status op de peildatum: maanden begeleiding van startdatum tot einddatum (afgerond) "
                 "of tot de peildatum (lopend; een ondergrens), hele kalendermaanden, klassen [0,6), [6,12), … "
                 "Alleen scores gemeten op of vóór de peildatum tellen; per gezin telt één traject (bij meer trajecten "
@@ -46,10 +50,7 @@ def _voortgang_rows(measurements: pd.DataFrame, leefgebied: str | None, until: d
     m = measurements[measurements["instrument"] == tx.VOORTGANG_INSTRUMENT]
     if leefgebied is not ALL:
         m = m[m["leefgebied"] == leefgebied]
-    if until is not None and "measured_on" in m:
-        # Undated rows cannot be placed after the peildatum, so they stay.
-        m = m[~(pd.to_datetime(m["measured_on"]) > pd.Timestamp(until))]
-    return m
+    return metrics.measured_until(m, until)
 
 
 OUTCOME_COLUMNS = ["family", "organisation", "scored", "leefgebieden", "score", "lowest", "high"]
@@ -102,15 +103,17 @@ def pooled(outcomes: pd.DataFrame) -> dict:
             "nvt": int((~outcomes["scored"]).sum())}
 
 
-COMPARISON_COLUMNS = ["organisation", "n", "nvt", "high", "pct", "pct_lo", "pct_hi", "mean",
+COMPARISON_COLUMNS = ["organisation", "n", "nvt", "high", "pct", "pct_lo", "pct_hi", "mean", "leefgebieden_mean",
                       *(str(s) for s in tx.VOORTGANG_SCORES), "small"]
 
 
 def organisation_comparison(outcomes: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
     """Per organisation: n families with a score, families with only n.v.t., families high, % with its 95%
-    Wilson interval, and `small` when n < min_n (config, default 20). For one leefgebied also the mean latest
-    score and the families per score 1–5 (NaN over all leefgebieden, where a family has several scores).
-    Organisations without any score in scope are not listed. `.attrs["pooled"]` holds all organisations together."""
+    Wilson interval, the mean number of leefgebieden with a score per family (`leefgebieden_mean`: over all
+    leefgebieden a family with more of them has more chances of one score below 4), and `small` when n < min_n
+    (config, default 20). For one leefgebied also the mean latest score and the families per score 1–5 (NaN over
+    all leefgebieden, where a family has several scores). Organisations without any score in scope are not
+    listed. `.attrs["pooled"]` holds all organisations together (with `leefgebieden_mean` too)."""
     limit = config.min_n() if min_n is None else min_n
     single = outcomes.attrs.get("leefgebied", ALL) is not ALL
     rows = []
@@ -118,7 +121,8 @@ def organisation_comparison(outcomes: pd.DataFrame, min_n: int | None = None) ->
         scored = part[part["scored"]]
         row = {"organisation": org, "n": len(scored), "nvt": int((~part["scored"]).sum()),
                "high": int(scored["high"].sum()),
-               "mean": float(scored["score"].mean()) if single and len(scored) else np.nan}
+               "mean": float(scored["score"].mean()) if single and len(scored) else np.nan,
+               "leefgebieden_mean": float(scored["leefgebieden"].mean()) if len(scored) else np.nan}
         for s in tx.VOORTGANG_SCORES:
             row[str(s)] = int((scored["score"] == s).sum()) if single else np.nan
         rows.append(row)
@@ -127,7 +131,11 @@ def organisation_comparison(outcomes: pd.DataFrame, min_n: int | None = None) ->
     out = _share(out)
     out["small"] = out["n"] < limit
     out = out[COMPARISON_COLUMNS].reset_index(drop=True)
-    out.attrs.update(pooled=pooled(outcomes), min_n=limit, leefgebied=outcomes.attrs.get("leefgebied", ALL),
+    together = pooled(outcomes)
+    scored = outcomes.loc[outcomes["scored"], "leefgebieden"]
+    together["leefgebieden_mean"] = float(scored.mean()) if len(scored) else np.nan
+    out.attrs.update(pooled=together, min_n=limit, leefgebied=outcomes.attrs.get("leefgebied", ALL),
+                     after_until=int(outcomes.attrs.get("after_until", 0)),
                      without_score=sorted(set(outcomes.loc[~outcomes["scored"], "organisation"].dropna())
                                           - set(out["organisation"])))
     return out
@@ -181,11 +189,13 @@ def duration_classes(outcomes: pd.DataFrame, durations: pd.DataFrame, min_n: int
     return table
 
 
-def coverage(families: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame:
+def coverage(families: pd.DataFrame, measurements: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
     """Per organisation: families, families with at least one voortgangsscore (not n.v.t.), families without,
-    and which other instruments they have. `.attrs["without"]` = families without a voortgangsscore overall."""
-    latest = metrics.latest_scores(measurements)
-    with_score = set(latest["family"])
+    and which other instruments they have. With `until` only scores on or before it count (undated ones too); a
+    family whose scores all lie after it is in `after_until`, not in `without_score`. `.attrs["without"]` =
+    families without a voortgangsscore overall, `.attrs["after_until"]` those with scores after `until` only."""
+    every = set(metrics.latest_scores(measurements)["family"])
+    with_score = set(metrics.latest_scores(metrics.measured_until(measurements, until))["family"])
     other = measurements[measurements["instrument"] != tx.VOORTGANG_INSTRUMENT]
     rows = []
     for org, part in families.groupby("organisation", sort=True):
@@ -193,8 +203,10 @@ def coverage(families: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame
         instruments = sorted(set(other.loc[other["family"].isin(fams), "instrument"]),
                              key=lambda i: metrics.INSTRUMENTS.index(i) if i in metrics.INSTRUMENTS else 99)
         rows.append({"organisation": org, "families": len(fams), "with_score": len(fams & with_score),
-                     "without_score": len(fams - with_score),
+                     "without_score": len(fams - every), "after_until": len((fams & every) - with_score),
                      "other_instruments": [metrics.INSTRUMENT_LABELS.get(i, i) for i in instruments]})
-    out = pd.DataFrame(rows, columns=["organisation", "families", "with_score", "without_score", "other_instruments"])
-    out.attrs.update(without=int(out["without_score"].sum()) if len(out) else 0)
+    out = pd.DataFrame(rows, columns=["organisation", "families", "with_score", "without_score", "after_until",
+                                      "other_instruments"])
+    out.attrs.update(without=int(out["without_score"].sum()) if len(out) else 0,
+                     after_until=int(out["after_until"].sum()) if len(out) else 0)
     return out

@@ -82,19 +82,46 @@ def _loglog_band(survival: float, greenwood: float, z: float) -> tuple[float, fl
     return float(np.exp(-np.exp(log_log + z * se))), float(np.exp(-np.exp(log_log - z * se)))
 
 
-def _first_time_at_or_below(table: pd.DataFrame, column: str, level: float = 0.5) -> float:
-    hit = table.loc[table[column] <= level, "time"]
-    return float(hit.iloc[0]) if len(hit) else np.nan
+# R's quantile.survfit compares with this tolerance, so 0.75 · 2/3 counts as exactly 0.5.
+_TOLERANCE = float(np.sqrt(np.finfo(float).eps))
+
+
+def _crossing(table: pd.DataFrame, column: str, level: float = 0.5) -> float:
+    """The time `column` (survival or a band) first reaches `level` or below, with R's midpoint rule for a flat:
+    where the curve sits exactly at `level` from t_i until its next step at t_j, the answer is (t_i + t_j) / 2;
+    a flat that lasts to the end of the curve runs to the last time in the table (censored ones included)."""
+    if table.empty:
+        return np.nan
+    last_time = float(table["time"].iloc[-1])
+    values = table[column].astype(float)
+    steps = table.loc[~values.duplicated(), ["time", column]]  # a censored time does not move the curve
+    ends_known = pd.notna(steps[column].iloc[-1])
+    steps = steps[steps[column].notna()]
+    times, y = steps["time"].to_numpy(float), steps[column].to_numpy(float)
+    reached = np.flatnonzero(y <= level + _TOLERANCE)
+    if not len(reached):
+        return np.nan
+    first = reached[0]
+    if y[first] < level - _TOLERANCE:
+        return float(times[first])
+    below = np.flatnonzero(y < level - _TOLERANCE)
+    if len(below):
+        return float((times[first] + times[below[0]]) / 2)
+    if ends_known:  # flat at the level until the end of follow-up
+        return float((times[first] + last_time) / 2)
+    return np.nan
 
 
 def km_median(table: pd.DataFrame) -> dict:
     """Median duration with a 95% interval from a `kaplan_meier` table.
 
     The median is the first time the curve reaches 0.5 or below; the interval takes the same crossing of
-    the lower and upper band (Brookmeyer–Crowley style, as R's survival package reports it). NaN means
-    "not reached": too few trajectories have ended to tell (common when most still run)."""
+    the lower and upper band (Brookmeyer–Crowley style). As R's survival package (quantile.survfit): where a
+    curve sits exactly at 0.5 over a stretch, the midpoint of that stretch (to the next step, or to the last
+    time when the flat lasts to the end). NaN means "not reached": too few trajectories have ended to tell
+    (common when most still run)."""
     return {
-        "median": _first_time_at_or_below(table, "survival"),
-        "lower": _first_time_at_or_below(table, "lower"),
-        "upper": _first_time_at_or_below(table, "upper"),
+        "median": _crossing(table, "survival"),
+        "lower": _crossing(table, "lower"),
+        "upper": _crossing(table, "upper"),
     }

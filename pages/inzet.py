@@ -23,7 +23,17 @@ if ds.hours.empty:
     figure.no_data("urenregistraties")
     st.stop()
 
-hours = metrics.hours_first_latest(ds.hours, ds.trajectories)
+hours = metrics.hours_first_latest(ds.hours, ds.trajectories, peildatum=ctx.peildatum)
+
+
+def left_out(table, by_peildatum: dict) -> dict:
+    """What the first/latest figures left out: n.v.t. per moment (family × support type) and, as they stood at
+    the peildatum, later measurements and contacts."""
+    nvt = table.groupby("moment")["nvt"].sum()
+    return {"n.v.t. bij de eerste meting (gezin × soort steun; telt niet mee in n)": int(nvt.get("start", 0)),
+            "n.v.t. bij de laatste meting (gezin × soort steun; telt niet mee in n)": int(nvt.get("latest", 0)),
+            **by_peildatum}
+
 total = metrics.professional_total(hours).set_index("moment")
 by_type = hours.set_index(["support_type", "moment"])
 n_per_type = " · ".join(
@@ -51,6 +61,7 @@ figure.caption(
     "tellen niet mee). Vrijwilligers: gemiddelde van " + ", ".join(investment.VOLUNTEER_TYPES) + " over de gezinnen "
     "waarvoor die steun gold. Let op: n verschilt per soort steun en moment, dus dit is geen "
     "gemiddelde van dezelfde gezinnen.",
+    excluded=left_out(hours[hours["kind"] == tx.INVESTMENT], hours.attrs["excluded_by_kind"].get(tx.INVESTMENT, {})),
 )
 
 for kind, what in ((tx.INVESTMENT, "inzet"), (tx.PARTICIPATION, "deelname")):
@@ -61,11 +72,13 @@ for kind, what in ((tx.INVESTMENT, "inzet"), (tx.PARTICIPATION, "deelname")):
         continue
     st.altair_chart(charts.hours_bars(hours, kind), width="stretch")
     n_range = f"{int(part['n'].min())}–{int(part['n'].max())}" if part["n"].nunique() > 1 else str(int(part["n"].iloc[0]))
-    figure.caption(ctx, f"n = {n_range} gezinnen per balk (n staat bij elke balk)", metrics.DEFINITIONS["hours"])
+    figure.caption(ctx, f"n = {n_range} gezinnen per balk (n staat bij elke balk)", metrics.DEFINITIONS["hours"],
+                   excluded=left_out(hours[hours["kind"] == kind], hours.attrs["excluded_by_kind"].get(kind, {})))
 
 st.subheader("Tabel")
 st.dataframe(charts.hours_table(hours), hide_index=True)
-figure.caption(ctx, f"n = {ds.hours['family'].nunique()} gezinnen met urenregistratie", metrics.DEFINITIONS["hours"])
+figure.caption(ctx, f"n = {ds.hours['family'].nunique()} gezinnen met urenregistratie", metrics.DEFINITIONS["hours"],
+               excluded=left_out(hours, hours.attrs["excluded"]))
 
 st.subheader("Intensiteit per trajectmaand")
 if not metrics.is_contact(ds.hours).any():
@@ -73,20 +86,21 @@ if not metrics.is_contact(ds.hours).any():
             "(datum en minuten per contact).", icon=":material/info:")
 else:
     curve = metrics.intensity_curve(ds.hours, ds.trajectories, peildatum=ctx.peildatum)
-    left_out = []
-    if curve.attrs.get("zonder_startdatum"):
-        left_out.append(f"{curve.attrs['zonder_startdatum']} gezinnen met een contactlog zonder startdatum")
-    if curve.attrs.get("buiten_traject"):
-        left_out.append(f"{curve.attrs['buiten_traject']} contacten buiten het traject")
+    curve_left_out = {metrics.EXCLUDED_NO_START: curve.attrs.get("zonder_startdatum", 0),
+                      metrics.EXCLUDED_CONTACTS_OUTSIDE: curve.attrs.get("buiten_traject", 0)}
     if curve.empty:
         figure.no_data("contactlogs met een startdatum van het traject")
+        listed = [f"{n} {reason}" for reason, n in curve_left_out.items() if n]
+        if listed:
+            st.caption("**Telt niet mee**: " + "; ".join(listed) + ".")
     else:
-        st.altair_chart(charts.intensity_lines(curve), width="stretch")
+        st.altair_chart(charts.intensity_lines(curve, min_n=figure.min_n()), width="stretch")
         n_text = (f"n = {curve.attrs['n_families']} gezinnen met een contactlog · n per trajectmaand in de tooltip "
                   f"(gezinnen waarvan het traject die maand omvat)")
-        figure.caption(ctx, n_text, metrics.DEFINITIONS["intensity"])
-    if left_out:
-        st.caption("**Telt niet mee**: " + "; ".join(left_out) + ".")
+        figure.caption(ctx, n_text, metrics.DEFINITIONS["intensity"], excluded=curve_left_out)
+        small = metrics.intensity_small_n(curve, figure.min_n())
+        figure.small_n_warning({f"{r.organisation} vanaf trajectmaand {r.month}": int(r.n)
+                                for r in small.itertuples()})
 
 # -- total hours per family -------------------------------------------------------------------
 st.subheader("Totaal aantal uren per gezin")
@@ -133,7 +147,8 @@ else:
         ctx, f"n = {total_n[(investment.ALL_ORGANISATIONS, 'start')]} / "
              f"{total_n[(investment.ALL_ORGANISATIONS, 'latest')]} gezinnen (eerste/laatste meting) · n per balk",
         investment.DEFINITIONS["organisation_hours"],
-        excluded={f"organisaties zonder deze inzet: {', '.join(no_hours)}": len(no_hours)} if no_hours else None)
+        excluded={**({f"organisaties zonder deze inzet: {', '.join(no_hours)}": len(no_hours)} if no_hours else {}),
+                  **weekly.attrs.get("excluded", {})})
     figure.small_n_warning(n_org.to_dict())
     any_hours = by_org.groupby("organisation")["n_total"].transform("max") > 0
     st.dataframe(charts.organisation_hours_table(by_org[any_hours]), hide_index=True)

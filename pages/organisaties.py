@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components import charts, figure
+from components import charts, context, figure
 from components.context import page_context
 from gezinsmonitor import formatting, investment
 from gezinsmonitor import organisations as og
@@ -13,9 +13,13 @@ st.write("De organisaties naast elkaar, zoals in de gepubliceerde programmatabel
          "(te wijzigen in de zijbalk).")
 
 anonymous = st.toggle("Namen verbergen (Organisatie A, B, C …)", key="org_anon",
-                      help="Voor een leerkring: vergelijk zonder namen. De letters volgen de alfabetische volgorde.")
-ds = og.rename_organisations(ctx.data, og.anonymous_names(ctx.full.families["organisation"])) if anonymous \
-    else ctx.data
+                      help="Voor een leerkring: vergelijk zonder namen, ook in de bijschriften en bij 'Hoe berekend?' "
+                           "(zonder bestandsnaam van de upload). De letters volgen de alfabetische volgorde van alle "
+                           "organisaties. Let op: de zijbalk en de link in de adresbalk houden de echte namen van uw "
+                           "eigen filterkeuze; deel bij een leerkring dus een schermafbeelding, niet de link.")
+if anonymous:
+    ctx = context.anonymised(ctx)  # everything below, captions included, sees only the letters
+ds = ctx.data
 
 if ds.families.empty:
     figure.no_data("organisaties met gezinnen")
@@ -29,6 +33,7 @@ total = table.set_index("organisation").loc[og.ALL_ORGANISATIONS]
 st.subheader("Vergelijking")
 st.dataframe(charts.comparison_table_nl(table), hide_index=True)
 excluded = {"hulpvragen te beoordelen": int(table.attrs["te_beoordelen"]),
+            "gezinnen waarvan elk traject na de peildatum begint": int(total["families_not_started"]),
             "trajecten die na de peildatum beginnen": int(total["not_started"]),
             "trajecten zonder bruikbare duur (geen startdatum of afgerond zonder einddatum)":
                 int(total["trajectories"] - total["not_started"] - total["km_n"])}

@@ -17,35 +17,33 @@ if ds.trajectories.empty:
 
 durations = metrics.trajectory_durations(ds.trajectories, ctx.peildatum)
 table = metrics.tabulate_durations(durations)
-kept = durations[durations["excluded"].isna()]
-excluded = durations["excluded"].value_counts()
-excluded_map = {str(k): int(v) for k, v in excluded.items()}
-end_states = endings.end_date_states(ds.trajectories)
-no_end = durations["end_date"].isna()
-n_ongoing_kept = int((kept["status_at_peildatum"] == tx.STATUS_LOPEND).sum())
+head = endings.duration_summary(durations)
+excluded_map = head["excluded"]
+ends = endings.end_date_summary(ds.trajectories)
 
 cols = st.columns(5)
-cols[0].metric("Trajecten meegeteld", table.attrs["n"])
-cols[1].metric("Afgerond / lopend", f"{int(table['completed'].sum())} / {int(table['ongoing'].sum())}")
-cols[2].metric("Niet meegeteld", int(excluded.sum()))
-cols[3].metric("Zonder einddatum", int(no_end.sum()))
-cols[4].metric("Alleen verwachte einddatum", int((end_states == "expected_only").sum()),
+cols[0].metric("Trajecten meegeteld", head["counted"])
+cols[1].metric("Afgerond / lopend", f"{head[tx.STATUS_AFGEROND]} / {head[tx.STATUS_LOPEND]}")
+cols[2].metric("Niet meegeteld", sum(excluded_map.values()))
+cols[3].metric("Zonder einddatum", ends["no_end"],
+               help="Geen einddatum en ook geen verwachte einddatum; zoals in de tabel 'Einddatum ingevuld?'.")
+cols[4].metric("Alleen verwachte einddatum", ends["expected_only"],
                help="Bijvoorbeeld 'naar verwachting januari 2027': het traject loopt nog.")
 
-notes = [(f"**{int(no_end.sum())}** van de {len(durations)} trajecten hebben geen einddatum "
-          f"({int((no_end & (durations['status'] == tx.STATUS_LOPEND)).sum())} lopend, "
-          f"{int((no_end & (durations['status'] == tx.STATUS_AFGEROND)).sum())} afgerond).")]
-if len(excluded):
-    notes.append("Niet meegeteld: " + ", ".join(f"{n} × {reason}" for reason, n in excluded.items()) + ".")
+notes = [f"**{ends['no_end']}** van de {ends['n']} trajecten hebben geen einddatum ({ends['no_end_running']} lopend, "
+         f"{ends['no_end_completed']} afgerond, status zoals geregistreerd)"
+         + (f"; {ends['expected_only']} hebben alleen een verwachte einddatum." if ends["expected_only"] else ".")]
+if excluded_map:
+    notes.append("Niet meegeteld: " + ", ".join(f"{n} × {reason}" for reason, n in excluded_map.items()) + ".")
 st.markdown(" ".join(notes))
 st.warning(
-    f"Van {n_ongoing_kept} lopende trajecten is de duur een **ondergrens**: ze lopen nog, dus hun uiteindelijke "
-    "duur is langer dan de tijd tot de peildatum (gecensureerde waarnemingen). Vergelijk lopend en afgerond daarom "
-    "niet als gelijke duren; de Kaplan–Meier-curve hieronder houdt er wel rekening mee.",
+    f"Van {head[tx.STATUS_LOPEND]} lopende trajecten is de duur een **ondergrens**: ze lopen nog, dus hun "
+    "uiteindelijke duur is langer dan de tijd tot de peildatum (gecensureerde waarnemingen). Vergelijk lopend en "
+    "afgerond daarom niet als gelijke duren; de Kaplan–Meier-curve hieronder houdt er wel rekening mee.",
     icon=":material/hourglass_top:",
 )
 
-if kept.empty:
+if head["counted"] == 0:
     figure.no_data("trajecten met een bruikbare duur")
     st.stop()
 

@@ -9,12 +9,17 @@ from gezinsmonitor import taxonomy as tx
 BARS_KEY = "vg_bars"
 SCOPE_KEY = "vg_leefgebied"
 
+UNTIL_TEXT = "Alleen metingen op of vóór de peildatum tellen (metingen zonder datum tellen mee)."
+
 ctx = page_context()
 ds = ctx.data
+peil = ctx.peildatum
+min_n = figure.min_n()
 st.title("Voortgang")
 st.write("Voortgang per leefgebied, voor elk instrument in zijn eigen termen: de voortgangsscore van de gezinswerker, "
          "de Zelfredzaamheid-Matrix (ZRM) en de ernst van problemen. Scores van verschillende instrumenten worden "
-         "nooit samen gemiddeld; alleen de richting van verandering zet ze naast elkaar.")
+         "nooit samen gemiddeld; alleen de richting van verandering zet ze naast elkaar. Alle figuren tellen alleen "
+         f"metingen op of vóór de peildatum ({formatting.date(peil)}); metingen zonder datum tellen mee.")
 
 m = ds.measurements
 present = {i: bool((m["instrument"] == i).any()) for i in metrics.INSTRUMENTS}
@@ -38,14 +43,15 @@ def follow_click() -> None:
 st.subheader("Voortgangsscore")
 st.write("De laatste voortgangsscore per leefgebied, zoals de gezinswerker die inschat: "
          "van 1 (negatieve ontwikkeling) tot 5 (positieve ontwikkeling, geen steun meer nodig).")
-summary = metrics.progress_summary(m) if present[tx.VOORTGANG_INSTRUMENT] else None
+summary = metrics.progress_summary(m, until=peil) if present[tx.VOORTGANG_INSTRUMENT] else None
 scored = summary is not None and summary["n"].sum() > 0
 if summary is None:
     absent("voortgangsscores")
 elif not scored:
-    absent("voortgangsscores (alleen n.v.t.)")
+    absent(f"voortgangsscores op of vóór de peildatum ({formatting.date(peil)})" if summary.attrs["after_until"]
+           else "voortgangsscores (alleen n.v.t.)")
 else:
-    coverage = pg.coverage(ds.families, m)
+    coverage = pg.coverage(ds.families, m, until=peil)
     without = coverage[coverage["without_score"] > 0]
     nvt = int(summary["nvt"].sum())
     distribution = metrics.progress_distribution(summary)
@@ -54,10 +60,11 @@ else:
     n_text = (f"n = {formatting.count(summary.attrs['n_families'])} gezinnen met een score · n per leefgebied bij "
               "de balk en in de tabel")
     figure.caption(ctx, n_text, metrics.DEFINITIONS["progress"] + " Het 95%-betrouwbaarheidsinterval (Wilson) "
-                   "hoort bij het aandeel score 4–5.",
-                   excluded={"keer alleen n.v.t. op een leefgebied (gezin × leefgebied; geen score)": nvt,
+                   "hoort bij het aandeel score 4–5. " + pg.DEFINITIONS["until"],
+                   excluded={"gezin × leefgebied met alleen n.v.t. (geen score)": nvt,
                              "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen "
-                             "instrument)": int(coverage.attrs["without"])})
+                             "instrument)": int(coverage.attrs["without"]),
+                             "gezinnen met alleen voortgangsscores na de peildatum": summary.attrs["after_until"]})
     st.dataframe(charts.progress_table(summary), hide_index=True)
     st.caption(f"**n.v.t. telt niet mee**: {formatting.count(nvt)} keer had een gezin op een leefgebied alleen n.v.t. "
                "(geen steun op dat leefgebied); dat is geen score en valt buiten n en het gemiddelde. Het gemiddelde "
@@ -76,7 +83,8 @@ else:
     st.write("Per organisatie het aandeel gezinnen met als laatste score een 4 of 5, met het 95%-interval. Kies een "
              "leefgebied hieronder of klik erop in de grafiek hierboven. Bij ‘Alle leefgebieden samen’ telt een gezin "
              "als 4–5 wanneer het op élk leefgebied waarop het een score heeft een 4 of 5 heeft; zo telt elk gezin "
-             "één keer.")
+             "één keer. Dat is strenger voor organisaties die op meer leefgebieden scoren (meer kans op één score "
+             "onder de 4): de tabel toont daarom per organisatie het gemiddelde aantal leefgebieden met een score.")
     options = [charts.PROGRESS_ALL_LABEL, *summary.loc[summary["n"] > 0, "leefgebied"]]
     if st.session_state.get(SCOPE_KEY) not in options:
         st.session_state[SCOPE_KEY] = charts.PROGRESS_ALL_LABEL
@@ -84,8 +92,8 @@ else:
                           help="Klik op een leefgebied in de grafiek hierboven om het hier te kiezen (dubbelklik "
                                "om de keuze op te heffen). Deze keuze geldt ook voor 'Voortgang en trajectduur'.")
     scope = pg.ALL if choice == charts.PROGRESS_ALL_LABEL else choice
-    outcomes = pg.family_outcomes(m, scope)
-    comparison = pg.organisation_comparison(outcomes, figure.min_n())
+    outcomes = pg.family_outcomes(m, scope, until=peil)
+    comparison = pg.organisation_comparison(outcomes, min_n)
     if comparison.empty:
         absent(f"voortgangsscores op {choice}")
     else:
@@ -96,8 +104,10 @@ else:
                   "organisatie bij de stip en in de tabel")
         excluded = {"gezinnen met alleen n.v.t. (geen score)": pooled["nvt"],
                     "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen instrument)":
-                        int(coverage.attrs["without"])}
-        figure.caption(ctx, n_text, pg.definition(scope) + " " + pg.DEFINITIONS["organisations"], excluded=excluded)
+                        int(coverage.attrs["without"]),
+                    "gezinnen met alleen scores na de peildatum": comparison.attrs["after_until"]}
+        figure.caption(ctx, n_text, " ".join([pg.definition(scope), pg.DEFINITIONS["organisations"],
+                                              pg.DEFINITIONS["until"]]), excluded=excluded)
         figure.small_n_warning({r.organisation: r.n for r in comparison.itertuples()})
         st.dataframe(charts.progress_organisation_table(comparison), hide_index=True)
         st.caption("Organisaties begeleiden verschillende gezinnen en scoren op hun eigen manier en momenten: een "
@@ -113,7 +123,7 @@ else:
              f"score een 4 of 5 ({choice.lower() if scope is pg.ALL else choice}), apart voor afgeronde en lopende "
              f"trajecten, op peildatum {formatting.date(ctx.peildatum)}.")
     durations = metrics.trajectory_durations(ds.trajectories, ctx.peildatum)
-    classes = pg.duration_classes(pg.family_outcomes(m, scope, until=ctx.peildatum), durations, figure.min_n())
+    classes = pg.duration_classes(pg.family_outcomes(m, scope, until=peil), durations, min_n)
     if classes.attrs["n"] == 0:
         absent(f"gezinnen met zowel een voortgangsscore ({choice}) als een traject met een duur op de peildatum")
     else:
@@ -137,29 +147,37 @@ else:
 
 # -- ZRM ----------------------------------------------------------------------------------------
 st.subheader("Zelfredzaamheid (ZRM)")
-levels = metrics.zrm_levels(m) if present[metrics.ZRM_INSTRUMENT] else None
+levels = metrics.zrm_levels(m, min_n=min_n, until=peil) if present[metrics.ZRM_INSTRUMENT] else None
 if levels is None or levels.empty:
     absent("ZRM-metingen (Zelfredzaamheid-Matrix)")
 else:
     st.altair_chart(charts.zrm_level_lines(levels), width="stretch")
-    figure.caption(ctx, f"n = {levels.attrs['n_families']} gezinnen met een ZRM-niveau · n per punt in de tabel",
-                   metrics.DEFINITIONS["zrm"])
+    figure.caption(ctx, f"n = {formatting.count(levels.attrs['n_families'])} gezinnen met een ZRM-niveau · n per "
+                        "punt in de tabel", metrics.DEFINITIONS["zrm"] + " " + UNTIL_TEXT,
+                   excluded=levels.attrs["excluded"])
+    figure.small_n_warning(charts.zrm_groups(levels))
     st.dataframe(charts.zrm_table(levels), hide_index=True)
 
 # -- ernst --------------------------------------------------------------------------------------
 st.subheader("Ernst van problemen")
-share = metrics.severity_share(m) if present[metrics.ERNST_INSTRUMENT] else None
+share = (metrics.severity_share(m, ds.trajectories, min_n=min_n, until=peil)
+         if present[metrics.ERNST_INSTRUMENT] else None)
 if share is None or share.empty:
     absent("ernstscores (ernst van problemen)")
 else:
     st.altair_chart(charts.severity_bars(share), width="stretch")
-    figure.caption(ctx, f"n = {share.attrs['n_families']} gezinnen met een ernstscore · N per indicator en moment "
-                        "bij elke balk en in de tabel", metrics.DEFINITIONS["severity"])
+    unanswered = {f"gezin × indicator zonder bekend antwoord op {moment} (onbekend of leeg; het moment was zeker "
+                  "voorbij)": count for moment, count in share.attrs["unanswered"].items()}
+    figure.caption(ctx, f"n = {formatting.count(share.attrs['n_families'])} gezinnen met een ernstscore · N per "
+                        "indicator en moment bij elke balk en in de tabel",
+                   metrics.DEFINITIONS["severity"] + " " + UNTIL_TEXT,
+                   excluded={**unanswered, **share.attrs["excluded"]})
+    figure.small_n_warning(charts.severity_groups(share))
     st.dataframe(charts.severity_table(share), hide_index=True)
 
 # -- richting van verandering -------------------------------------------------------------------
 st.subheader("Richting van verandering (alle instrumenten)")
-direction = metrics.direction_of_change(m)
+direction = metrics.direction_of_change(m, min_n=min_n, until=peil)
 counted = direction[direction["n"] > 0]
 single = direction.attrs["een_meetmoment"]
 missing = [metrics.INSTRUMENT_LABELS[i] for i in metrics.INSTRUMENTS if not present[i]]
@@ -167,13 +185,21 @@ if counted.empty:
     absent("metingen met een richting van verandering (ZRM en ernst hebben minstens twee meetmomenten nodig)")
 else:
     st.altair_chart(charts.direction_bars(direction), width="stretch")
-    n_text = "n = " + " · ".join(f"{direction.attrs['n_families'][i]} gezinnen ({metrics.INSTRUMENT_LABELS[i]})"
-                                 for i in metrics.INSTRUMENTS if present[i])
-    figure.caption(ctx, n_text, metrics.DEFINITIONS["direction"],
-                   excluded={f"gezinnen met één meetmoment ({metrics.INSTRUMENT_LABELS[i]})": single[i]
-                             for i in metrics.INSTRUMENTS if single.get(i)})
+    n_text = "n = " + " · ".join(
+        f"{formatting.count(direction.attrs['n_families'][i])} gezinnen ({metrics.INSTRUMENT_LABELS[i]})"
+        for i in metrics.INSTRUMENTS if present[i])
+    labels = metrics.INSTRUMENT_LABELS
+    excluded = {
+        **{f"gezinnen met één meetmoment ({labels[i]})": single[i] for i in metrics.INSTRUMENTS},
+        **{f"metingen T-alternatief ({labels[i]}; een schatting, geen meetmoment)": direction.attrs["schatting"][i]
+           for i in metrics.INSTRUMENTS},
+        **{f"metingen na de peildatum ({labels[i]})": direction.attrs["after_until"][i] for i in metrics.INSTRUMENTS},
+    }
+    figure.caption(ctx, n_text, metrics.DEFINITIONS["direction"] + " " + UNTIL_TEXT, excluded=excluded)
+    figure.small_n_warning(charts.direction_groups(direction))
     st.dataframe(charts.direction_table(direction), hide_index=True)
-left_out = [f"{single[i]} gezinnen bij {metrics.INSTRUMENT_LABELS[i]}" for i in metrics.INSTRUMENTS if single.get(i)]
+left_out = [f"{formatting.count(single[i])} gezinnen bij {metrics.INSTRUMENT_LABELS[i]}"
+            for i in metrics.INSTRUMENTS if single.get(i)]
 if left_out:
     st.caption("**Eén meetmoment telt niet mee**: " + ", ".join(left_out) + " hebben maar één meetmoment; zonder "
                "tweede meting is er geen richting.")

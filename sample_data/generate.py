@@ -1545,16 +1545,18 @@ def _contact_targets(start: dt.date, until: dt.date, first: dict, later: dict) -
 def contact_hours(contacts: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
     """Hours per week per family, support type and trajectory month from a contact log, as
     gezinsmonitor.metrics reads contact logs: month m runs from the start date plus m months;
-    hours per week = the month's minutes / 60 / (days in that month / 7), the last (partial) month
-    divided by all its days too. Only the months and types with contacts are listed."""
+    hours per week = the month's minutes / 60 / (its days inside the trajectory / 7): the last month
+    counts its days up to the end date (afgerond) or the peildatum. Only the months and types with
+    contacts are listed."""
     start = {f: _date(s) for f, s in zip(families["family"], families["start"])}
+    until = {f.family: _until(f) for f in families.itertuples(index=False)}
     rows = {}
     for f, d, t, minutes in zip(contacts["family"], contacts["date"], contacts["support_type"], contacts["minutes"]):
         m = _months_between(start[f], _date(d))
         rows[(f, t, m)] = rows.get((f, t, m), 0) + int(minutes)
     out = []
     for (f, t, m), minutes in rows.items():
-        days = (_month_start(start[f], m + 1) - _month_start(start[f], m)).days
+        days = (min(_month_start(start[f], m + 1), until[f] + dt.timedelta(days=1)) - _month_start(start[f], m)).days
         out.append({"family": f, "support_type": t, "month": m, "days": days, "minutes": minutes,
                     "hours_per_week": minutes / 60 / (days / 7)})
     return pd.DataFrame(out, columns=["family", "support_type", "month", "days", "minutes", "hours_per_week"])
@@ -1568,8 +1570,8 @@ def _contacts(o: SampleOrganisation, fam: pd.DataFrame, hours: pd.DataFrame, rng
         first, later = by_moment[f.family]
         for t, m, w in _contact_targets(start, until, first, later):
             lo, hi = _month_start(start, m), _month_start(start, m + 1)
-            total = int(round(w * (hi - lo).days / 7 * 60 / 5)) * 5
-            window = (min(hi, until + dt.timedelta(days=1)) - lo).days
+            window = (min(hi, until + dt.timedelta(days=1)) - lo).days  # the month's days in the trajectory
+            total = int(round(w * window / 7 * 60 / 5)) * 5
             for kind, minutes in _split_minutes(total, t, rng):
                 rows.append({"organisation": o.name, "family": f.family,
                              "date": pd.Timestamp(lo + dt.timedelta(days=int(rng.integers(window)))),

@@ -1,6 +1,8 @@
-"""Shared fixtures: real stores on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+"""Shared fixtures: real stores on SQLite and (with TEST_DATABASE_URL) PostgreSQL, and the read-only stores the
+page tests open the app on (see tests/apptest.py)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -53,3 +55,51 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture(scope="session")
 def fixture_paths(tmp_path_factory) -> list[Path]:
     return write_fixture_workbooks(tmp_path_factory.mktemp("fixtures"))
+
+
+# -- read-only stores for the page tests ---------------------------------------------------------
+# Built once per run and shared by every module: the app caches the store per URL and the tests clear that cache
+# whenever they open the app, so sharing is safe as long as nothing writes to these stores. A test that uploads,
+# decides or deletes makes its own store (sqlite_url, or a copy of the file). Teardown checks that the database
+# and its write-ahead log are still the same, byte for byte.
+def _digest(path: Path) -> str:
+    wal = path.with_name(path.name + "-wal")
+    return hashlib.sha256(path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")).hexdigest()
+
+
+def _read_only(url: str):
+    path = Path(url.removeprefix("sqlite:///"))
+    before = _digest(path)
+    yield url
+    assert _digest(path) == before, f"a test wrote to the shared store {path}: give it its own store"
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory):
+    """URL of a SQLite store with both fixture workbooks (tests/fixtures.py)."""
+    # Imported here, not at the top: tests/apptest.py brings in Streamlit, which most tests do not need.
+    from tests.apptest import store_from_fixtures
+    yield from _read_only(store_from_fixtures(tmp_path_factory.mktemp("fixture_db")))
+
+
+@pytest.fixture(scope="session")
+def samples_db(tmp_path_factory):
+    """URL of a SQLite store with the six bundled sample files."""
+    from tests.apptest import store_from_samples
+    yield from _read_only(store_from_samples(tmp_path_factory.mktemp("samples_db")))
+
+
+@pytest.fixture(scope="session")
+def samples(samples_db):
+    """The dataset in samples_db, as the pages load it (for cross-checks against the core functions)."""
+    from gezinsmonitor.store import Store
+    store = Store(samples_db)
+    dataset = store.load_dataset()
+    store.engine.dispose()
+    return dataset
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory) -> str:
+    """URL of a store without data (the app creates the tables when it first opens it)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('empty_db') / 'store.db'}"

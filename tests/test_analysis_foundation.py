@@ -3,19 +3,15 @@ the gezinssamenstelling filter, filters kept in the URL and the "Hoe berekend?" 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from gezinsmonitor import config, formatting, stats
 from gezinsmonitor.filters import Filters, apply
-from tests.fixtures import ORG_A, ORG_B, write_fixture_workbooks
+from tests import apptest as ui
+from tests.fixtures import ORG_A, ORG_B
 from tests.helpers import fixture_store
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 # -- Wilson ------------------------------------------------------------------------------------
@@ -84,6 +80,21 @@ def test_kaplan_meier_all_ended_reaches_zero():
     assert stats.km_median(km.reset_index())["median"] == 4
 
 
+
+def test_km_median_midpoint_of_a_flat_at_one_half():
+    # 1, 2, 3, 4 all ended: S(1) = 3/4, S(2) = 2/4 exactly, S(3) = 1/4. The curve sits at .5 on [2, 3): R's
+    # survival reports the midpoint (2 + 3) / 2 = 2.5, not 2.
+    assert stats.km_median(stats.kaplan_meier([1, 2, 3, 4], [True] * 4))["median"] == 2.5
+    # 1, 2 ended, 3 and 4 still running: S(2) = .5 until the end of follow-up → (2 + 4) / 2 = 3 (R: 3).
+    assert stats.km_median(stats.kaplan_meier([1, 2, 3, 4], [True, True, False, False]))["median"] == 3
+    # The bands follow the same rule. Lower: .5 from 1, again .5 at the censored time 2, next step .3 at 3 →
+    # (1 + 3) / 2 = 2. Upper: reaches .5 only at the last time 3 → (3 + 3) / 2 = 3. Survival .4 at 3 → 3.
+    import pandas as pd
+    table = pd.DataFrame({"time": [0.0, 1.0, 2.0, 3.0], "survival": [1, .8, .6, .4],
+                          "lower": [1, .5, .5, .3], "upper": [1, .9, .7, .5]})
+    assert stats.km_median(table) == {"median": 3.0, "lower": 2.0, "upper": 3.0}
+
+
 # -- Dutch formatting, minimum n ---------------------------------------------------------------
 def test_dutch_formatting():
     assert formatting.number(1234.56) == "1.234,6"
@@ -123,15 +134,41 @@ def test_composition_filter_with_unknown(sqlite_url, fixture_paths):
     assert "gezinssamenstelling: eenouder" in Filters(compositions=("eenouder",)).describe()
 
 
+
+def test_status_filter_selects_trajectories_too():
+    import pandas as pd
+
+    from gezinsmonitor.store import Dataset
+    T = pd.Timestamp
+    families = pd.DataFrame({"family": ["F1", "F2", "F3"], "organisation": ["X", "X", "Y"],
+                             "composition": [None, None, None]})
+    # F1 has an afgerond and a later lopend trajectory; F2 only afgerond; F3 only lopend.
+    trajectories = pd.DataFrame({"family": ["F1", "F1", "F2", "F3"],
+                                 "status": ["afgerond", "lopend", "afgerond", "lopend"],
+                                 "start_date": [T("2020-01-01"), T("2021-01-01"), T("2020-01-01"), T("2021-01-01")],
+                                 "end_date": [T("2020-06-01"), pd.NaT, T("2020-09-01"), pd.NaT]})
+    requests = pd.DataFrame({"family": ["F1", "F1", "F2"], "leefgebied": ["Wonen", "Financiën", "Wonen"]})
+    empty = pd.DataFrame({"family": pd.Series(dtype=object)})
+    ds = Dataset(families, trajectories, requests, empty, empty, pd.DataFrame(), 1)
+    lopend = apply(ds, Filters(statuses=("lopend",)))
+    # Families with a lopend trajectory: F1, F3; of F1 only its lopend trajectory, but both its requests.
+    assert sorted(lopend.families["family"]) == ["F1", "F3"]
+    assert sorted(zip(lopend.trajectories["family"], lopend.trajectories["status"])) == \
+        [("F1", "lopend"), ("F3", "lopend")]
+    assert len(lopend.requests) == 2
+    afgerond = apply(ds, Filters(statuses=("afgerond",)))
+    assert sorted(afgerond.trajectories["family"]) == ["F1", "F2"] and set(afgerond.trajectories["status"]) == \
+        {"afgerond"}
+    both = apply(ds, Filters(statuses=("lopend", "afgerond")))
+    assert len(both.trajectories) == 4
+    assert "geregistreerde status: lopend" in Filters(statuses=("lopend",)).describe()
+
+
 @pytest.fixture
 def url_app(monkeypatch, tmp_path):
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    fixture_store(url, write_fixture_workbooks(tmp_path)).engine.dispose()
-    monkeypatch.setenv("GEZINSMONITOR_DB", url)
-    monkeypatch.setenv("GEZINSMONITOR_NO_SAMPLES", "1")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    """The app on its own fixture store (a test may write to it), not yet run: the test sets the link's query
+    parameters first."""
+    return ui.app_test(monkeypatch, ui.store_from_fixtures(tmp_path))
 
 
 def test_filters_are_read_from_a_shared_link(url_app):
@@ -139,11 +176,11 @@ def test_filters_are_read_from_a_shared_link(url_app):
     at.query_params.update({"organisatie": ORG_A, "samenstelling": ["eenouder", "bestaat-niet"],
                             "peildatum": "2021-10-31"})
     at.run()
-    assert not at.exception, at.exception
+    ui.assert_ok(at)
     assert at.multiselect(key="f_orgs").value == [ORG_A]
     assert at.multiselect(key="f_comp").value == ["eenouder"]
     assert at.date_input(key="f_peildatum").value == dt.date(2021, 10, 31)
-    assert {m.label: m.value for m in at.metric}["Gezinnen"] == "2"  # A1 and A3
+    assert ui.metrics(at)["Gezinnen"] == "2"  # A1 and A3
     # A value that does not exist is named, not an error.
     assert any("samenstelling=bestaat-niet" in w.value for w in at.sidebar.warning)
 
@@ -154,7 +191,7 @@ def test_filters_are_written_to_the_link(url_app):
     assert "organisatie" not in at.query_params  # no filters: a clean link
     at.multiselect(key="f_orgs").set_value([ORG_B]).run()
     at.multiselect(key="f_status").set_value(["lopend"]).run()
-    assert not at.exception
+    ui.assert_ok(at)
     assert at.query_params["organisatie"] == ORG_B and at.query_params["status"] == "lopend"
     at.multiselect(key="f_orgs").set_value([]).run()
     assert "organisatie" not in at.query_params and at.query_params["status"] == "lopend"
@@ -164,7 +201,7 @@ def test_bad_period_in_link_is_ignored_with_notice(url_app):
     at = url_app
     at.query_params.update({"periode": "gisteren..morgen"})
     at.run()
-    assert not at.exception
+    ui.assert_ok(at)
     assert any("periode=gisteren..morgen" in w.value for w in at.sidebar.warning)
 
 
@@ -172,8 +209,7 @@ def test_every_figure_has_a_how_computed_expander(url_app):
     at = url_app
     at.query_params.update({"peildatum": "2021-10-31"})
     at.run()
-    at.switch_page("pages/trajectduur.py").run()
-    assert not at.exception
+    ui.open_page(at, "pages/trajectduur.py")
     expanders = [e for e in at.expander if e.label == "Hoe berekend?"]
     assert len(expanders) >= len(at.get("vega_lite_chart")) >= 1
     text = expanders[0].markdown[0].value
@@ -191,3 +227,31 @@ def test_charts_speak_dutch_numbers_and_months():
     locale = spec["config"]["locale"]
     assert (locale["number"]["decimal"], locale["number"]["thousands"]) == (",", ".")
     assert locale["time"]["months"][2] == "maart" and locale["time"]["shortMonths"][9] == "okt"
+
+
+def test_an_upload_does_not_turn_the_whole_range_into_a_period_filter(url_app, monkeypatch):
+    """The period widget shows the data's whole range; after an upload with an earlier start that old range
+    must not become a filter the user never chose (seen in Chromium after uploading several files)."""
+    import io
+    import os
+
+    import pandas as pd
+
+    from gezinsmonitor.store import Store
+    from gezinsmonitor.template import write_workbook
+    from tests.helpers import import_file
+
+    at = url_app
+    at.run()
+    assert "periode" not in " ".join(c.value for c in at.caption)
+    buf = io.BytesIO()
+    write_workbook(buf, {"families": pd.DataFrame({"family": ["C1"], "start": [dt.date(2015, 3, 1)]})},
+                   organisation="Fixture Vroeg")
+    store = Store(os.environ["GEZINSMONITOR_DB"])
+    assert import_file(store, buf.getvalue(), "vroeg.xlsx").status == "imported"
+    at.run()
+    ui.assert_ok(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "periode" not in captions, captions
+    assert {m.label: m.value for m in at.metric}["Gezinnen"] == "6"  # C1 counts: no hidden period filter
+    assert at.date_input(key="f_period").value[0] == dt.date(2015, 3, 1)

@@ -81,8 +81,9 @@ def test_km_uses_status_at_peildatum():
     })
     table = survival.median_table(metrics.trajectory_durations(trajectories, dt.date(2021, 6, 30)), overall=None)
     assert table[["group", "n", "events", "censored"]].values.tolist() == [["X", 2, 1, 1]]
-    # b is censored at ~6 months after a ended at ~2: the curve stays at 1/2 → median at a's end (2 months).
-    assert table.loc[0, "median"] == pytest.approx(2.0)
+    # a ends at 2,0 months; b is censored at the peildatum: 5 whole months + (180 − 5 × 30,4375) / 30,4375 = 5,914.
+    # The curve sits exactly at 1/2 from 2,0 to the end of follow-up: R's midpoint (2,0 + 5,914) / 2 = 3,957.
+    assert table.loc[0, "median"] == pytest.approx((2 + 5 + (180 - 5 * 30.4375) / 30.4375) / 2)
 
 
 def test_km_empty_frame(durations):
@@ -189,6 +190,36 @@ def test_end_date_completeness():
     assert list(nl.columns) == ["Organisatie", "Trajecten", "Einddatum ingevuld",
                                 "Alleen verwachte einddatum (loopt nog)", "Geen einddatum, lopend",
                                 "Geen einddatum, afgerond"]
+
+
+
+def test_end_date_summary_agrees_with_the_table():
+    """The page's "zonder einddatum" leaves out the trajectories with only an expected end, as the table does."""
+    trajectories = pd.DataFrame({
+        "organisation": ["X", "X", "X", "Y", "Y", "Y"],
+        "status": [A, L, L, A, L, L],
+        "end_date": [T("2021-01-01"), pd.NaT, pd.NaT, pd.NaT, T("2022-01-01"), pd.NaT],
+        "expected_end": [None, dt.date(2022, 1, 1), None, None, None, dt.date(2027, 1, 1)],
+    })
+    summary = endings.end_date_summary(trajectories)
+    # End dates: rows 1 and 5; only expected: rows 2 and 6 (lopend); none: row 3 (lopend) and row 4 (afgerond).
+    assert summary == {"n": 6, "end_date": 2, "expected_only": 2, "no_end_running": 1, "no_end_completed": 1,
+                       "no_end": 2}
+    total = endings.end_date_completeness(trajectories).set_index("group").loc["Totaal"]
+    assert summary["no_end"] == total["no_end_running"] + total["no_end_completed"]
+    assert summary["expected_only"] == total["expected_only"]
+
+
+def test_duration_summary():
+    trajectories = pd.DataFrame({
+        "family": list("abcde"), "status": [A, A, L, L, A],
+        "start_date": [T("2021-01-01"), T("2021-01-01"), T("2021-01-01"), T("2022-01-01"), pd.NaT],
+        "end_date": [T("2021-03-01"), T("2021-12-01"), pd.NaT, pd.NaT, T("2021-05-01")],
+    })
+    # At 30-06-2021: a afgerond; b ends after the peildatum → lopend; c lopend; d starts later; e has no start.
+    head = endings.duration_summary(metrics.trajectory_durations(trajectories, dt.date(2021, 6, 30)))
+    assert (head["counted"], head[A], head[L]) == (3, 1, 2)
+    assert head["excluded"] == {"start na de peildatum": 1, "geen startdatum": 1}
 
 
 def test_funnel_rates():

@@ -214,3 +214,100 @@ def test_definitions_for_the_new_figures():
         assert metrics.DEFINITIONS[key]
     assert "onbekend" in metrics.DEFINITIONS["severity"]
     assert "nooit samen gemiddeld" in metrics.DEFINITIONS["direction"]
+
+
+# -- Wilson intervals, small groups and the rows left out ------------------------------------------
+# Wilson 95% (z = 1.96) by hand, in percent (same arithmetic as tests/test_progress_analysis.py):
+#   2/3 → 20.77–93.85; 1/3 is its mirror → 6.15–79.23; 1/2 → 9.45–90.55;
+#   0/3: denominator 1 + 3.8415/3 = 2.2805, centre (3.8415/6)/2.2805 = .2808, half 1.96·√(3.8415/36)/2.2805
+#        = .2808 → 0–56.15
+W = {(2, 3): (20.77, 93.85), (1, 3): (6.15, 79.23), (1, 2): (9.45, 90.55), (0, 3): (0.0, 56.15)}
+
+
+def test_severity_share_wilson_and_small_groups():
+    share = metrics.severity_share(all_rows(), min_n=3)
+    rows = {(r.indicator, r.moment): r for r in share.itertuples()}
+    t0, t1 = rows[("Schulden", "T0")], rows[("Schulden", "T1")]
+    # Schulden (ouder) T0: 2 of 3 middel + zwaar; T1: 1 of 2 (b and c have no known answer).
+    assert (t0.pct_lo, t0.pct_hi) == pytest.approx(W[(2, 3)], abs=0.01)
+    assert (t1.pct_lo, t1.pct_hi) == pytest.approx(W[(1, 2)], abs=0.01)
+    assert not t0.small and t1.small  # n 3 is not below min_n 3, n 2 is
+    assert share.attrs["min_n"] == 3
+
+
+def test_severity_share_counts_answers_missing_at_a_moment_that_passed():
+    # Only known answers are stored. Without trajectories a moment certainly passed when the same item has a
+    # known answer later: d Schulden T0 (known at T1) and b Schulden T1 (known at T2). c has T0 only and a
+    # has no T2 for Opvoeding or Gedrag: nothing says those moments passed.
+    share = metrics.severity_share(all_rows())
+    got = {(r.indicator, r.moment): r.unanswered for r in share.itertuples() if r.unanswered}
+    assert got == {("Schulden", "T0"): 1, ("Schulden", "T1"): 1}
+    assert share.attrs["unanswered"] == {"T0": 1, "T1": 1}
+    # With trajectories: c ended 01-07-2020, 6 whole months after its start → T1 passed (not T2);
+    # a ended 01-02-2021, 13 months → T2 passed for Opvoeding and Gedrag, which have no T2 row at all yet
+    # (rows with N = 0 appear); b and d still run (no end date) → nothing more.
+    trajectories = pd.DataFrame({
+        "family": ["a", "b", "c", "d"],
+        "start_date": pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-01", "2020-01-01"]),
+        "end_date": pd.to_datetime(["2021-02-01", None, "2020-07-01", None]),
+    })
+    share = metrics.severity_share(all_rows(), trajectories)
+    got = {(r.indicator, r.moment): (r.n, r.unanswered) for r in share.itertuples() if r.unanswered}
+    assert got == {("Schulden", "T0"): (3, 1), ("Schulden", "T1"): (2, 2), ("Opvoeding", "T2"): (0, 1),
+                   ("Gedrag", "T2"): (0, 1)}
+    empty = share[share["n"] == 0].iloc[0]
+    assert np.isnan(empty["pct"]) and not empty["small"]
+    # Peildatum 31-12-2020: a's end date lies after it, so its T2 has not certainly passed; c's still counts.
+    share = metrics.severity_share(all_rows(), trajectories, until=pd.Timestamp("2020-12-31").date())
+    assert share.attrs["unanswered"] == {"T0": 1, "T1": 2}
+
+
+def test_severity_share_until_drops_later_rows_and_keeps_undated_ones():
+    rows = all_rows()
+    later = (rows["family"] == "b") & (rows["indicator"] == "Schulden") & (rows["moment"] == "T2")
+    rows.loc[later, "measured_on"] = pd.Timestamp("2021-01-01")
+    share = metrics.severity_share(rows, until=pd.Timestamp("2020-12-31").date())
+    t2 = share[(share["indicator"] == "Schulden") & (share["moment"] == "T2")].iloc[0]
+    assert (t2["n"], t2["middel_zwaar"]) == (2, 0)  # a licht, d geen; b's zwaar (2021) is after the peildatum
+    assert share.attrs["excluded"]["metingen na de peildatum (ernst)"] == 1
+    assert share.attrs["unanswered"] == {"T0": 1}  # b's T1 no longer lies before a known answer
+
+
+def test_zrm_levels_small_points_and_rows_left_out():
+    z = metrics.ZRM_INSTRUMENT
+    extra = frame([
+        ("f", z, "Financiën", "Financiën", None, None, 3, False),  # no moment and no date: left out
+        ("a", z, "Financiën", "Financiën", None, "T0", 5, False),  # a second T0 for a: the later row (5) counts
+    ])
+    extra["id"] = [100, 101]
+    rows = pd.concat([all_rows(), extra], ignore_index=True)
+    levels = metrics.zrm_levels(rows, min_n=3).set_index(["leefgebied", "moment"])
+    # Financiën T0: a 5 (replaces 2), b 1, c 3 → mean 3, n 3 (not small); T2: b 3, e 4 → n 2 (small).
+    assert levels.loc[("Financiën", "T0"), ["mean", "n", "small"]].tolist() == [3.0, 3, False]
+    assert levels.loc[("Financiën", "T2"), ["n", "small"]].tolist() == [2, True]
+    assert levels.attrs["excluded"] == {
+        "metingen na de peildatum (ZRM)": 0,
+        "metingen n.v.t. of zonder waarde (ZRM)": 1,  # d's T0
+        "metingen zonder meetmoment en zonder datum (ZRM)": 1,  # f
+        "dubbele metingen van hetzelfde gezin, item en moment (ZRM; de laatste telt)": 1,  # a's first T0
+    }
+
+
+def test_direction_wilson_small_and_estimates():
+    direction = metrics.direction_of_change(all_rows(), min_n=3)
+    zrm = direction[(direction["leefgebied"] == "Financiën") & (direction["instrument"] == "zrm")].iloc[0]
+    # Financiën ZRM: 2 verbeterd, 0 gelijk, 1 verslechterd of n = 3.
+    assert (zrm["verbeterd_pct_lo"], zrm["verbeterd_pct_hi"]) == pytest.approx(W[(2, 3)], abs=0.01)
+    assert (zrm["gelijk_pct_lo"], zrm["gelijk_pct_hi"]) == pytest.approx(W[(0, 3)], abs=0.01)
+    assert (zrm["verslechterd_pct_lo"], zrm["verslechterd_pct_hi"]) == pytest.approx(W[(1, 3)], abs=0.01)
+    small = {(r.leefgebied, r.instrument): r.small for r in direction.itertuples()}
+    assert not small[("Financiën", "zrm")]  # n = 3
+    assert small[("Gezondheid", "zrm")] and small[("Sociaal", "ernst")]  # n = 1 < 3
+    assert direction.attrs["schatting"] == {"voortgangsscore": 0, "zrm": 1, "ernst": 0}  # c's T-alternatief
+    assert direction.attrs["after_until"] == {"voortgangsscore": 0, "zrm": 0, "ernst": 0}
+    # Peildatum 31-03-2020: a's later voortgangsscore (01-06-2020) and b's and c's (01-06-2020) fall away; a's
+    # first score 1 (01-01-2020) is now its latest → Financiën voortgangsscore: 1 family, verslechterd.
+    until = metrics.direction_of_change(all_rows(), min_n=3, until=pd.Timestamp("2020-03-31").date())
+    vg = until[(until["leefgebied"] == "Financiën") & (until["instrument"] == "voortgangsscore")].iloc[0]
+    assert (vg["n"], vg["verslechterd"]) == (1, 1)
+    assert until.attrs["after_until"]["voortgangsscore"] == 4  # a 01-06, b, c Financiën, c Wonen n.v.t.

@@ -152,9 +152,10 @@ def test_family_weekly_investment_and_by_organisation(data):
     # F1 latest: Regelzaken 2 + maatje 3 = 5; participation (8) is not in it.
     assert weekly.loc[("F1", "latest"), ["professional", "volunteer", "total"]].tolist() == [2, 3, 5]
     assert weekly.loc[("F2", "start"), "total"] == 3 and weekly.loc[("F2", "latest"), "total"] == 1
-    # F3 contact log, month 0 = January (31 days): 1 h / (31/7) weeks = 7/31; 1,5 h → 10,5/31.
+    # F3 contact log, month 0 = January, running: its days up to the peildatum 29-01 = 29 days:
+    # 1 h / (29/7) weeks = 7/29; 1,5 h → 10,5/29.
     f3 = weekly.loc[("F3", "start")]
-    assert (f3["professional"], f3["volunteer"]) == pytest.approx((7 / 31, 10.5 / 31))
+    assert (f3["professional"], f3["volunteer"]) == pytest.approx((7 / 29, 10.5 / 29))
     assert f3["source"] == inv.SOURCE_CONTACT
     # F4 only n.v.t.: all three measures NaN.
     assert weekly.loc[("F4", "start"), ["professional", "volunteer", "total"]].isna().all()
@@ -166,11 +167,12 @@ def test_family_weekly_investment_and_by_organisation(data):
     assert by.loc[("X", "start"), "n_volunteer"] == 0
     assert (by.loc[("X", "latest"), "n_volunteer"], by.loc[("X", "latest"), "mean_volunteer"]) == (1, 3)
     assert (by.loc[("X", "latest"), "mean_professional"]) == pytest.approx(1.5)
-    # Y start: F3 (17,5/31), F4 (NaN, not in n), F5 (2 at its only measurement), F6 (2, undated T1) → n 3.
-    assert by.loc[("Y", "start"), "n_total"] == 3
-    assert by.loc[("Y", "start"), "mean_total"] == pytest.approx((17.5 / 31 + 2 + 2) / 3)
+    # Y start: F3 (17,5/29), F4 (NaN, not in n), F6 (2, undated T1) → n 2; F5's only measurement (10-02) lies
+    # after the peildatum 29-01 (its trajectory had not begun): it does not count.
+    assert by.loc[("Y", "start"), "n_total"] == 2
+    assert by.loc[("Y", "start"), "mean_total"] == pytest.approx((17.5 / 29 + 2) / 2)
     assert by.loc[("Z", "start"), "n_total"] == 0 and np.isnan(by.loc[("Z", "start"), "mean_total"])
-    assert by.loc[(inv.ALL_ORGANISATIONS, "start"), "n_total"] == 5
+    assert by.loc[(inv.ALL_ORGANISATIONS, "start"), "n_total"] == 4
 
 
 def test_empty_inputs():

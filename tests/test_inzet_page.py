@@ -2,115 +2,25 @@
 the bundled samples and an empty store."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pyarrow as pa
-import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-
 from gezinsmonitor import investment
-from gezinsmonitor.importer import import_registration
-from gezinsmonitor.store import Store
-from gezinsmonitor.validation import validate
-from loaders.registratieformat import read_registration
-from loaders.samples import load_samples
-from tests.fixtures import ORG_A, ORG_B, PEILDATUM, write_fixture_workbooks
+from tests import apptest as ui
+from tests.fixtures import ORG_A, ORG_B, PEILDATUM
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/inzet.py"
 TOTAL_TITLE = "Totaal aantal uren inzet per gezin"
 ORG_TITLE = "Uren per organisatie — Inzet totaal (professionals + vrijwilligers)"
 
 
-@pytest.fixture(scope="module")
-def fixture_url(tmp_path_factory) -> str:
-    tmp = tmp_path_factory.mktemp("inzet")
-    url = f"sqlite:///{tmp / 'store.db'}"
-    store = Store(url)
-    for path in write_fixture_workbooks(tmp):
-        loaded = read_registration(path)
-        result = import_registration(store, validate(loaded.raw), file_name=path.name, sha256=loaded.sha256)
-        assert result.status == "imported", result.report.to_text()
-    store.engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="module")
-def samples_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('inzet_samples') / 'store.db'}"
-    store = Store(url)
-    assert load_samples(store).startswith("Voorbeelddata: 6 van 6")
-    store.engine.dispose()
-    return url
-
-
-def _open(monkeypatch, url: str, peildatum=PEILDATUM) -> AppTest:
-    monkeypatch.setenv("GEZINSMONITOR_DB", url)
-    monkeypatch.setenv("GEZINSMONITOR_NO_SAMPLES", "1")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if peildatum is not None:
-        at.date_input(key="f_peildatum").set_value(peildatum).run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _strict(text: str):
-    def refuse(constant):
-        raise ValueError(f"{constant} is not valid JSON for the browser")
-    return json.loads(text, parse_constant=refuse)
-
-
-def _assert_browser_json(at: AppTest) -> None:
-    """Every chart's spec and the Arrow metadata of its datasets are strict JSON: the browser's JSON.parse
-    refuses NaN (pyarrow writes a DataFrame's `.attrs` into that metadata)."""
-    for chart in at.get("vega_lite_chart"):
-        _strict(chart.proto.spec)
-        for d in chart.proto.datasets:
-            _strict(pa.ipc.open_stream(d.data.data).schema.metadata[b"pandas"].decode())
-
-
-def _titles(at: AppTest) -> list:
-    return [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
-
-
-def _spec(at: AppTest, title: str) -> dict:
-    return next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
-                if json.loads(c.proto.spec).get("title") == title)
-
-
-def _chart_rows(at: AppTest, title: str) -> list[dict]:
-    """The rows Streamlit sent with a chart (its datasets travel as Arrow next to the spec)."""
-    chart = next(c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec).get("title") == title)
-    return [row for d in chart.proto.datasets
-            for row in pa.ipc.open_stream(d.data.data).read_pandas().to_dict("records")]
-
-
-def _table(at: AppTest, *columns: str):
-    return next(df.value for df in at.dataframe if set(columns) <= set(df.value.columns))
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _expanders_text(at: AppTest) -> str:
+def _expanders_text(at) -> str:
     return "\n".join(m.value for e in at.expander for m in e.markdown)
 
 
-def test_fixture_totals_and_hours_per_organisation(monkeypatch, fixture_url):
-    at = _open(monkeypatch, fixture_url)
-    titles = _titles(at)
+def test_fixture_totals_and_hours_per_organisation(monkeypatch, fixture_db):
+    at = ui.start(monkeypatch, fixture_db, PAGE, PEILDATUM)
+    titles = ui.chart_titles(at)
     assert titles[0] == "Inzet: uren per week van professionals en vrijwilligers"  # the existing chart stays
     assert TOTAL_TITLE in titles and ORG_TITLE in titles
-    m = _metrics(at)
+    m = ui.metrics(at)
     # The distinction is explicit: professionals and volunteers each have their own figure.
     assert m["Totaal professioneel, eerste meting (rond aanmelding)"] == "3,0 uur/week"
     assert m["Vrijwilligers (maatje), laatste meting"] == "3,0 uur/week"
@@ -125,18 +35,18 @@ def test_fixture_totals_and_hours_per_organisation(monkeypatch, fixture_url):
     assert m["Gezinnen met een totaal"] == "3"
     assert m["Mediaan uren per gezin"] == "65"
     assert m["Mediaan, alleen afgeronde trajecten"] == "62"  # (104 + 19,71) / 2 = 61,9
-    table = _table(at, "Mediaan (uren)", "25e–75e percentiel").set_index("Organisatie")
+    table = ui.table(at, "Mediaan (uren)", "25e–75e percentiel").set_index("Organisatie")
     a = table.loc[ORG_A]
     assert (a["n (gezinnen)"], a["waarvan afgerond"]) == (3, 2)
     assert a["Gemiddelde (uren)"] == "63"  # (104 + 19,71 + 65) / 3 = 62,9
     assert a["waarvan professionals"] == "49" and a["waarvan vrijwilligers (maatje)"] == "14"  # 146,7/3; 42/3
     assert list(table.index) == [ORG_A, "Totaal"]
     # A4 and B1 have no hours: said in the "Hoe berekend?" text, and the small n warned about.
-    assert "2 × gezinnen zonder registratie van inzet" in _expanders_text(at)
+    assert "gezinnen zonder registratie van inzet (uren of contactlog): 2" in _expanders_text(at)
     assert any(f"{ORG_A} (n = 3)" in w.value for w in at.warning)
 
     # Hours per organisation: start A1 4, A2 2 (A3 n.v.t.) → 3,0 (n 2); latest A1 1+3, A2 0, A3 2 → 2,0 (n 3).
-    per_org = _table(at, "Moment", "Inzet totaal (uur/week)")
+    per_org = ui.table(at, "Moment", "Inzet totaal (uur/week)")
     first = per_org[(per_org["Organisatie"] == ORG_A) & per_org["Moment"].str.startswith("eerste")].iloc[0]
     last = per_org[(per_org["Organisatie"] == ORG_A) & (per_org["Moment"] == "laatste meting")].iloc[0]
     assert (first["Inzet totaal (uur/week)"], first["n inzet totaal"]) == ("3,0", 2)
@@ -146,24 +56,25 @@ def test_fixture_totals_and_hours_per_organisation(monkeypatch, fixture_url):
     assert "organisaties zonder deze inzet: " + ORG_B in _expanders_text(at)
 
     # The box chart and the histogram are linked by a selection on organisation.
-    spec = _spec(at, TOTAL_TITLE)
+    spec = ui.chart_spec(at, TOTAL_TITLE)
     assert spec["vconcat"][1]["transform"][0]["filter"]["param"] == "org_pick"
-    _assert_browser_json(at)
+    ui.assert_browser_json(at)
 
 
-def test_measure_switch_and_filters(monkeypatch, fixture_url):
-    at = _open(monkeypatch, fixture_url)
+def test_measure_switch_and_filters(monkeypatch, fixture_db):
+    at = ui.start(monkeypatch, fixture_db, PAGE, PEILDATUM)
     at.segmented_control(key="iz_measure").set_value("volunteer").run()
-    assert not at.exception
-    assert "Uren per organisatie — Vrijwilligers (maatje)" in _titles(at)
-    rows = _chart_rows(at, "Uren per organisatie — Vrijwilligers (maatje)")
+    ui.assert_ok(at)
+    assert "Uren per organisatie — Vrijwilligers (maatje)" in ui.chart_titles(at)
+    rows = ui.chart_rows(at, "Uren per organisatie — Vrijwilligers (maatje)")
     assert {(r["organisation"], r["moment"], r["n"]) for r in rows} == {(ORG_A, "latest", 1), ("Totaal", "latest", 1)}
     assert next(r for r in rows if r["organisation"] == ORG_A)["n_label"] == "n = 1 (klein)"
     assert any(f"{ORG_A} (n = 1)" in w.value for w in at.warning)
+    ui.assert_browser_json(at)
 
     at.multiselect(key="f_orgs").set_value([ORG_A]).run()
-    assert not at.exception, [e.value for e in at.exception]
-    table = _table(at, "Mediaan (uren)")
+    ui.assert_ok(at)
+    table = ui.table(at, "Mediaan (uren)")
     assert list(table["Organisatie"]) == [ORG_A, "Totaal"]
     assert any(f"organisaties: {ORG_A}" in c.value for c in at.caption)
 
@@ -172,22 +83,21 @@ def test_measure_switch_and_filters(monkeypatch, fixture_url):
     assert not at.get("vega_lite_chart")
 
 
-def test_samples(monkeypatch, samples_url):
-    at = _open(monkeypatch, samples_url, peildatum=PEILDATUM.replace(year=2026))
-    assert TOTAL_TITLE in _titles(at) and ORG_TITLE in _titles(at)
+def test_samples(monkeypatch, samples_db, samples):
+    at = ui.start(monkeypatch, samples_db, PAGE, PEILDATUM.replace(year=2026))
+    assert TOTAL_TITLE in ui.chart_titles(at) and ORG_TITLE in ui.chart_titles(at)
     # Cross-check against the store: every family with investment hours (weekly or contact log) has a total.
-    ds = Store(samples_url).load_dataset()
-    investment_rows = ds.hours[ds.hours["support_type"].map(investment.investment_group).notna()]
+    investment_rows = samples.hours[samples.hours["support_type"].map(investment.investment_group).notna()]
     expected = investment_rows.groupby("organisation")["family"].nunique()
-    table = _table(at, "Mediaan (uren)").set_index("Organisatie")
+    table = ui.table(at, "Mediaan (uren)").set_index("Organisatie")
     assert table.drop(index="Totaal")["n (gezinnen)"].to_dict() == expected.to_dict()
     assert table.loc["Totaal", "n (gezinnen)"] == expected.sum()
-    per_org = _table(at, "Moment", "Inzet totaal (uur/week)")
+    per_org = ui.table(at, "Moment", "Inzet totaal (uur/week)")
     assert set(per_org["Organisatie"]) == set(expected.index) | {"Totaal"}
-    _assert_browser_json(at)
+    ui.assert_browser_json(at)
 
 
-def test_empty_store(monkeypatch, tmp_path):
-    at = _open(monkeypatch, f"sqlite:///{tmp_path / 'empty.db'}", peildatum=None)
+def test_empty_store(monkeypatch, empty_db):
+    at = ui.start(monkeypatch, empty_db, PAGE)
     assert any(i.value.startswith("Geen ") for i in at.info)
     assert not at.get("vega_lite_chart")

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from components import maps
 from gezinsmonitor import geo
 from gezinsmonitor.store import Store
-from loaders.samples import load_samples
-from tests.conftest import ROOT
+from tests import apptest as ui
 from tests.test_geo import _reader_values
 
 PAGE = "pages/kaart.py"
@@ -109,35 +107,12 @@ def test_view_state_without_areas_shows_the_netherlands():
 
 
 # -- the page -----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def samples_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kaart") / "samples.db"
-    store = Store(f"sqlite:///{path}")
-    load_samples(store)
-    families = store.load_dataset().families
-    store.engine.dispose()
-    return path, families
-
-
-def _start(monkeypatch, url: str) -> AppTest:
-    monkeypatch.setenv("GEZINSMONITOR_DB", url)
-    monkeypatch.setenv("GEZINSMONITOR_NO_SAMPLES", "1")
-    monkeypatch.delenv("GEZINSMONITOR_SUPPRESS_BELOW", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _table(at: AppTest) -> dict[str, str]:
+def _table(at) -> dict[str, str]:
     frame = next(d.value for d in at.dataframe if list(d.value.columns) == ["Wijk", "Gezinnen"])
     return dict(zip(frame["Wijk"], frame["Gezinnen"]))
 
 
-def _deck(at: AppTest) -> dict:
+def _deck(at) -> dict:
     charts = at.get("deck_gl_json_chart")
     assert len(charts) == 1
     return json.loads(charts[0].proto.json)
@@ -179,9 +154,9 @@ def _assert_nothing_recoverable(table: dict[str, str]) -> None:
             assert len(values) >= 2, (w, values, table)
 
 
-def test_page_on_the_bundled_samples(monkeypatch, samples_db):
-    path, families = samples_db
-    at = _start(monkeypatch, f"sqlite:///{path}")
+def test_page_on_the_bundled_samples(monkeypatch, samples_db, samples):
+    families = samples.families
+    at = ui.start(monkeypatch, samples_db, PAGE)
     table = _table(at)
     assert table == _expected(families)
     assert table["Zevenkamp"] == "<10" and table["Carnisse"] == str((families["wijk"] == "Carnisse").sum())
@@ -208,12 +183,13 @@ def test_page_on_the_bundled_samples(monkeypatch, samples_db):
     assert at.expander[-1].label == "Gebiedenkaart vervangen (beheerder)"
 
 
-def test_page_with_an_organisation_filter(monkeypatch, samples_db):
-    path, families = samples_db
-    at = _start(monkeypatch, f"sqlite:///{path}")
+def test_page_with_an_organisation_filter(monkeypatch, samples_db, samples):
+    families = samples.families
+    at = ui.start(monkeypatch, samples_db, PAGE)
     for org in ("Buurtkracht Noord", "Huiskamer Het Anker"):
         at.sidebar.multiselect(key="f_orgs").set_value([org]).run()
-        assert not at.exception
+        ui.assert_ok(at)
+        ui.assert_browser_json(at)
         table = _table(at)
         assert table == _expected(families[families["organisation"] == org])
         _assert_nothing_recoverable(table)
@@ -224,8 +200,8 @@ def test_page_with_an_organisation_filter(monkeypatch, samples_db):
     assert {v for w, v in table.items() if w not in (geo.NO_WIJK_LABEL, "Totaal")} == {"0"}
 
 
-def test_page_on_an_empty_store(monkeypatch, tmp_path):
-    at = _start(monkeypatch, f"sqlite:///{tmp_path / 'empty.db'}")
+def test_page_on_an_empty_store(monkeypatch, empty_db):
+    at = ui.start(monkeypatch, empty_db, PAGE)
     assert any("Geen gezinnen" in i.value for i in at.info)
     table = _table(at)
     assert len(table) == 9 + 3 and set(table.values()) == {"0"}
@@ -234,15 +210,12 @@ def test_page_on_an_empty_store(monkeypatch, tmp_path):
     assert any(c.value.startswith("**n = 0 gezinnen**") for c in at.caption)
 
 
-def _button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def test_administrator_upload_and_restore(monkeypatch, samples_db, tmp_path):
-    path, families = samples_db
+def test_administrator_upload_and_restore(monkeypatch, samples_db, samples, tmp_path):
+    """Writes to the store: on a copy of the shared samples store."""
+    families = samples.families
     copy = tmp_path / "copy.db"
-    shutil.copy(path, copy)
-    at = _start(monkeypatch, f"sqlite:///{copy}")
+    shutil.copy(Path(samples_db.removeprefix("sqlite:///")), copy)
+    at = ui.start(monkeypatch, f"sqlite:///{copy}", PAGE)
     store = Store(f"sqlite:///{copy}")
 
     at.file_uploader[0].upload("kapot.geojson", b"{ geen json").run()
@@ -254,8 +227,8 @@ def test_administrator_upload_and_restore(monkeypatch, samples_db, tmp_path):
     assert not at.error
     assert any("drie.csv" in i.value and "3 wijken gevonden" in i.value and "Zevenkamp" in i.value for i in at.info)
     assert geo.stored_areas(store).empty  # nothing stored before the button
-    _button(at, "Gebiedenkaart vervangen").click().run()
-    assert not at.exception
+    ui.button(at, "Gebiedenkaart vervangen").click().run()
+    ui.assert_ok(at)
     assert any("Gebiedenkaart vervangen door drie.csv: 3 wijken" in s.value for s in at.success)
     assert geo.stored_areas(store)["name"].tolist() == ["Carnisse", "Charlois", "Oude-Noorden"]
     table = _table(at)
@@ -268,7 +241,7 @@ def test_administrator_upload_and_restore(monkeypatch, samples_db, tmp_path):
     assert "wijken" in layers and len(layers["wijk-centra"]["data"]) == 3  # centres only: circles
     assert len(layers["organisaties"]["data"]) == 6  # organisation locations still bundled
 
-    _button(at, "Meegeleverde gebiedenkaart terugzetten").click().run()
+    ui.button(at, "Meegeleverde gebiedenkaart terugzetten").click().run()
     assert any("Meegeleverde gebiedenkaart teruggezet (3 geüploade gebieden verwijderd)" in s.value for s in at.success)
     assert geo.stored_areas(store).empty and len(_table(at)) == 12
     store.engine.dispose()

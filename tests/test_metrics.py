@@ -213,7 +213,8 @@ def test_contact_hours_by_month_counts_months_without_contact_as_zero():
     monthly = metrics.contact_hours_by_month(hours, tr)
     got = {(r.family, r.month): (r.days, r.contacts, r.minutes) for r in monthly.itertuples()}
     assert got == {
-        ("a", 0): (31, 2, 150), ("a", 1): (29, 0, 0), ("a", 2): (31, 1, 120), ("a", 3): (30, 0, 0),
+        # a's month 3 (15-04 → 14-05) ends with the trajectory on 20-04: 15–20 April = 6 days inside it.
+        ("a", 0): (31, 2, 150), ("a", 1): (29, 0, 0), ("a", 2): (31, 1, 120), ("a", 3): (6, 0, 0),
         ("b", 0): (30, 2, 180), ("b", 1): (30, 1, 30),
         ("d", 0): (31, 2, 130), ("d", 1): (30, 1, 35),
     }

@@ -61,8 +61,9 @@ def test_comparison_table(ds):
     assert list(table.index) == ["P", "Q", og.ALL_ORGANISATIONS]
     p = table.loc["P"]
     assert p["start"] == pd.Timestamp("2024-01-01")  # month of P1's start
-    assert (p["intensive"], p["trajectories"], p[tx.STATUS_LOPEND], p[tx.STATUS_AFGEROND], p["not_started"]) == \
-        (4, 4, 1, 2, 1)
+    # P4's only trajectory starts after the peildatum: like lopend/afgerond, it is not an intensive family yet.
+    assert (p["intensive"], p["families_not_started"], p["trajectories"], p[tx.STATUS_LOPEND],
+            p[tx.STATUS_AFGEROND], p["not_started"]) == (3, 1, 4, 1, 2, 1)
     assert np.isnan(p["short"])  # not registered in this model
     # 3 counted requests (P3's is still te beoordelen) over 2 families with one → 1,5.
     assert (p["requests"], p["families_with_requests"], p["requests_per_family"]) == (3, 2, 1.5)
@@ -81,11 +82,12 @@ def test_comparison_table(ds):
     assert q["n_hours_start"] == 0 and np.isnan(q["hours_start"])
 
     total = table.loc[og.ALL_ORGANISATIONS]
-    assert (total["intensive"], total[tx.STATUS_LOPEND], total[tx.STATUS_AFGEROND], total["not_started"]) == \
-        (5, 2, 2, 1)
+    assert (total["intensive"], total["families_not_started"], total[tx.STATUS_LOPEND], total[tx.STATUS_AFGEROND],
+            total["not_started"]) == (4, 1, 2, 2, 1)
     assert total["requests_per_family"] == pytest.approx(4 / 3)
-    # Pooled KM: 3.0 (event, 4 at risk) → 0,75; 6.0 (event, 3 at risk; Q1 6.01 censored after) → 0,5: median 6.
-    assert total["km_n"] == 4 and total["median"] == pytest.approx(6.0)
+    # Pooled KM: 3.0 (event, 4 at risk) → 0,75; 6.0 (event, 3 at risk; Q1 6.01 censored after) → exactly 0,5, and
+    # flat to the last time (P3, 9 months + 1,06/30,44 = 9,035, censored): R's midpoint (6,0 + 9,035) / 2 = 7,52.
+    assert total["km_n"] == 4 and total["median"] == pytest.approx(7.5175, abs=1e-4)
     assert table.attrs["te_beoordelen"] == 1
 
 
@@ -133,6 +135,24 @@ def test_anonymous_names_and_rename(ds):
     assert set(ds.families["organisation"]) == {"P", "Q"}  # the original is untouched
 
 
+
+def test_anonymised_context(ds):
+    from components.context import PageContext, anonymised
+    from gezinsmonitor.filters import Filters
+    batches = pd.DataFrame({"id": [1, 2], "organisation": ["P", "Q"], "file_name": ["p.xlsx", "Q-team.xlsx"],
+                            "uploaded_at": pd.to_datetime(["2024-11-01 10:00", "2024-11-02 09:30"])})
+    full = Dataset(**{**ds.__dict__, "batches": batches})
+    ctx = PageContext(full=full, data=full, filters=Filters(organisations=("Q",)), peildatum=PEIL, version="v")
+    hidden = anonymised(ctx)
+    # P, Q alphabetically → A, B; the filter, the data and the version follow; the file name is gone.
+    assert hidden.names == {"P": "Organisatie A", "Q": "Organisatie B"}
+    assert hidden.filters.describe() == "organisaties: Organisatie B"
+    assert set(hidden.data.trajectories["organisation"]) == {"Organisatie A", "Organisatie B"}
+    assert hidden.version == "versie 1 · laatste upload 02-11-2024 09:30 UTC"
+    assert hidden.data.batches["file_name"].isna().all()
+    assert ctx.filters.organisations == ("Q",) and not ctx.names  # the original is untouched
+
+
 # -- charts -------------------------------------------------------------------------------------
 def test_comparison_table_nl(ds):
     table = og.comparison_table(ds.families, ds.trajectories, ds.requests, ds.hours, PEIL)
@@ -152,8 +172,9 @@ def test_median_duration_chart(ds):
     table = og.comparison_table(ds.families, ds.trajectories, ds.requests, ds.hours, PEIL)
     spec = charts.median_duration_chart(table, min_n=2).to_dict()
     rows = {r["organisation"]: r for r in spec["datasets"][spec["data"]["name"]]}
-    # P's upper bound is not reached: the interval runs dashed (open) to the right edge, 1,1 × the largest value.
-    assert rows["P"]["open"] is True and rows["P"]["hi_plot"] == pytest.approx(6.6)
+    # P's upper bound is not reached: the interval runs dashed (open) to the right edge, 1,1 × the largest value
+    # (the total's median 7,5175, see test_comparison_table) = 8,269.
+    assert rows["P"]["open"] is True and rows["P"]["hi_plot"] == pytest.approx(1.1 * 7.5175, abs=1e-3)
     assert rows["P"]["label"] == "6,0 (95%-BI 3,0–niet bereikt) · n = 3" and rows["P"]["small"] is False
     assert rows["Q"]["small"] is True and rows["Q"]["median_label"] == "niet bereikt"
     assert rows["Totaal"]["is_total"] is True and rows["Totaal"]["small"] is False

@@ -11,6 +11,7 @@ import pytest
 from components import charts
 from gezinsmonitor import metrics
 from gezinsmonitor import progress as pg
+from tests.test_instruments import all_rows  # the hand-computed instrument fixture
 
 T = pd.Timestamp
 PEIL = dt.date(2021, 10, 31)
@@ -305,3 +306,107 @@ def test_duration_chart_and_table(measurements, trajectories):
     assert table.columns.tolist() == ["Status", "Maanden", "n", "score 4–5", "% score 4–5 (95%-BI)", "Let op"]
     lopend = table[(table["Status"] == "lopend") & (table["Maanden"] == "24-36")].iloc[0]
     assert (lopend["n"], lopend["score 4–5"], lopend["% score 4–5 (95%-BI)"]) == (1, 0, "0,0% (95%-BI 0,0–79,3%)")
+
+
+# -- peildatum, leefgebieden per family, and the instrument charts ---------------------------------
+def test_progress_summary_until_the_peildatum(measurements):
+    # y2's only Wonen score is dated 01-12-2021, after PEIL: Wonen n 5 → 4 (x1 4, x2 3, y1 5, y5 3), 4–5: 2.
+    summary = metrics.progress_summary(measurements, until=PEIL).set_index("leefgebied")
+    assert summary.loc["Wonen", ["n", "high", "nvt"]].tolist() == [4, 2, 2]
+    assert summary.loc["Wonen", "high_pct"] == pytest.approx(50.0)
+    assert (summary.loc["Wonen", "high_pct_lo"], summary.loc["Wonen", "high_pct_hi"]) == pytest.approx(
+        W[(2, 4)], abs=0.01)
+    assert summary.attrs["after_until"] == 1 and summary.attrs["n_families"] == 6
+    # Without `until` nothing changes (the CLI summary relies on it).
+    plain = metrics.progress_summary(measurements)
+    assert plain.set_index("leefgebied").loc["Wonen", "n"] == 5 and plain.attrs["after_until"] == 0
+    # Undated scores count: with y2's date removed it is back in.
+    undated = measurements.copy()
+    undated.loc[undated["family"] == "y2", "measured_on"] = pd.NaT
+    assert metrics.progress_summary(undated, until=PEIL).set_index("leefgebied").loc["Wonen", "n"] == 5
+
+
+def test_organisation_comparison_until_and_leefgebieden_per_family(measurements):
+    # Scored leefgebieden per family: X x1 2, x2 1, x3 1 → 4/3; Y y1 2, y2 1, y4 1, y5 1 → 5/4; all 9/7.
+    table = pg.organisation_comparison(pg.family_outcomes(measurements), min_n=3)
+    by_org = table.set_index("organisation")
+    assert by_org.loc["X", "leefgebieden_mean"] == pytest.approx(4 / 3)
+    assert by_org.loc["Y", "leefgebieden_mean"] == pytest.approx(5 / 4)
+    assert table.attrs["pooled"]["leefgebieden_mean"] == pytest.approx(9 / 7)
+    # Until PEIL y2 (only score 01-12-2021) drops out: Y n 3 (y1, y4, y5), high y4 → 1/3, and is counted apart.
+    until = pg.organisation_comparison(pg.family_outcomes(measurements, until=PEIL), min_n=3).set_index(
+        "organisation")
+    assert until.loc["Y", ["n", "high"]].tolist() == [3, 1]
+    assert until.loc["Y", "leefgebieden_mean"] == pytest.approx(4 / 3)
+    assert until.attrs["after_until"] == 1
+
+
+def test_coverage_until(measurements):
+    families = pd.DataFrame({"family": ["x1", "x2", "x3", "y1", "y2", "y3", "y4", "y5"],
+                             "organisation": ["X"] * 3 + ["Y"] * 5})
+    cov = pg.coverage(families, measurements, until=PEIL).set_index("organisation")
+    # Y: y1, y4, y5 scored by PEIL; y2 only after it (not "without score"); y3 only n.v.t.
+    assert cov.loc["Y", ["with_score", "without_score", "after_until"]].tolist() == [3, 1, 1]
+    assert cov.attrs["after_until"] == 1 and cov.attrs["without"] == 1
+
+
+def test_organisation_table_shows_leefgebieden_per_family(measurements):
+    table = charts.progress_organisation_table(pg.organisation_comparison(pg.family_outcomes(measurements), 3))
+    column = charts.LEEFGEBIEDEN_MEAN_TITLE
+    assert table.set_index("Organisatie")[column].to_dict() == {"X": "1,3", "Y": "1,3",
+                                                                "Alle organisaties samen": "1,3"}
+    spec = charts.progress_organisation_chart(pg.organisation_comparison(pg.family_outcomes(measurements), 3)).to_dict()
+    dots = spec["layer"][2]
+    assert "leefgebieden_mean" in {t["field"] for t in dots["encoding"]["tooltip"]}
+    # For one leefgebied every family has one: the column is not shown.
+    wonen = charts.progress_organisation_table(pg.organisation_comparison(pg.family_outcomes(measurements, "Wonen")))
+    assert column not in wonen.columns
+
+
+
+def test_severity_chart_whiskers_small_bars_and_table():
+    share = metrics.severity_share(all_rows(), min_n=3)
+    spec = charts.severity_bars(share).to_dict()
+    inner, _labels = spec["layer"]
+    bars, whiskers = inner["layer"]
+    assert bars["mark"]["type"] == "bar" and whiskers["mark"]["type"] == "rule"
+    assert whiskers["encoding"]["x"]["field"] == "pct_lo" and whiskers["encoding"]["x2"]["field"] == "pct_hi"
+    assert spec["encoding"]["opacity"]["scale"] == {"domain": ["n ≥ 3", "n < 3"], "range": [1.0, 0.4]}
+    rows = {(r["label"], r["moment"]): r for r in _data(spec)}
+    t0, t1 = rows[("Schulden (ouder)", "T0")], rows[("Schulden (ouder)", "T1")]
+    assert (t0["pct_ci"], t0["groep"], t0["let_op"]) == ("66,7% (95%-BI 20,8–93,9%)", "n ≥ 3", "")
+    assert (t1["groep"], t1["let_op"]) == ("n < 3", "n < 3: voorzichtig vergelijken")
+    assert {"pct_ci", "let_op"} <= {t["field"] for t in spec["encoding"]["tooltip"]}
+    table = charts.severity_table(share)
+    first = table.iloc[0]
+    assert (first["Meetmoment"], first["95%-BI"], first["Let op"]) == ("T0", "20,8–93,9%", "")
+    assert first[charts.SEVERITY_UNANSWERED_TITLE] == 1  # d's T0
+    assert charts.severity_groups(share)["Schulden (ouder) T1"] == 2
+
+
+def test_direction_chart_interval_in_tooltip_and_small_bars():
+    direction = metrics.direction_of_change(all_rows(), min_n=3)
+    spec = charts.direction_bars(direction).to_dict()
+    enc = spec["spec"]["encoding"]
+    assert enc["opacity"]["field"] == "groep"
+    assert {"pct_ci", "let_op"} <= {t["field"] for t in enc["tooltip"]}
+    rows = {(r["leefgebied"], r["instrument"], r["richting"]): r for r in _data(spec)}
+    assert rows[("Financiën", "zrm", "verbeterd")]["pct_ci"] == "66,7% (95%-BI 20,8–93,9%)"
+    assert rows[("Gezondheid", "zrm", "gelijk")]["groep"] == "n < 3"
+    table = charts.direction_table(direction)
+    zrm = table[(table["Leefgebied"] == "Financiën") & (table["Instrument"] == "ZRM")].iloc[0]
+    assert (zrm["95%-BI verbeterd"], zrm["95%-BI gelijk"], zrm["Let op"]) == ("20,8–93,9%", "0,0–56,1%", "")
+    assert charts.direction_groups(direction)["Gezondheid · ZRM"] == 1
+
+
+def test_zrm_chart_small_points():
+    levels = metrics.zrm_levels(all_rows(), min_n=3)
+    spec = charts.zrm_level_lines(levels).to_dict()
+    points = spec["layer"][1]
+    assert points["encoding"]["opacity"]["field"] == "groep"
+    rows = {(r["leefgebied"], r["moment"]): r for r in _data(spec, points)}
+    assert rows[("Financiën", "T0")]["groep"] == "n ≥ 3" and rows[("Financiën", "T2")]["groep"] == "n < 3"
+    assert "let_op" in {t["field"] for t in points["encoding"]["tooltip"]}
+    assert charts.zrm_groups(levels) == {"Financiën T0": 3, "Financiën T1": 3, "Financiën T2": 2,
+                                               "Financiën T10": 1, "Financiën T-alternatief": 1,
+                                               "Gezondheid T0": 2, "Gezondheid T1": 1}

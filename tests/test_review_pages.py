@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import streamlit as st
 from sqlalchemy import select, update
-from streamlit.testing.v1 import AppTest
 
 from components import review
 from gezinsmonitor import schema as s
 from gezinsmonitor import taxonomy as tx
 from gezinsmonitor.store import Store
-from tests.conftest import ROOT
+from tests import apptest as ui
 from tests.helpers import fixture_store
 
 SMALL = tx.Taxonomy({"Financiën": ("Schulden", "Acute nood"), "Wonen": (), "Overig": ("Juridisch",)},
@@ -173,40 +171,24 @@ def rows(store: Store) -> pd.DataFrame:
         return pd.read_sql(select(t.c.id, t.c.leefgebied, t.c.categorie, t.c.herkomst), conn).set_index("id")
 
 
-def start(monkeypatch, url: str, page: str) -> AppTest:
-    monkeypatch.setenv("GEZINSMONITOR_DB", url)
-    monkeypatch.setenv("GEZINSMONITOR_NO_SAMPLES", "1")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+def run(at):
     at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
+    ui.assert_ok(at)
     return at
 
 
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    b = next(b for b in at.button if b.label == label)
+def click(at, label: str):
+    b = ui.button(at, label)
     assert not b.disabled, label
     b.click()
     return run(at)
 
 
-def texts(elements) -> list[str]:
-    return [e.value for e in elements]
-
-
 def test_review_queue_confirm_reject_and_undo(monkeypatch, sqlite_url, fixture_paths):
     store = queued_store(sqlite_url, fixture_paths)
     before = rows(store)
-    at = start(monkeypatch, sqlite_url, "pages/te_beoordelen.py")
-    assert "Wachtrij: 2 teksten, 2 hulpvragen" in texts(at.subheader)
+    at = ui.start(monkeypatch, sqlite_url, "pages/te_beoordelen.py")
+    assert "Wachtrij: 2 teksten, 2 hulpvragen" in ui.texts(at.subheader)
     key = at.data_editor[0].key
     assert key.startswith("review_editor_r")
     editor = at.data_editor(key=key).value
@@ -214,9 +196,9 @@ def test_review_queue_confirm_reject_and_undo(monkeypatch, sqlite_url, fixture_p
     assert set(editor["organisaties"]) == {"Fixture Buurtwerk", "Fixture Gezinshuis"}
     assert editor["leefgebied"].isna().all()  # zekerheid 0: no suggestion to pre-fill
     assert editor["voorstel leefgebied"].tolist() == ["", ""]
-    assert any("álle organisaties en voor toekomstige uploads" in m for m in texts(at.markdown))
-    assert any("Nog geen beslissingen" in i for i in texts(at.info))
-    assert next(b for b in at.button if b.label == "Beslissingen opslaan").disabled  # nothing ticked yet
+    assert any("álle organisaties en voor toekomstige uploads" in m for m in ui.texts(at.markdown))
+    assert any("Nog geen beslissingen" in i for i in ui.texts(at.info))
+    assert ui.button(at, "Beslissingen opslaan").disabled  # nothing ticked yet
     row = editor.index[editor["tekst"] == "Kwjibo"][0]
 
     # a categorie of another leefgebied: a clear error, nothing stored or moved
@@ -224,8 +206,8 @@ def test_review_queue_confirm_reject_and_undo(monkeypatch, sqlite_url, fixture_p
                                                                     "bevestigen": True}},
                                          "added_rows": [], "deleted_rows": []}
     click(run(at), "Beslissingen opslaan")
-    assert any("categorie 'Schulden' hoort niet bij leefgebied Wonen" in e for e in texts(at.error))
-    assert any("Er is niets opgeslagen" in e for e in texts(at.error))
+    assert any("categorie 'Schulden' hoort niet bij leefgebied Wonen" in e for e in ui.texts(at.error))
+    assert any("Er is niets opgeslagen" in e for e in ui.texts(at.error))
     assert store.value_decisions().empty
     pd.testing.assert_frame_equal(rows(store), before)
 
@@ -235,7 +217,7 @@ def test_review_queue_confirm_reject_and_undo(monkeypatch, sqlite_url, fixture_p
                                          "added_rows": [], "deleted_rows": []}
     click(run(at), "Beslissingen opslaan")
     assert not at.error
-    success = texts(at.success)
+    success = ui.texts(at.success)
     assert any("1 beslissing opgeslagen. 2 hulpvragen opnieuw ingedeeld, 2 volgens een beslissing van een persoon"
                in m for m in success), success
     assert any(m.startswith("Niets te beoordelen") for m in success)
@@ -253,28 +235,28 @@ def test_review_queue_confirm_reject_and_undo(monkeypatch, sqlite_url, fixture_p
         ["Kwjibo", "Financiën", "Schulden", "beheerder"]]
     listed = at.dataframe[-1].value
     assert listed[["tekst", "leefgebied", "categorie"]].values.tolist() == [["Kwjibo", "Financiën", "Schulden"]]
-    assert any("n = 1 onthouden beslissingen" in c for c in texts(at.caption))
+    assert any("n = 1 onthouden beslissingen" in c for c in ui.texts(at.caption))
 
     # undo: the texts go back to the queue
     assert at.selectbox(key="forget_key").value == decisions["key"].iloc[0]
     click(at, "Beslissing intrekken")
     assert any(m.startswith("Beslissing ingetrokken (Kwjibo → Financiën – Schulden). 2 hulpvragen opnieuw "
-                            "ingedeeld") and "2 naar Te beoordelen" in m for m in texts(at.success))
+                            "ingedeeld") and "2 naar Te beoordelen" in m for m in ui.texts(at.success))
     assert store.value_decisions().empty
     pd.testing.assert_frame_equal(rows(store)[["leefgebied", "herkomst"]], before[["leefgebied", "herkomst"]])
     assert sorted(store.review_queue()["tekst"]) == ["Kwjibo", "kwjibo!"]
-    assert "Wachtrij: 2 teksten, 2 hulpvragen" in texts(at.subheader)
-    assert any("Nog geen beslissingen" in i for i in texts(at.info))
+    assert "Wachtrij: 2 teksten, 2 hulpvragen" in ui.texts(at.subheader)
+    assert any("Nog geen beslissingen" in i for i in ui.texts(at.info))
 
 
 def test_empty_queue_is_a_friendly_message(monkeypatch, sqlite_url, fixture_paths):
     fixture_store(sqlite_url, fixture_paths)
-    at = start(monkeypatch, sqlite_url, "pages/te_beoordelen.py")
-    assert any(m.startswith("Niets te beoordelen") and "n = 0" in m for m in texts(at.success))
+    at = ui.start(monkeypatch, sqlite_url, "pages/te_beoordelen.py")
+    assert any(m.startswith("Niets te beoordelen") and "n = 0" in m for m in ui.texts(at.success))
     assert not at.data_editor
 
 
-def synonym_row(at: AppTest, synoniem: str, leefgebied: str, categorie: str = "") -> None:
+def synonym_row(at, synoniem: str, leefgebied: str, categorie: str = "") -> None:
     at.session_state["tax_synonyms_v0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
         {"synoniem": synoniem, "leefgebied": leefgebied, "categorie": categorie}]}
 
@@ -282,8 +264,8 @@ def synonym_row(at: AppTest, synoniem: str, leefgebied: str, categorie: str = ""
 def test_taxonomy_invalid_edit_saves_nothing(monkeypatch, sqlite_url, fixture_paths):
     store = queued_store(sqlite_url, fixture_paths)
     before = rows(store)
-    at = start(monkeypatch, sqlite_url, "pages/taxonomie.py")
-    assert any("standaardtaxonomie (versie 0)" in c for c in texts(at.caption))
+    at = ui.start(monkeypatch, sqlite_url, "pages/taxonomie.py")
+    assert any("standaardtaxonomie (versie 0)" in c for c in ui.texts(at.caption))
     categories = at.data_editor(key="tax_categories_v0").value
     assert len(categories) == 21 and categories.iloc[0].tolist() == ["Financiën", "Schulden"]
     assert ["Wonen", ""] in categories.values.tolist()
@@ -293,41 +275,41 @@ def test_taxonomy_invalid_edit_saves_nothing(monkeypatch, sqlite_url, fixture_pa
     at.text_input(key="taxonomy_note").input("Buurtwoord")
     click(run(at), "Nieuwe versie opslaan")
     assert any("categorie 'Schulden' hoort niet bij leefgebied Wonen (die hoort bij Financiën)" in e
-               for e in texts(at.error)), texts(at.error)
+               for e in ui.texts(at.error)), ui.texts(at.error)
     synonym_row(at, "", "Wonen")  # empty name
     click(run(at), "Nieuwe versie opslaan")
-    assert any("het synoniem is leeg" in e for e in texts(at.error))
+    assert any("het synoniem is leeg" in e for e in ui.texts(at.error))
     synonym_row(at, "Geldzaken", "Financiën")  # already there (as "geldzaken")
     click(run(at), "Nieuwe versie opslaan")
-    assert any("staat ook in rij" in e for e in texts(at.error))
+    assert any("staat ook in rij" in e for e in ui.texts(at.error))
 
     synonym_row(at, "kwjibo", "Wonen")  # valid, but no note
     at.text_input(key="taxonomy_note").input("   ")
     click(run(at), "Nieuwe versie opslaan")
-    assert any("Vul een toelichting in" in e for e in texts(at.error))
+    assert any("Vul een toelichting in" in e for e in ui.texts(at.error))
     assert store.taxonomy_history().empty and store.taxonomy().version == 0
     pd.testing.assert_frame_equal(rows(store), before)
 
     at.session_state["tax_synonyms_v0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": []}
     at.text_input(key="taxonomy_note").input("Niets")
     click(run(at), "Nieuwe versie opslaan")
-    assert any("niets gewijzigd" in e for e in texts(at.error))
+    assert any("niets gewijzigd" in e for e in ui.texts(at.error))
     assert store.taxonomy_history().empty
 
 
 def test_taxonomy_new_synonym_reharmonises_and_restoring_undoes_it(monkeypatch, sqlite_url, fixture_paths):
     store = queued_store(sqlite_url, fixture_paths)
     before = rows(store)
-    at = start(monkeypatch, sqlite_url, "pages/taxonomie.py")
-    assert any("Nog geen eigen versies" in i for i in texts(at.info))
+    at = ui.start(monkeypatch, sqlite_url, "pages/taxonomie.py")
+    assert any("Nog geen eigen versies" in i for i in ui.texts(at.info))
 
     synonym_row(at, "  KWJIBO ", "Wonen")
     at.text_input(key="taxonomy_note").input("Buurtwoord voor huisvesting")
     run(at)
-    assert any("Nieuwe synoniemen (1): kwjibo." in m for m in texts(at.markdown))  # preview before saving
+    assert any("Nieuwe synoniemen (1): kwjibo." in m for m in ui.texts(at.markdown))  # preview before saving
     click(at, "Nieuwe versie opslaan")
     assert not at.error
-    assert any(m.startswith("Versie 1 opgeslagen. 2 hulpvragen opnieuw ingedeeld") for m in texts(at.success))
+    assert any(m.startswith("Versie 1 opgeslagen. 2 hulpvragen opnieuw ingedeeld") for m in ui.texts(at.success))
     assert at.dataframe[0].value.values.tolist() == [["Overig", "Wonen", tx.HERKOMST_WOORDENLIJST, 2]]
     current = store.taxonomy()
     assert current.version == 1 and current.synonyms["kwjibo"] == ("Wonen", None)
@@ -338,7 +320,7 @@ def test_taxonomy_new_synonym_reharmonises_and_restoring_undoes_it(monkeypatch, 
     others = [i for i in before.index if i not in QUEUED]
     pd.testing.assert_frame_equal(after.loc[others], before.loc[others])
     assert store.review_queue().empty
-    assert any("versie 1 ·" in c for c in texts(at.caption))
+    assert any("versie 1 ·" in c for c in ui.texts(at.caption))
     assert ["kwjibo", "Wonen", ""] in at.data_editor(key="tax_synonyms_v1").value.values.tolist()
     history = at.dataframe[-1].value
     assert history[["versie", "door", "toelichting"]].values.tolist() == [[1, "beheerder",
@@ -349,7 +331,7 @@ def test_taxonomy_new_synonym_reharmonises_and_restoring_undoes_it(monkeypatch, 
     assert at.selectbox(key="taxonomy_restore").value == 0
     click(at, "Deze versie terugzetten")
     assert any(m.startswith("Versie 0 teruggezet als versie 2. 2 hulpvragen opnieuw ingedeeld")
-               and "2 naar Te beoordelen" in m for m in texts(at.success))
+               and "2 naar Te beoordelen" in m for m in ui.texts(at.success))
     history = store.taxonomy_history()
     assert history["version"].tolist() == [2, 1] and len(at.dataframe[-1].value) == 2
     assert history["note"].iloc[0] == "Versie 0 teruggezet"
@@ -360,7 +342,7 @@ def test_taxonomy_new_synonym_reharmonises_and_restoring_undoes_it(monkeypatch, 
 
 def test_taxonomy_new_leefgebied_with_category_and_synonym(monkeypatch, sqlite_url, fixture_paths):
     store = queued_store(sqlite_url, fixture_paths)
-    at = start(monkeypatch, sqlite_url, "pages/taxonomie.py")
+    at = ui.start(monkeypatch, sqlite_url, "pages/taxonomie.py")
     at.session_state["tax_categories_v0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
         {"leefgebied": "Veiligheid", "categorie": "Buurt"}]}
     run(at)
@@ -368,7 +350,7 @@ def test_taxonomy_new_leefgebied_with_category_and_synonym(monkeypatch, sqlite_u
     synonym_row(at, "kwjibo", "Veiligheid", "Buurt")
     at.text_input(key="taxonomy_note").input("Nieuw leefgebied")
     click(run(at), "Nieuwe versie opslaan")
-    assert not at.error, texts(at.error)
+    assert not at.error, ui.texts(at.error)
     current = store.taxonomy()
     assert list(current.leefgebieden)[-1] == "Veiligheid" and current.leefgebieden["Veiligheid"] == ("Buurt",)
     assert current.synonyms["kwjibo"] == ("Veiligheid", "Buurt")

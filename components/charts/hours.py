@@ -65,10 +65,34 @@ def hours_table(hours: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def intensity_lines(curve: pd.DataFrame, by: str = "organisation") -> alt.LayerChart:
-    """Mean hours per week (investment, from contact logs) by trajectory month: a line per organisation."""
+SMALL_SEGMENT, FULL_SEGMENT = "klein", "voldoende"
+
+
+def _intensity_frame(curve: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
+    """The curve with `small` (n < limit), its tooltip label and the line `segment`. A line breaks where its
+    segment changes, so the last month before n drops below the limit is repeated in the small segment
+    (`bridge`, no point of its own) and the dashed part joins the solid part."""
     frame = curve.copy()
     frame["hours_text"] = frame["mean_hours_per_week"].map(hours_text)
+    frame["small"] = frame["n"].astype(int) < limit
+    frame["small_label"] = frame["n"].map(lambda n: _small_label(int(n), limit))
+    frame["segment"] = np.where(frame["small"], SMALL_SEGMENT, FULL_SEGMENT)
+    frame["bridge"] = False
+    keys = [by] if by in frame else []
+    frame = frame.sort_values([*keys, "month"], kind="stable").reset_index(drop=True)
+    previous = frame.groupby(keys, sort=False)["small"].shift(1) if keys else frame["small"].shift(1)
+    starts = frame.index[frame["small"] & previous.eq(False)]
+    bridges = frame.loc[starts - 1].assign(segment=SMALL_SEGMENT, bridge=True)
+    return pd.concat([frame, bridges], ignore_index=True)
+
+
+def intensity_lines(curve: pd.DataFrame, by: str = "organisation", min_n: int | None = None) -> alt.LayerChart:
+    """Mean hours per week (investment, from contact logs) by trajectory month: a line per organisation.
+
+    Months where n (families whose trajectory covers the month) is below min_n are drawn faint and dashed,
+    their points faint, with "n < min_n" in the tooltip."""
+    limit = _min_n(min_n)
+    frame = _intensity_frame(curve, by, limit)
     groups = list(dict.fromkeys(frame[by].astype(str))) if by in frame else []
     color = alt.Color(f"{by}:N", title="Organisatie" if by == "organisation" else by, sort=groups,
                       legend=alt.Legend(orient="bottom", labelLimit=320)) if by in frame else alt.value(NAVY)
@@ -84,10 +108,20 @@ def intensity_lines(curve: pd.DataFrame, by: str = "organisation") -> alt.LayerC
             alt.Tooltip("hours_text:N", title="= per week"),
             alt.Tooltip("n:Q", title="n (gezinnen met een traject in deze maand)"),
             alt.Tooltip("contacts:Q", title="contacten"),
+            alt.Tooltip("small_label:N", title="let op"),
         ],
     )
-    lines = base.mark_line(strokeWidth=3)
-    points = base.mark_point(filled=True, size=70)
+    segments = [FULL_SEGMENT, SMALL_SEGMENT]
+    lines = base.mark_line(strokeWidth=3).encode(
+        strokeDash=alt.StrokeDash("segment:N", scale=alt.Scale(domain=segments, range=[[1, 0], [6, 4]]),
+                                  legend=alt.Legend(title=f"Aantal gezinnen (n < {limit}: gestreept)",
+                                                    orient="bottom", labelExpr=(
+                                                        f"datum.label == '{SMALL_SEGMENT}' ? 'n < {limit}' : "
+                                                        f"'n ≥ {limit}'"))),
+        opacity=alt.Opacity("segment:N", scale=alt.Scale(domain=segments, range=[1.0, 0.45]), legend=None),
+    )
+    points = base.transform_filter("!datum.bridge").mark_point(filled=True, size=70).encode(
+        opacity=alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.35]), legend=None))
     return dutch(alt.layer(lines, points, title="Intensiteit: gemiddelde uren per week per trajectmaand"))
 
 

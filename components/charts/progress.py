@@ -30,6 +30,7 @@ PROGRESS_ALL_LABEL = "Alle leefgebieden samen"
 PROGRESS_HIGH_COLOR = SCORE_COLORS[5]
 PROGRESS_POOLED_COLOR = "#6B7280"
 PROGRESS_SMALL_OPACITY = 0.4
+LEEFGEBIEDEN_MEAN_TITLE = "gem. aantal leefgebieden met een score"
 PROGRESS_STATUS_TITLES = {tx.STATUS_AFGEROND: "Afgerond",
                           tx.STATUS_LOPEND: "Lopend (duur tot de peildatum: een ondergrens)"}
 
@@ -167,6 +168,22 @@ def _group_text(small: bool, min_n: int) -> str:
     return f"n < {min_n}" if small else f"n ≥ {min_n}"
 
 
+def _small_opacity(min_n: int, title: str = "Aantal gezinnen") -> alt.Opacity:
+    """Groups below the minimum n drawn lighter, with a legend that says so."""
+    return alt.Opacity("groep:O", title=title,
+                       scale=alt.Scale(domain=[_group_text(False, min_n), _group_text(True, min_n)],
+                                       range=[1.0, PROGRESS_SMALL_OPACITY]),
+                       legend=alt.Legend(orient="bottom"))
+
+
+def _mark_small(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """`groep` (n < / ≥ min n) and `let_op` for the tooltip, from the core's `small` column (or n)."""
+    small = frame["small"].astype(bool) if "small" in frame else (frame["n"] > 0) & (frame["n"] < min_n)
+    frame["groep"] = [_group_text(bool(s), min_n) for s in small]
+    frame["let_op"] = [f"n < {min_n}: voorzichtig vergelijken" if s else "" for s in small]
+    return frame
+
+
 def progress_organisation_chart(comparison: pd.DataFrame, scope: str | None = pg.ALL) -> alt.LayerChart:
     """% families with score 4–5 per organisation: a dot with its 95% Wilson whisker, n in the label, small
     groups (n < min n) lighter and named in the tooltip; a dashed line for all organisations together."""
@@ -178,8 +195,9 @@ def progress_organisation_chart(comparison: pd.DataFrame, scope: str | None = pg
     frame["let_op"] = [_small_text(int(n), min_n) for n in frame["n"]]
     frame["pct_ci"] = [_pct_ci(*v) for v in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
     frame["pct_text"] = frame["pct"].map(formatting.percent)
+    frame["leefgebieden_mean"] = frame["leefgebieden_mean"].round(1) if "leefgebieden_mean" in frame else float("nan")
     frame = frame[["organisation", "label", "n", "nvt", "high", "pct", "pct_lo", "pct_hi", "pct_ci", "pct_text",
-                   "groep", "let_op"]]
+                   "leefgebieden_mean", "groep", "let_op"]]
     order = list(frame["label"])
     scope_text = _scope_text(scope)
     tooltip = [
@@ -188,12 +206,11 @@ def progress_organisation_chart(comparison: pd.DataFrame, scope: str | None = pg
         alt.Tooltip("high:Q", title="gezinnen met score 4–5"),
         alt.Tooltip("n:Q", title="n (gezinnen met een score)"),
         alt.Tooltip("nvt:Q", title="alleen n.v.t. (telt niet mee)"),
+        *([alt.Tooltip("leefgebieden_mean:Q", title=LEEFGEBIEDEN_MEAN_TITLE, format=".1f")] if scope is pg.ALL
+          else []),
         alt.Tooltip("let_op:N", title="let op"),
     ]
-    opacity = alt.Opacity("groep:O", title="Aantal gezinnen",
-                          scale=alt.Scale(domain=[_group_text(False, min_n), _group_text(True, min_n)],
-                                          range=[1.0, PROGRESS_SMALL_OPACITY]),
-                          legend=alt.Legend(orient="bottom"))
+    opacity = _small_opacity(min_n)
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
     x_scale = alt.Scale(domain=[0, 100])
     base = alt.Chart(frame).encode(y=y, opacity=opacity, tooltip=tooltip)
@@ -221,8 +238,9 @@ def progress_organisation_chart(comparison: pd.DataFrame, scope: str | None = pg
 
 
 def progress_organisation_table(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Per organisation (and all together): n, for one leefgebied the mean and counts per score, % score 4–5
-    with its 95% interval, n.v.t. and a note for small groups."""
+    """Per organisation (and all together): n, for one leefgebied the mean and counts per score, over all
+    leefgebieden the mean number of leefgebieden with a score per family, % score 4–5 with its 95% interval,
+    n.v.t. and a note for small groups."""
     min_n = comparison.attrs.get("min_n", 20)
     single = comparison.attrs.get("leefgebied", pg.ALL) is not pg.ALL
     scores = [str(s) for s in tx.VOORTGANG_SCORES] if single else []
@@ -232,6 +250,8 @@ def progress_organisation_table(comparison: pd.DataFrame) -> pd.DataFrame:
         if single:
             row["Gemiddelde"] = nl_number(rec["mean"], 1)
             row.update({f"score {s}": int(rec[s]) for s in scores})
+        else:
+            row[LEEFGEBIEDEN_MEAN_TITLE] = nl_number(rec.get("leefgebieden_mean"), 1)
         row["score 4–5"] = int(rec["high"])
         row["% score 4–5 (95%-BI)"] = _pct_ci(rec["pct"], rec["pct_lo"], rec["pct_hi"])
         row["n.v.t. (telt niet mee)"] = int(rec["nvt"])
@@ -243,12 +263,15 @@ def progress_organisation_table(comparison: pd.DataFrame) -> pd.DataFrame:
         if single:
             row["Gemiddelde"] = nl_number(_pooled_mean(comparison), 1)
             row.update({f"score {s}": int(comparison[s].sum()) for s in scores})
+        else:
+            row[LEEFGEBIEDEN_MEAN_TITLE] = nl_number(pooled.get("leefgebieden_mean"), 1)
         row["score 4–5"] = int(pooled["high"])
         row["% score 4–5 (95%-BI)"] = _pct_ci(pooled["pct"], pooled["pct_lo"], pooled["pct_hi"])
         row["n.v.t. (telt niet mee)"] = int(pooled["nvt"])
         row["Let op"] = ""
         rows.append(row)
-    columns = ["Organisatie", "n", *(["Gemiddelde", *(f"score {s}" for s in scores)] if single else []),
+    columns = ["Organisatie", "n", *(["Gemiddelde", *(f"score {s}" for s in scores)] if single
+                                     else [LEEFGEBIEDEN_MEAN_TITLE]),
                "score 4–5", "% score 4–5 (95%-BI)", "n.v.t. (telt niet mee)", "Let op"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -282,10 +305,7 @@ def progress_duration_chart(classes: pd.DataFrame, scope: str | None = pg.ALL) -
         alt.Tooltip("n:Q", title="n (gezinnen)"),
         alt.Tooltip("let_op:N", title="let op"),
     ]
-    opacity = alt.Opacity("groep:O", title="Aantal gezinnen",
-                          scale=alt.Scale(domain=[_group_text(False, min_n), _group_text(True, min_n)],
-                                          range=[1.0, PROGRESS_SMALL_OPACITY]),
-                          legend=alt.Legend(orient="bottom"))
+    opacity = _small_opacity(min_n)
     x_scale = alt.Scale(domain=[0, 100])
     y = alt.Y("klasse:N", title="Trajectduur op de peildatum", sort=classes_order,
               scale=alt.Scale(domain=classes_order))
@@ -319,8 +339,11 @@ def progress_duration_table(classes: pd.DataFrame) -> pd.DataFrame:
 
 # -- ZRM, ernst en richting van verandering -------------------------------------------------------
 def zrm_level_lines(levels: pd.DataFrame) -> alt.LayerChart:
-    """Mean ZRM level per moment (T0, T1 …): a line with points per leefgebied (or ZRM domain), n in the tooltip."""
-    frame = levels[levels["n"] > 0].copy()
+    """Mean ZRM level per moment (T0, T1 …): a line with points per leefgebied (or ZRM domain), n in the tooltip;
+    points with n < min n lighter and marked in the tooltip."""
+    min_n = levels.attrs.get("min_n", 20)
+    frame = _mark_small(levels[levels["n"] > 0].copy(), min_n)
+    frame.attrs = {}
     group = "indicator" if "indicator" in frame else ("leefgebied" if "leefgebied" in frame else None)
     moments = metrics.order_moments(frame["moment"])
     tooltip = [alt.Tooltip("leefgebied:N", title="leefgebied")] if "leefgebied" in frame else []
@@ -332,6 +355,7 @@ def zrm_level_lines(levels: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("soort:N", title="soort"),
         alt.Tooltip("mean:Q", title="gemiddeld ZRM-niveau", format=".1f"),
         alt.Tooltip("n:Q", title="n (gezinnen met een niveau)"),
+        alt.Tooltip("let_op:N", title="let op"),
     ]
     color = (alt.Color(f"{group}:N", title="Leefgebied" if group == "leefgebied" else "ZRM-domein",
                        sort=list(dict.fromkeys(frame[group])), legend=alt.Legend(orient="bottom", labelLimit=320))
@@ -349,6 +373,7 @@ def zrm_level_lines(levels: pd.DataFrame) -> alt.LayerChart:
     points = alt.Chart(frame).mark_point(filled=True, size=80).encode(
         shape=alt.Shape("soort:N", title="Soort", sort=["meting", "schatting zonder steun"],
                         legend=alt.Legend(orient="bottom") if (frame["soort"] != "meting").any() else None),
+        opacity=_small_opacity(min_n, "Gezinnen per punt"),
         **encoding)
     chart = alt.layer(lines, points, title="Zelfredzaamheid (ZRM): gemiddeld niveau per meetmoment")
     return dutch(chart.properties(width=alt.Step(90)))
@@ -373,47 +398,68 @@ def zrm_table(levels: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def zrm_groups(levels: pd.DataFrame) -> dict[str, int]:
+    """The points of the ZRM chart for `figure.small_n_warning`: 'Wonen T2' → n."""
+    group = "indicator" if "indicator" in levels else ("leefgebied" if "leefgebied" in levels else None)
+    return {(f"{rec[group]} {rec['moment']}" if group else rec["moment"]): int(rec["n"])
+            for rec in levels[levels["n"] > 0].to_dict("records")}
+
+
 def _severity_label(frame: pd.DataFrame) -> pd.Series:
     unit = frame["unit"].astype(object).where(frame["unit"].notna(), None)
     return frame["indicator"].astype(str) + unit.map(lambda u: f" ({u})" if u else "")
 
 
 def severity_bars(share: pd.DataFrame) -> alt.LayerChart:
-    """% middel + zwaar per indicator (and unit), the moments side by side; N (known answers) on each bar."""
-    frame = share[share["n"] > 0].copy()
+    """% middel + zwaar per indicator (and unit), the moments side by side, with the 95% Wilson interval as a
+    black whisker on each bar; N (known answers) on each bar; bars with N < min n lighter."""
+    min_n = share.attrs.get("min_n", 20)
+    frame = _mark_small(share[share["n"] > 0].copy(), min_n)
+    frame.attrs = {}
     frame["label"] = _severity_label(frame)
     frame["eenheid"] = frame["unit"].astype(object).where(frame["unit"].notna(), NO_UNIT)
     frame["n_label"] = "N = " + frame["n"].astype(int).astype(str)
+    frame["pct_ci"] = [_pct_ci(*v) for v in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
     moments = metrics.order_moments(frame["moment"])
     order = list(dict.fromkeys(frame["label"]))
-    base = alt.Chart(frame).encode(
+    bars = alt.Chart().mark_bar().encode(
+        color=alt.Color("moment:N", title="Meetmoment", sort=moments,
+                        scale=alt.Scale(domain=moments, scheme="blues"),
+                        legend=alt.Legend(orient="bottom")))
+    whiskers = alt.Chart().mark_rule(color="#111827", strokeWidth=2).encode(x="pct_lo:Q", x2="pct_hi:Q")
+    labels = alt.Chart().mark_text(align="left", dx=4, fontSize=12, color="#111827").encode(
+        x="pct_hi:Q", text="n_label:N")
+    step = max(BAR_ROW_HEIGHT, 18 * len(moments) + 8)
+    # A bar and its interval form one layer; the N labels (at the end of the whisker) another.
+    chart = alt.layer(
+        alt.layer(bars, whiskers), labels, data=frame,
+        title="Ernst van problemen: % middel + zwaar per indicator en meetmoment (zwarte lijn: 95%-BI)",
+    ).encode(
         y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300)),
         yOffset=alt.YOffset("moment:N", sort=moments),
         x=alt.X("pct:Q", title="% middel + zwaar (van de gezinnen met een bekend antwoord)",
                 scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS)),
+        opacity=_small_opacity(min_n, "Gezinnen per balk (N)"),
         tooltip=[
             alt.Tooltip("leefgebied:N", title="leefgebied"),
             alt.Tooltip("indicator:N", title="indicator"),
             alt.Tooltip("eenheid:N", title="eenheid"),
             alt.Tooltip("moment:N", title="meetmoment"),
+            alt.Tooltip("pct_ci:N", title="% middel + zwaar (95%-BI)"),
             alt.Tooltip("pct:Q", title="% middel + zwaar", format=".1f"),
             alt.Tooltip("middel_zwaar:Q", title="gezinnen middel + zwaar"),
             alt.Tooltip("n:Q", title="N (gezinnen met een bekend antwoord)"),
             *(alt.Tooltip(f"{name}:Q", title=name) for name in metrics.SEVERITY_LEVELS.values()),
+            alt.Tooltip("let_op:N", title="let op"),
         ],
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color("moment:N", title="Meetmoment", sort=moments,
-                        scale=alt.Scale(domain=moments, scheme="blues"),
-                        legend=alt.Legend(orient="bottom")))
-    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#111827").encode(text="n_label:N")
-    step = max(BAR_ROW_HEIGHT, 18 * len(moments) + 8)
-    return dutch(alt.layer(bars, labels, title="Ernst van problemen: % middel + zwaar per indicator en meetmoment")
-                  .properties(height=alt.Step(step)))
+    return dutch(chart.properties(height=alt.Step(step)))
 
 
 def severity_table(share: pd.DataFrame) -> pd.DataFrame:
-    """N, families per severity and % middel + zwaar per indicator, unit and moment."""
+    """N, families per severity, % middel + zwaar with its 95% interval, the families without a known answer
+    at a moment that lay behind them, and a small-N note per indicator, unit and moment."""
+    min_n = share.attrs.get("min_n", 20)
     out = pd.DataFrame({
         "Leefgebied": share["leefgebied"].astype(str),
         "Indicator": share["indicator"].astype(str),
@@ -424,24 +470,50 @@ def severity_table(share: pd.DataFrame) -> pd.DataFrame:
     for name in metrics.SEVERITY_LEVELS.values():
         out[name] = share[name].astype(int)
     out["% middel + zwaar"] = share["pct"].map(pct_text)
+    if "pct_lo" in share:
+        out["95%-BI"] = [formatting.interval(lo, hi) if n else "–"
+                         for lo, hi, n in zip(share["pct_lo"], share["pct_hi"], share["n"])]
+    if "unanswered" in share:
+        out[SEVERITY_UNANSWERED_TITLE] = share["unanswered"].astype(int)
+    out["Let op"] = [_small_text(int(n), min_n) for n in share["n"]]
     return out
 
 
+SEVERITY_UNANSWERED_TITLE = "geen bekend antwoord (telt niet mee)"
+
+
+def severity_groups(share: pd.DataFrame) -> dict[str, int]:
+    """The bars of the severity chart for `figure.small_n_warning`: 'Schulden (gezin) T2' → N."""
+    shown = share[share["n"] > 0]
+    return {f"{label} {moment}": int(n) for label, moment, n in zip(_severity_label(shown), shown["moment"],
+                                                                    shown["n"])}
+
+
 def _direction_long(direction: pd.DataFrame) -> pd.DataFrame:
+    min_n = direction.attrs.get("min_n", 20)
     rows = []
     for rec in direction[direction["n"] > 0].to_dict("records"):
+        small = bool(rec.get("small", 0 < rec["n"] < min_n))
         for name in metrics.DIRECTIONS:
+            lo, hi = rec.get(f"{name}_pct_lo", float("nan")), rec.get(f"{name}_pct_hi", float("nan"))
             rows.append({"leefgebied": rec["leefgebied"], "instrument": rec["instrument"],
                          "instrument_label": rec["instrument_label"], "richting": name,
                          "richting_order": metrics.DIRECTIONS.index(name), "gezinnen": int(rec[name]),
-                         "pct": rec[f"{name}_pct"], "n": int(rec["n"]), "een_meetmoment": int(rec["een_meetmoment"])})
+                         "pct": rec[f"{name}_pct"], "pct_lo": lo, "pct_hi": hi,
+                         "pct_ci": _pct_ci(rec[f"{name}_pct"], lo, hi), "n": int(rec["n"]),
+                         "een_meetmoment": int(rec["een_meetmoment"]), "groep": _group_text(small, min_n),
+                         "let_op": f"n < {min_n}: voorzichtig vergelijken" if small else ""})
     return pd.DataFrame(rows, columns=["leefgebied", "instrument", "instrument_label", "richting", "richting_order",
-                                       "gezinnen", "pct", "n", "een_meetmoment"])
+                                       "gezinnen", "pct", "pct_lo", "pct_hi", "pct_ci", "n", "een_meetmoment",
+                                       "groep", "let_op"])
 
 
 def direction_bars(direction: pd.DataFrame) -> alt.FacetChart:
     """100% stacked bars verbeterd / gelijk / verslechterd per leefgebied, one panel per instrument: the
-    instruments stand side by side and are never combined into one score."""
+    instruments stand side by side and are never combined into one score. Whiskers on stacked parts would be
+    unreadable: the 95% Wilson interval of each part is in the tooltip (and the table); bars with n < min n
+    are lighter."""
+    min_n = direction.attrs.get("min_n", 20)
     frame = _direction_long(direction)
     leefgebieden = list(dict.fromkeys(direction.loc[direction["n"] > 0, "leefgebied"]))
     instruments = [metrics.INSTRUMENT_LABELS[i] for i in metrics.INSTRUMENTS if i in set(frame["instrument"])]
@@ -456,26 +528,33 @@ def direction_bars(direction: pd.DataFrame) -> alt.FacetChart:
                             scale=alt.Scale(domain=list(DIRECTION_COLORS), range=list(DIRECTION_COLORS.values())),
                             legend=alt.Legend(orient="bottom")),
             order=alt.Order("richting_order:Q", sort="ascending"),
+            opacity=_small_opacity(min_n, "Gezinnen per balk"),
             tooltip=[
                 alt.Tooltip("instrument_label:N", title="instrument"),
                 alt.Tooltip("leefgebied:N", title="leefgebied"),
                 alt.Tooltip("richting:N", title="richting"),
                 alt.Tooltip("gezinnen:Q", title="gezinnen"),
+                alt.Tooltip("pct_ci:N", title="% van n (95%-BI)"),
                 alt.Tooltip("pct:Q", title="% van n", format=".1f"),
                 alt.Tooltip("n:Q", title="n (gezinnen)"),
                 alt.Tooltip("een_meetmoment:Q", title="één meetmoment (telt niet mee)"),
+                alt.Tooltip("let_op:N", title="let op"),
             ],
         )
         .properties(width=220, height=alt.Step(BAR_ROW_HEIGHT))
         .facet(column=alt.Column("instrument_label:N", title=None, sort=instruments,
                                  header=alt.Header(labelFontSize=14, labelFontWeight="bold")),
-               title="Richting van verandering per leefgebied, per instrument")
+               title=alt.Title("Richting van verandering per leefgebied, per instrument",
+                               subtitle=f"95%-betrouwbaarheidsinterval in de tooltip en de tabel · lichte balk: "
+                                        f"n < {min_n}"))
     )
     return dutch(chart)
 
 
 def direction_table(direction: pd.DataFrame) -> pd.DataFrame:
-    """Counts and % per leefgebied and instrument, plus the families left out (one moment only)."""
+    """Counts and % (with the 95% interval) per leefgebied and instrument, the families left out (one moment
+    only) and a small-n note."""
+    min_n = direction.attrs.get("min_n", 20)
     out = pd.DataFrame({
         "Leefgebied": direction["leefgebied"].astype(str),
         "Instrument": direction["instrument_label"].astype(str),
@@ -485,5 +564,16 @@ def direction_table(direction: pd.DataFrame) -> pd.DataFrame:
         out[name.capitalize()] = direction[name].astype(int)
     for name in metrics.DIRECTIONS:
         out[f"% {name}"] = direction[f"{name}_pct"].map(pct_text)
+        if f"{name}_pct_lo" in direction:
+            out[f"95%-BI {name}"] = [formatting.interval(lo, hi) if n else "–" for lo, hi, n in
+                                     zip(direction[f"{name}_pct_lo"], direction[f"{name}_pct_hi"], direction["n"])]
     out["één meetmoment (telt niet mee)"] = direction["een_meetmoment"].astype(int)
+    out["Let op"] = [_small_text(int(n), min_n) for n in direction["n"]]
     return out
+
+
+def direction_groups(direction: pd.DataFrame) -> dict[str, int]:
+    """The bars of the direction chart for `figure.small_n_warning`: 'Wonen · ZRM' → n."""
+    shown = direction[direction["n"] > 0]
+    return {f"{lg} · {label}": int(n) for lg, label, n in zip(shown["leefgebied"], shown["instrument_label"],
+                                                              shown["n"])}
