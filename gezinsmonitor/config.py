@@ -47,14 +47,20 @@ ENV_MIN_N = "GEZINSMONITOR_MIN_N"
 DEFAULT_MIN_N = 20  # families; comparisons of smaller groups carry a visible warning
 
 
-def min_n(secrets_path: Path = SECRETS_PATH) -> int:
-    """Minimum group size for a comparison without a warning: GEZINSMONITOR_MIN_N, then secrets, then 20."""
-    raw = os.environ.get(ENV_MIN_N)
+def int_setting(name: str, default: int, minimum: int, secrets_path: Path = SECRETS_PATH) -> int:
+    """A whole-number setting: the environment, then secrets.toml, then `default`. Nonsense or a value below
+    `minimum` falls back to the default instead of failing a page."""
+    raw = os.environ.get(name)
     if raw is None and secrets_path.exists():
         with secrets_path.open("rb") as fh:
-            raw = tomllib.load(fh).get(ENV_MIN_N)
+            raw = tomllib.load(fh).get(name)
     try:
-        value = int(raw) if raw is not None else DEFAULT_MIN_N
+        value = int(raw) if raw is not None else default
     except (TypeError, ValueError):
-        return DEFAULT_MIN_N
-    return value if value >= 1 else DEFAULT_MIN_N
+        return default
+    return value if value >= minimum else default
+
+
+def min_n(secrets_path: Path = SECRETS_PATH) -> int:
+    """Minimum group size for a comparison without a warning: GEZINSMONITOR_MIN_N, then secrets, then 20."""
+    return int_setting(ENV_MIN_N, DEFAULT_MIN_N, 1, secrets_path)

@@ -11,8 +11,6 @@ primary suppression only: use it for a count that is not part of a published par
 from __future__ import annotations
 
 import math
-import os
-import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -25,15 +23,7 @@ DEFAULT_K = 10
 
 def threshold(secrets_path: Path = config.SECRETS_PATH) -> int:
     """The configured k: counts 1..k-1 are suppressed. Invalid or < 2 falls back to the default."""
-    raw = os.environ.get(ENV_K)
-    if raw is None and secrets_path.exists():
-        with secrets_path.open("rb") as fh:
-            raw = tomllib.load(fh).get(ENV_K)
-    try:
-        value = int(raw) if raw is not None else DEFAULT_K
-    except (TypeError, ValueError):
-        return DEFAULT_K
-    return value if value >= 2 else DEFAULT_K
+    return config.int_setting(ENV_K, DEFAULT_K, 2, secrets_path)
 
 
 def _k(k: int | None) -> int:
