@@ -27,10 +27,8 @@ st.altair_chart(charts.overview_bars(table.iloc[:-1]), width="stretch")
 figure.caption(ctx, f"n = {int(total['gezinnen'])} gezinnen", metrics.DEFINITIONS["overview"])
 
 st.dataframe(
-    table,
+    # Dutch decimal comma: a NumberColumn format would print a point.
+    table.assign(**{metrics.REQUESTS_PER_FAMILY: table[metrics.REQUESTS_PER_FAMILY].map(figure.nl_number)}),
     hide_index=True,
-    column_config={
-        metrics.REQUESTS_PER_FAMILY: st.column_config.NumberColumn(format="%.1f"),
-        "laatste upload": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm"),
-    },
+    column_config={"laatste upload": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm")},
 )

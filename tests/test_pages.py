@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import apptest as ui
-from tests.fixtures import EXPECTED, ORG_B, PEILDATUM
+from tests.fixtures import EXPECTED, ORG_A, ORG_B, PEILDATUM
 
 PAGES = ["pages/hulpvragen.py", "pages/trajectduur.py", "pages/voortgang.py", "pages/inzet.py"]
 
@@ -26,6 +26,10 @@ def test_overzicht(app):
     assert m["Gezinnen"] == str(EXPECTED["families"])
     assert m["Organisaties"] == str(EXPECTED["organisations"])
     assert m["Hulpvragen"] == str(EXPECTED["help_requests"])
+    # Requests per family with a request, with a Dutch decimal comma: A 5 requests / 3 families, all 6 / 4.
+    table = ui.table(app, "organisatie", "gezinnen").set_index("organisatie")
+    assert table.loc[ORG_A, "hulpvragen per gezin met hulpvraag"] == "1,7"
+    assert table.loc["Totaal", "hulpvragen per gezin met hulpvraag"] == "1,5"
 
 
 def test_hulpvragen(app):
