@@ -60,6 +60,11 @@ TARGETS: tuple[Target, ...] = (
                                                    "taalvaardigheid", "niveau nederlands", "beheersing taal",
                                                    "spreekt nederlands", "taal ouder", "taalniveau ouder"),
            "language"),
+    Target("fase", "Fase (trechter)", ("fase", "trajectfase", "fase traject", "stap", "bereikte fase", "verste fase",
+                                       "huidige fase", "fase begeleiding"), "phase"),
+    Target("resultaat", "Resultaat (trechter)", ("resultaat", "uitkomst", "resultaat traject", "uitkomst traject",
+                                                 "eindresultaat", "resultaat begeleiding", "traject geslaagd"),
+           "result"),
     Target("hulpvraag", "Hulpvraag (tekst)", ("hulpvraag", "hulpvragen", "omschrijving", "vraag", "hulpvraag omschrijving",
                                              "omschrijving hulpvraag", "toelichting", "toelichting hulpvraag",
                                              "hulpvragen gezin", "vragen"), "text"),
@@ -92,10 +97,13 @@ TARGET_BY_KEY = {t.key: t for t in TARGETS}
 TARGET_BY_LABEL = {t.label: t for t in TARGETS}
 IGNORE = "negeren"
 WIDE = ("aangevinkt", "score_leefgebied", "zrm", "ernst", "uren_steun")
-FAMILY_FIELDS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden", "taal")
-# Targets whose header is a common word or part of one ("Taal" ~ "Totaal", "Taal" over ticks): the
-# header counts only when at least half of the values fit too.
-VALUES_MUST_FIT = ("taal",)
+FAMILY_FIELDS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden", "taal",
+                 "fase", "resultaat")
+# Targets whose header is a common word or part of one ("Taal" ~ "Totaal", "Taal" over ticks; "Fase" is also a
+# meetmoment, "Resultaat" anything): the header counts only when at least this share of the values fits too.
+VALUES_MUST_FIT = {"taal": 0.5, "fase": 0.6, "resultaat": 0.6}
+# A "Fase" column whose values are funnel phases is the funnel, not a meetmoment.
+PHASE_VALUES = 0.8
 
 
 @dataclass
@@ -171,12 +179,19 @@ def _sniffers() -> dict:
     def language(s):
         return _share(vals.parse_language(s)["state"].isin(["waarde", "onbekend"]))
 
+    def phase(s):
+        return _share(vals.parse_phase(s)["state"].isin(["waarde", "onbekend"]))
+
+    def result(s):
+        return _share(vals.parse_result(s)["state"].isin(["waarde", "onbekend"]))
+
     def code(s):
         t = vals.as_text(s)
         return _share(t.str.fullmatch(r"[A-Za-z]{1,6}[-_ .]?[A-Za-z0-9]{0,8}", na=False))
 
     return {"date": date, "end": end, "score": score, "duration": duration, "tick": tick, "severity": severity,
-            "id": ident, "text": text, "int": integer, "code": code, "units": units, "language": language}
+            "id": ident, "text": text, "int": integer, "code": code, "units": units, "language": language,
+            "phase": phase, "result": result}
 
 
 SNIFFERS = _sniffers()
@@ -319,8 +334,10 @@ def suggest_table(table: SheetTable, taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY
             if target.key in VALUES_MUST_FIT:
                 if not sniffed:
                     fit = 0.5  # an empty column under a leefgebied group is an unticked category first
-                elif fit < 0.5:
+                elif fit < VALUES_MUST_FIT[target.key]:
                     continue
+            if target.key == "meetmoment" and sniffed.get("phase", 0.0) >= PHASE_VALUES:
+                continue
             conf = 0.7 * hscore / 100 + 0.3 * fit
             if target.key == "hulpvraag_code" and legend_codes:
                 in_legend = _share(vals.as_text(_filled(values)).map(lambda v: tx.normalise_label(v) in legend_codes))

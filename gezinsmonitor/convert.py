@@ -24,11 +24,13 @@ from .layout import ROW, SheetTable, moment_of, moment_rank
 from .report import WARNING, Report
 from .validation import (
     FAMILY_COLUMNS,
+    FUNNEL_MESSAGES,
     HOURS_COLUMNS,
     MAX_WEEKLY_HOURS,
     MEASUREMENT_COLUMNS,
     REQUEST_COLUMNS,
     Registration,
+    funnel_consistency,
 )
 
 ZRM_INSTRUMENT = "zrm"
@@ -138,7 +140,8 @@ def _debts(s: pd.Series) -> pd.Series:
 
 
 # -- families -----------------------------------------------------------------------------------
-_FAMILY_TARGETS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden", "taal")
+_FAMILY_TARGETS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden", "taal",
+                   "fase", "resultaat")
 
 
 def _family_rows(sheets: list[_Sheet]) -> pd.DataFrame:
@@ -221,6 +224,14 @@ def _families(sheets: list[_Sheet], report: Report, today: dt.date, keys_elsewhe
     flag(language["state"].isin([vals.ONGELDIG, vals.NVT]), "taal",
          "Beheersing Nederlandse taal niet herkend; de waarde wordt bewaard maar niet meegeteld.",
          f"Schrijf {', '.join(tx.TAAL_LEVELS)} of onbekend.")
+    phase = vals.parse_phase(rows["fase"].astype(object))
+    flag(phase["state"] == vals.ONGELDIG, "fase", "Fase niet herkend; de waarde wordt bewaard maar niet meegeteld "
+         "in de trechter.", f"Schrijf {', '.join(tx.FUNNEL_PHASES)}.")
+    result = vals.parse_result(rows["resultaat"].astype(object))
+    flag(result["state"] == vals.ONGELDIG, "resultaat", "Resultaat niet herkend; de waarde wordt bewaard maar niet "
+         "meegeteld in de trechter.", f"Schrijf {', '.join(tx.FUNNEL_RESULTS)}.")
+    for name, mask in funnel_consistency(phase["value"], result["value"], status).items():
+        flag(mask, "resultaat", *FUNNEL_MESSAGES[name])
     return pd.DataFrame({
         "family_key": rows["family_key"],
         "start_date": start["date"].where(~before).dt.date,
@@ -239,6 +250,10 @@ def _families(sheets: list[_Sheet], report: Report, today: dt.date, keys_elsewhe
         "debts_raw": vals.as_text(rows["schulden"].astype(object)),
         "language": language["value"],
         "language_raw": vals.as_text(rows["taal"].astype(object)),
+        "phase": phase["value"],
+        "phase_raw": vals.as_text(rows["fase"].astype(object)),
+        "result": result["value"],
+        "result_raw": vals.as_text(rows["resultaat"].astype(object)),
         "row_number": pd.to_numeric(rows["_row"], errors="coerce").astype("Int64"),
     }, columns=FAMILY_COLUMNS)
 

@@ -30,11 +30,12 @@ END_DATES_DEFINITION = (
     "Status zoals geregistreerd. Afgeronde trajecten zonder einddatum tellen niet mee in de trajectduur."
 )
 
-# The funnel as some programmes register it (DOMAIN §3.3); the store has no such fields yet.
+# The funnel as some programmes register it (DOMAIN §3.3): trajectories.phase / .result (schema v3).
 FUNNEL_PHASE = "phase"
 FUNNEL_RESULT = "result"
-PHASES = ("aanmelding", "intake", "begeleiding")
-RESULTS = ("geslaagd", "niet geslaagd", "lopend")
+PHASES = tx.FUNNEL_PHASES
+RESULTS = tx.FUNNEL_RESULTS
+NO_FUNNEL = "organisatie registreert geen trechter"
 FUNNEL_DEFINITION = (
     "Trechter per traject: de verste fase die het bereikte (aanmelding → intake → begeleiding) en, na "
     "begeleiding, het resultaat (geslaagd / niet geslaagd / lopend). Elk percentage is van de vorige stap, met "
@@ -118,9 +119,30 @@ def end_date_completeness(trajectories: pd.DataFrame, by: str | None = "organisa
 
 
 # -- funnel --------------------------------------------------------------------------------------
+def _registered(trajectories: pd.DataFrame) -> pd.Series:
+    """Per trajectory: a known phase or result."""
+    mask = pd.Series(False, index=trajectories.index)
+    for col in (FUNNEL_PHASE, FUNNEL_RESULT):
+        if col in trajectories:
+            mask |= trajectories[col].notna()
+    return mask
+
+
 def has_funnel(trajectories: pd.DataFrame) -> bool:
-    """Whether the data registers a funnel phase at all (today's store does not)."""
+    """Whether the data registers a funnel phase at all."""
     return FUNNEL_PHASE in trajectories and trajectories[FUNNEL_PHASE].notna().any()
+
+
+def funnel_organisations(trajectories: pd.DataFrame, by: str = "organisation") -> tuple[list[str], dict[str, int]]:
+    """(organisations with at least one known phase or result, sorted; {organisation without any: its number of
+    trajectories}). An organisation without a funnel is left out of the rates, never counted as 0%."""
+    if trajectories.empty or by not in trajectories:
+        return [], {}
+    org = trajectories[by].astype(str)
+    registered = _registered(trajectories).groupby(org, sort=True).any()
+    sizes = org.value_counts()
+    return ([str(o) for o in registered.index[registered]],
+            {str(o): int(sizes[o]) for o in registered.index[~registered]})
 
 
 def _clean(value) -> str | None:
@@ -157,3 +179,13 @@ def funnel_rates(frame: pd.DataFrame, phase: str = FUNNEL_PHASE, result: str = F
     out.attrs.update(n=int(known.sum()), excluded={"geen fase of resultaat": left_out} if left_out else {})
     return out
 
+
+
+def funnel_success(frame: pd.DataFrame, result: str = FUNNEL_RESULT) -> dict:
+    """Among the trajectories with a final result (geslaagd or niet geslaagd; lopend ones have none yet):
+    n, k geslaagd, pct with its Wilson interval (pct_lo, pct_hi); pct NaN when n = 0."""
+    results = frame[result].map(_clean) if result in frame else pd.Series(dtype=object)
+    n = int(results.isin(RESULTS[:2]).sum())
+    k = int((results == RESULTS[0]).sum())
+    lo, hi = stats.wilson(k, n)
+    return {"n": n, "k": k, "pct": k / n * 100 if n else float("nan"), "pct_lo": float(lo), "pct_hi": float(hi)}

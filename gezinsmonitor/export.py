@@ -33,8 +33,9 @@ def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
         "trajecten": pd.DataFrame({
             "organisatie": tr["organisation"], "gezin": tr["family_key"], "startdatum": tr["start_date"],
             "einddatum": tr["end_date"], "verwachte_einddatum": tr["expected_end"], "status": tr["status"],
-            "reden_einde": tr["end_reason"],
+            "reden_einde": tr["end_reason"], "fase": tr.get("phase"), "resultaat": tr.get("result"),
             "startdatum_origineel": tr["start_raw"], "einddatum_origineel": tr["end_raw"],
+            "fase_origineel": tr.get("phase_raw"), "resultaat_origineel": tr.get("result_raw"),
         }),
         "hulpvragen": pd.DataFrame({
             "organisatie": rq["organisation"], "gezin": rq["family_key"],

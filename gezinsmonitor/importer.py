@@ -144,7 +144,7 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample,
                        "language", "language_raw"]
         _insert(conn, f, families, family_cols, batch_id=batch_id, organisation_id=org_id, active=True)
         trajectory_cols = ["family_key", "row_number", "start_date", "end_date", "expected_end", "status",
-                           "end_reason", "start_raw", "end_raw", "status_raw"]
+                           "end_reason", "start_raw", "end_raw", "status_raw", "phase", "result", "phase_raw", "result_raw"]
         _insert(conn, s.trajectories, families, trajectory_cols, batch_id=batch_id)
         for table, frame in ((s.help_requests, registration.requests), (s.measurements, registration.measurements),
                              (s.hours, registration.hours)):

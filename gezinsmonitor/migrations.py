@@ -42,7 +42,7 @@ def _v3_analysis(conn: Connection) -> None:
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "harmonisation: taxonomy versions, value mappings, mapping profiles, instruments", _v2_harmonisation),
-    (3, "analysis: family language, map areas and organisation locations", _v3_analysis),
+    (3, "analysis: family language, trajectory funnel, map areas and organisation locations", _v3_analysis),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

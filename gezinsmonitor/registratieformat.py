@@ -52,6 +52,12 @@ SHEETS: tuple[Sheet, ...] = (
                    help="lopend of afgerond; leeg = afgeleid uit de einddatum."),
             Column("end_reason", "Reden einde", "choice", choices=tx.END_REASONS,
                    help="Alleen bij afgeronde trajecten.", width=30),
+            Column("phase", "Fase", "choice", choices=tx.FUNNEL_PHASES,
+                   help="Optioneel: de verste fase die het traject bereikte: aanmelding, intake of begeleiding.",
+                   width=14),
+            Column("result", "Resultaat", "choice", choices=tx.FUNNEL_RESULTS,
+                   help="Optioneel, alleen na begeleiding: geslaagd, niet geslaagd of lopend. Leeg = niet "
+                        "vastgesteld; er wordt niets afgeleid uit de status of de reden einde.", width=14),
             Column("composition", "Gezinssamenstelling", "choice", choices=tx.GEZINSSAMENSTELLING, width=20),
             Column("children", "Aantal kinderen", "int", help="Aantal kinderen in het gezin (0–20)."),
             Column("wijk", "Wijk", "text", help="Naam van de wijk (geen adres)."),

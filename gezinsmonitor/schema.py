@@ -112,6 +112,10 @@ trajectories = _child(
     Column("end_raw", Text),
     Column("status_raw", Text),
     Column("expected_end", Date),  # "naar verwachting januari 2022": still running (v2)
+    Column("phase", String(32)),  # furthest funnel phase reached: aanmelding / intake / begeleiding (v3)
+    Column("result", String(32)),  # after begeleiding: geslaagd / niet geslaagd / lopend (v3)
+    Column("phase_raw", Text),  # (v3)
+    Column("result_raw", Text),  # (v3)
 )
 
 help_requests = _child(
@@ -216,7 +220,8 @@ areas = Table(
 
 V2_TABLES = (taxonomy_versions, value_mappings, mapping_profiles)
 V3_TABLES = (areas,)
-V3_COLUMNS = ((families, "language"), (families, "language_raw"))
+V3_COLUMNS = ((families, "language"), (families, "language_raw"), (trajectories, "phase"), (trajectories, "result"),
+              (trajectories, "phase_raw"), (trajectories, "result_raw"))
 # (table, column) added to existing tables in v2
 V2_COLUMNS = (
     (batches, "profile_id"),

@@ -70,6 +70,10 @@ SCHULDEN = ("ja", "nee", "onbekend")
 TAAL = ("goed", "voldoende", "matig", "slecht", "onbekend")
 TAAL_LEVELS = TAAL[:4]  # the known levels, best first
 TAAL_HAMPERED = ("matig", "slecht")
+# The funnel some programmes register (§3.3): the furthest phase a trajectory reached and, once in
+# begeleiding, its result. Registered per trajectory; never inferred from the status or reason for ending.
+FUNNEL_PHASES = ("aanmelding", "intake", "begeleiding")
+FUNNEL_RESULTS = ("geslaagd", "niet geslaagd", "lopend")
 
 # Duration buckets in months, half-open [lo, hi) (§3.3 plus 36+ for long runners).
 DURATION_BUCKETS: tuple[tuple[str, float, float], ...] = (

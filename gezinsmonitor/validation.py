@@ -55,7 +55,7 @@ class Registration:
 FAMILY_COLUMNS = [
     "family_key", "start_date", "end_date", "expected_end", "status", "end_reason", "start_raw", "end_raw",
     "status_raw", "composition", "composition_raw", "children", "wijk", "debts", "debts_raw", "language",
-    "language_raw", "row_number",
+    "language_raw", "phase", "phase_raw", "result", "result_raw", "row_number",
 ]
 REQUEST_COLUMNS = [
     "family_key", "label_raw", "leefgebied_raw", "categorie_raw", "leefgebied", "categorie", "herkomst",
@@ -150,6 +150,46 @@ def _language(check: _SheetCheck) -> tuple[pd.Series, pd.Series]:
     return value, raw
 
 
+def _funnel_value(check: _SheetCheck, key: str, parse, choices: tuple[str, ...], what: str
+                  ) -> tuple[pd.Series, pd.Series]:
+    """(fase or resultaat, as written), read like the taal: the list plus fixed phrasings, each with a
+    warning; other text is kept raw and not counted. n.v.t. and onbekend count as not registered."""
+    raw = vals.as_text(check.column(key))
+    parsed = parse(check.column(key))
+    value = parsed["value"]
+    check.flag(WARNING, parsed["state"] == vals.ONGELDIG, key,
+               f"{what} niet herkend; de waarde wordt bewaard maar niet meegeteld in de trechter.",
+               f"Kies een van: {', '.join(choices)}.")
+    listed = raw.map(lambda v: tx.normalise_label(v) in choices if isinstance(v, str) else False).astype(bool)
+    for name in choices:
+        check.flag(WARNING, (value == name) & ~listed, key, f"Waarde staat niet in de lijst; gelezen als '{name}'.",
+                   f"Kies bij voorkeur een waarde uit de lijst: {', '.join(choices)}.")
+    return value, raw
+
+
+def funnel_consistency(phase: pd.Series, result: pd.Series, status: pd.Series) -> dict[str, pd.Series]:
+    """Masks of funnel values that contradict each other or the status (warnings only, nothing is changed):
+    a result while the phase stayed before begeleiding, a result 'lopend' on an afgerond trajectory, and a
+    final result on a lopend one."""
+    return {
+        "before_begeleiding": result.notna() & phase.isin(tx.FUNNEL_PHASES[:2]),
+        "running_result_done": (result == "lopend") & (status == tx.STATUS_AFGEROND),
+        "final_result_running": result.isin(("geslaagd", "niet geslaagd")) & (status == tx.STATUS_LOPEND),
+    }
+
+
+FUNNEL_MESSAGES = {
+    "before_begeleiding": (("Er is een resultaat ingevuld, maar de fase is geen begeleiding; in de trechter telt "
+                            "het traject als begeleiding bereikt."),
+                           ("Een resultaat hoort alleen bij begeleiding: zet de fase op begeleiding of maak het "
+                            "resultaat leeg.")),
+    "running_result_done": ("Resultaat is lopend maar het traject is afgerond.",
+                            "Vul geslaagd of niet geslaagd in, of maak het resultaat leeg als dat niet is vastgesteld."),
+    "final_result_running": ("Het traject loopt nog maar heeft al een eindresultaat.",
+                             "Zet het resultaat op lopend, of rond het traject af."),
+}
+
+
 def _families(frame: pd.DataFrame, report: Report, today: dt.date) -> pd.DataFrame:
     sheet = rf.SHEET_BY_KEY["families"]
     check = _SheetCheck(sheet, frame, report)
@@ -184,6 +224,10 @@ def _families(frame: pd.DataFrame, report: Report, today: dt.date) -> pd.DataFra
     composition, composition_raw = check.choice("composition", tx.GEZINSSAMENSTELLING)
     debts, debts_raw = check.choice("debts", tx.SCHULDEN)
     language, language_raw = _language(check)
+    phase, phase_raw = _funnel_value(check, "phase", vals.parse_phase, tx.FUNNEL_PHASES, "Fase")
+    result, result_raw = _funnel_value(check, "result", vals.parse_result, tx.FUNNEL_RESULTS, "Resultaat")
+    for name, mask in funnel_consistency(phase, result, status).items():
+        check.flag(WARNING, mask, "result", *FUNNEL_MESSAGES[name])
     children, children_invalid = vals.parse_int(check.column("children"), 0, 20)
     check.flag(WARNING, children_invalid, "children", "Geen geldig aantal kinderen; de waarde wordt niet gebruikt.",
                "Vul een heel getal van 0 tot 20 in.")
@@ -206,6 +250,10 @@ def _families(frame: pd.DataFrame, report: Report, today: dt.date) -> pd.DataFra
         "debts_raw": debts_raw,
         "language": language,
         "language_raw": language_raw,
+        "phase": phase,
+        "phase_raw": phase_raw,
+        "result": result,
+        "result_raw": result_raw,
         "row_number": frame[ROW].astype(int),
     }, columns=FAMILY_COLUMNS)
 

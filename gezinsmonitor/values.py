@@ -775,3 +775,67 @@ def parse_language(s: pd.Series) -> pd.DataFrame:
     frame = _frame(s, _language, {"value": "object", "state": "str"})
     frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
     return frame
+
+
+# --- Trechter: fase en resultaat --------------------------------------------------------------
+
+# Only these phrasings are read; anything else is reported, not guessed. "gestopt", "uitgevallen",
+# "afgerond" and "wachtlijst" are deliberately absent: stopping may be a failure, a move or a referral,
+# and "afgerond" says nothing about success.
+PHASE_WORDS: dict[str, str] = {
+    "aanmelding": "aanmelding", "aangemeld": "aanmelding", "alleen aanmelding": "aanmelding",
+    "alleen aangemeld": "aanmelding", "na aanmelding": "aanmelding", "aanmelding ontvangen": "aanmelding",
+    "intake": "intake", "intake gehad": "intake", "intake gedaan": "intake", "intake afgerond": "intake",
+    "intakegesprek": "intake", "intakegesprek gehad": "intake", "intakegesprek gevoerd": "intake",
+    "na intake": "intake", "tot intake": "intake",
+    "begeleiding": "begeleiding", "in begeleiding": "begeleiding", "begeleid": "begeleiding",
+    "begeleiding gestart": "begeleiding", "gestart met begeleiding": "begeleiding",
+    "start begeleiding": "begeleiding", "wordt begeleid": "begeleiding",
+}
+RESULT_WORDS: dict[str, str] = {
+    "geslaagd": "geslaagd", "succesvol": "geslaagd", "succesvol afgerond": "geslaagd",
+    "met succes afgerond": "geslaagd", "geslaagd afgerond": "geslaagd",
+    "niet geslaagd": "niet geslaagd", "ongeslaagd": "niet geslaagd", "niet succesvol": "niet geslaagd",
+    "mislukt": "niet geslaagd", "niet gelukt": "niet geslaagd",
+    "lopend": "lopend", "loopt": "lopend", "loopt nog": "lopend", "nog lopend": "lopend", "nog bezig": "lopend",
+}
+
+
+def _listed_word(words: dict[str, str]):
+    def parse(v):
+        if _missing(v):
+            return None, LEEG
+        if not isinstance(v, str) or len(v) > _MAX_TEXT:  # numbers, ticks and dates are no phase
+            return None, ONGELDIG
+        t = tx.normalise_label(v)
+        if state := _special_state(t):
+            return None, state
+        rest, _ = _split_notes(t)  # "geslaagd (werk gevonden)": the remark does not change the value
+        t = tx.normalise_label(rest).rstrip(".!").strip()
+        if not t:
+            return None, ONGELDIG
+        if state := _special_state(t):
+            return None, state
+        value = words.get(t)
+        return (value, WAARDE) if value else (None, ONGELDIG)
+    return parse
+
+
+def _listed_frame(s: pd.Series, words: dict[str, str]) -> pd.DataFrame:
+    frame = _frame(s, _listed_word(words), {"value": "object", "state": "str"})
+    frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
+    return frame
+
+
+def parse_phase(s: pd.Series) -> pd.DataFrame:
+    """Furthest funnel phase as written: value (aanmelding, intake or begeleiding; None when empty or not
+    understood) and state ("waarde", "onbekend", "leeg", "nvt", "ongeldig"). Reads the list values and a
+    few fixed phrasings ("aangemeld", "intake gehad", "in begeleiding"); a remark in brackets is set aside."""
+    return _listed_frame(s, PHASE_WORDS)
+
+
+def parse_result(s: pd.Series) -> pd.DataFrame:
+    """Result after begeleiding as written: value (geslaagd, niet geslaagd or lopend; None when empty or not
+    understood) and state as `parse_phase`. "gestopt" or "afgerond" is not read: it does not say whether the
+    trajectory succeeded."""
+    return _listed_frame(s, RESULT_WORDS)

@@ -2,7 +2,7 @@ import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import caseload, endings, metrics, survival
+from gezinsmonitor import caseload, endings, formatting, metrics, survival
 from gezinsmonitor import taxonomy as tx
 
 ctx = page_context()
@@ -118,12 +118,28 @@ figure.caption(ctx, f"n = {completeness.attrs['n']} trajecten (alle trajecten, o
 
 # -- funnel ---------------------------------------------------------------------------------
 st.subheader("Trechter: aanmelding → intake → begeleiding → resultaat")
-if endings.has_funnel(ds.trajectories):
-    funnel = endings.funnel_rates(ds.trajectories)
+with_funnel, without_funnel = endings.funnel_organisations(ds.trajectories)
+if with_funnel:
+    funnel = endings.funnel_rates(ds.trajectories[ds.trajectories["organisation"].isin(with_funnel)])
+    excluded = dict(funnel.attrs["excluded"])
+    if without_funnel:
+        excluded[endings.NO_FUNNEL] = sum(without_funnel.values())
+    st.write("Per stap: hoeveel trajecten die stap bereikten, van hoeveel bij de vorige stap. Alleen organisaties "
+             f"die een fase of resultaat registreren tellen mee: {', '.join(with_funnel)}.")
     st.dataframe(charts.funnel_table_nl(funnel), hide_index=True)
-    figure.caption(ctx, f"n = {funnel.attrs['n']} trajecten met een fase", endings.FUNNEL_DEFINITION,
-                   excluded=funnel.attrs["excluded"])
+    figure.caption(ctx, f"n = {funnel.attrs['n']} trajecten met een fase of resultaat", endings.FUNNEL_DEFINITION,
+                   excluded=excluded)
+    success = endings.funnel_success(ds.trajectories[ds.trajectories["organisation"].isin(with_funnel)])
+    if success["n"]:
+        st.write(f"Van de **{success['n']}** trajecten met een eindresultaat (geslaagd of niet geslaagd; lopende "
+                 f"tellen niet mee) is **{success['k']}** geslaagd: "
+                 f"{formatting.percent_ci(success['pct'], success['pct_lo'], success['pct_hi'])}.")
+    if without_funnel:
+        st.info("Geen trechter geregistreerd bij: " + ", ".join(f"{org} ({n} trajecten)"
+                                                                  for org, n in without_funnel.items())
+                + ". Deze organisaties tellen hierboven niet mee (dus niet als 0%).", icon=":material/filter_alt_off:")
 else:
     st.info("In de huidige gegevens is geen trechter geregistreerd (aanmelding → intake → begeleiding → resultaat "
-            "geslaagd / niet geslaagd / lopend). Het registratieformat heeft daar nog geen kolommen voor; "
-            "daarom staan hier geen doorstroompercentages.", icon=":material/filter_alt_off:")
+            "geslaagd / niet geslaagd / lopend). Organisaties kunnen dat vastleggen in de kolommen Fase en "
+            "Resultaat van het registratieformat; daarom staan hier nu geen doorstroompercentages.",
+            icon=":material/filter_alt_off:")

@@ -21,7 +21,8 @@ A layout carries what it has columns for, losslessly in its own form; what it ha
 `expected_import()`, which gives the common-model frames an importer should arrive at. New data
 that only some layouts carry: `zrm_truth()` (D), `contacts_truth()` and `severity_truth()` (E), and
 `language_truth()`: the beheersing Nederlandse taal of every family, in a column of A, B and F only
-(drawn with a generator of its own, so adding it changed no other value).
+(drawn with a generator of its own, so adding it changed no other value), and `funnel_truth()`: fase and
+resultaat (DOMAIN §3.3), in F only (likewise drawn on its own).
 Nothing depends on today's date: the same seed gives the same bytes on every run.
 
     python -m sample_data.generate          # rewrite sample_data/voorbeeld_*.xlsx
@@ -206,6 +207,17 @@ LANGUAGE_SUBSEED = 300  # np.random.default_rng([seed, LANGUAGE_SUBSEED]); the w
 LANGUAGE = (("goed", 0.40), ("voldoende", 0.27), ("matig", 0.21), ("slecht", 0.12))  # of the known levels
 LANGUAGE_UNKNOWN, LANGUAGE_EMPTY = 0.08, 0.05  # "onbekend" written; left empty
 LANGUAGE_REQUEST_BONUS = 0.5  # a family that asks for help with Nederlandse taal is more often hampered
+
+# -- calibration (DOMAIN §3.3): the funnel aanmelding → intake → begeleiding → resultaat, carried by F only.
+# Every F family reached intake (its start date is the aanmelding or intake); about 90% went on to
+# begeleiding; of those afgerond after begeleiding about 70% geslaagd. Drawn with a generator of its own
+# (`_funnel`), so every other sample value is exactly what it was before the Fase and Resultaat columns existed.
+FUNNEL_SUBSEED = 400  # np.random.default_rng([seed, FUNNEL_SUBSEED])
+FUNNEL_INTAKE_ONLY = 0.10  # of all families: stopped or still waiting after the intake
+FUNNEL_GESLAAGD = 0.70  # of the afgerond families that reached begeleiding
+FUNNEL_EARLY_EXIT = ("onvoldoende medewerking/onbereikbaar", "doorverwezen")  # reasons that fit a stop after intake
+FUNNEL_RECENT_DAYS = 92  # a lopend family this new may not have started begeleiding yet
+CARRIES_FUNNEL = ("F",)
 
 # -- calibration (DOMAIN §3.2): latest voortgangsscore 1..5 per leefgebied ----------------------
 LATEST_SCORES: dict[str, tuple[float, float, float, float, float]] = {
@@ -1727,6 +1739,48 @@ def _language(truth: dict[str, dict[str, pd.DataFrame]], books: dict[str, _Book]
             _append_column(books[o.name].sheets[0], 1, B_LANGUAGE_HEADER, cells, 12)
 
 
+# -- funnel: fase and resultaat (F carries it) -------------------------------------------------------
+def _funnel_values(rng, fam: pd.DataFrame, peil: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Per family the furthest phase and the result: exactly round(FUNNEL_INTAKE_ONLY × n) stop at intake
+    (first an afgerond family with an early-exit reason or a lopend one that started recently), the others
+    reach begeleiding; a lopend one's result is lopend, an afgerond one's geslaagd for round(FUNNEL_GESLAAGD × k)
+    of them (first those whose goals were reached), else niet geslaagd. Families at intake get no result."""
+    n = len(fam)
+    done = (fam["status"] == tx.STATUS_AFGEROND).to_numpy()
+    early = fam["end_reason"].isin(FUNNEL_EARLY_EXIT).to_numpy() & done
+    start = pd.to_datetime(fam["start"]).to_numpy()
+    recent = ~done & (start >= np.datetime64(peil - dt.timedelta(days=FUNNEL_RECENT_DAYS)))
+    priority = rng.random(n) + 0.6 * early + 0.6 * recent
+    intake_only = np.argsort(-priority, kind="stable")[:_round_half_up(FUNNEL_INTAKE_ONLY * n)]
+    phase = np.full(n, "begeleiding", dtype=object)
+    phase[intake_only] = "intake"
+    result = np.full(n, None, dtype=object)
+    guided = phase == "begeleiding"
+    result[guided & ~done] = "lopend"
+    closed = np.flatnonzero(guided & done)
+    goals = (fam["end_reason"] == "doelen bereikt").to_numpy()[closed]
+    ranked = closed[np.argsort(-(rng.random(closed.size) + 0.6 * goals), kind="stable")]
+    k = _round_half_up(FUNNEL_GESLAAGD * closed.size)
+    result[ranked[:k]] = "geslaagd"
+    result[ranked[k:]] = "niet geslaagd"
+    return phase, result
+
+
+def _funnel(truth: dict[str, dict[str, pd.DataFrame]], books: dict[str, _Book], seed: int) -> None:
+    """The fase and resultaat of every family (book.expected["funnel"]; None outside F, which writes them
+    through `workbook_bytes`). Uses a generator of its own and touches nothing else."""
+    rng = np.random.default_rng([seed, FUNNEL_SUBSEED])
+    for o in ORGANISATIONS:
+        fam = truth[o.name]["families"]
+        if o.letter in CARRIES_FUNNEL:
+            phase, result = _funnel_values(rng, fam, PEILDATUM)
+        else:
+            phase = result = np.full(len(fam), None, dtype=object)
+        books[o.name].expected["funnel"] = pd.DataFrame({
+            "organisation": o.name, "family": fam["family"].to_numpy(), "status": fam["status"].to_numpy(),
+            "phase": pd.Series(phase, dtype=object), "result": pd.Series(result, dtype=object)})
+
+
 _LAYOUT_BUILDERS = {
     "vrije tekst": _layout_vrije_tekst,
     "vinkjes": _layout_vinkjes,
@@ -1748,6 +1802,7 @@ def _world(seed: int) -> tuple[dict[str, dict[str, pd.DataFrame]], dict[str, _Bo
     books = {o.name: _LAYOUT_BUILDERS[o.layout](o, truth[o.name], np.random.default_rng([seed, 100 + j]))
              for j, o in enumerate(ORGANISATIONS)}
     _language(truth, books, seed)
+    _funnel(truth, books, seed)
     return truth, books
 
 
@@ -1770,7 +1825,7 @@ def expected_import(seed: int = SEED) -> dict[str, dict[str, pd.DataFrame]]:
     request labels are the organisation's own words (A's free text, B's column headers, C's codes,
     D's omschrijving, E's short labels), and A's month-only start dates are the 1st of that month
     (A's families also get `expected_end` from "naar verwachting januari 2027"). Extra keys: "zrm"
-    (D), "contacts" and "severity" (E)."""
+    (D), "contacts" and "severity" (E), "language" and "funnel" (every organisation)."""
     return _copy({name: book.expected for name, book in _world(seed)[1].items()})
 
 
@@ -1795,6 +1850,13 @@ def language_truth(seed: int = SEED) -> pd.DataFrame:
     expected (what an importer should store as the family's taal: None where nothing or no level is
     written). Per organisation a third of the known levels is matig or slecht (LANGUAGE)."""
     return _extra("language", seed)
+
+
+def funnel_truth(seed: int = SEED) -> pd.DataFrame:
+    """The funnel of every sample family: organisation, family, status, phase (furthest phase reached:
+    intake or begeleiding) and result (geslaagd / niet geslaagd / lopend after begeleiding, None at intake).
+    Only Stichting Samen Verder (F, registratieformat) carries it; phase and result are None elsewhere."""
+    return _extra("funnel", seed)
 
 
 def contacts_truth(seed: int = SEED) -> pd.DataFrame:
@@ -1846,7 +1908,9 @@ def workbook_bytes(organisation: str, seed: int = SEED) -> bytes:
     if book.sheets is None:
         buffer = io.BytesIO()
         frames = dict(truth[organisation])
-        frames["families"] = frames["families"].assign(language=book.expected["language"]["cell"].to_numpy())
+        frames["families"] = frames["families"].assign(language=book.expected["language"]["cell"].to_numpy(),
+                                                       phase=book.expected["funnel"]["phase"].to_numpy(),
+                                                       result=book.expected["funnel"]["result"].to_numpy())
         write_workbook(buffer, frames, organisation=organisation, peildatum=PEILDATUM)
         data = buffer.getvalue()
     else:
