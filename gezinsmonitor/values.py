@@ -747,20 +747,35 @@ def _language_text(t: str) -> str | None:
     return None
 
 
-def _language(v):
+def _remark_free(v) -> tuple[str | None, str | None]:
+    """The normalised text of a list-valued cell with a remark in brackets set aside ("matig (volgt
+    taalles)"), or the state that settles the cell (leeg, ongeldig, onbekend, nvt)."""
     if _missing(v):
         return None, LEEG
-    if not isinstance(v, str) or len(v) > _MAX_TEXT:  # numbers, ticks and dates are no level
+    if not isinstance(v, str) or len(v) > _MAX_TEXT:  # numbers, ticks and dates are no list value
         return None, ONGELDIG
     t = tx.normalise_label(v)
     if state := _special_state(t):
-        return ("onbekend", ONBEKEND) if state == ONBEKEND else (None, NVT)
-    rest, _ = _split_notes(t)  # "matig (volgt taalles)": the remark does not change the level
+        return None, state
+    rest, _ = _split_notes(t)
     t = tx.normalise_label(rest)
     if not t:
         return None, ONGELDIG
     if state := _special_state(t):
-        return ("onbekend", ONBEKEND) if state == ONBEKEND else (None, NVT)
+        return None, state
+    return t, None
+
+
+def _value_frame(s: pd.Series, parse) -> pd.DataFrame:
+    frame = _frame(s, parse, {"value": "object", "state": "str"})
+    frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
+    return frame
+
+
+def _language(v):
+    t, state = _remark_free(v)
+    if state:
+        return ("onbekend", ONBEKEND) if state == ONBEKEND else (None, state)
     level = _language_text(t)
     return (level, WAARDE) if level else (None, ONGELDIG)
 
@@ -772,9 +787,7 @@ def parse_language(s: pd.Series) -> pd.DataFrame:
     Reads the list values and a few fixed phrasings ("redelijk" = voldoende, "spreekt geen
     Nederlands" = slecht, "Nederlands: goed"); a remark in brackets is set aside.
     """
-    frame = _frame(s, _language, {"value": "object", "state": "str"})
-    frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
-    return frame
+    return _value_frame(s, _language)
 
 
 # --- Trechter: fase en resultaat --------------------------------------------------------------
@@ -803,28 +816,16 @@ RESULT_WORDS: dict[str, str] = {
 
 def _listed_word(words: dict[str, str]):
     def parse(v):
-        if _missing(v):
-            return None, LEEG
-        if not isinstance(v, str) or len(v) > _MAX_TEXT:  # numbers, ticks and dates are no phase
-            return None, ONGELDIG
-        t = tx.normalise_label(v)
-        if state := _special_state(t):
+        t, state = _remark_free(v)
+        if state:
             return None, state
-        rest, _ = _split_notes(t)  # "geslaagd (werk gevonden)": the remark does not change the value
-        t = tx.normalise_label(rest).rstrip(".!").strip()
-        if not t:
-            return None, ONGELDIG
-        if state := _special_state(t):
-            return None, state
-        value = words.get(t)
+        value = words.get(t.rstrip(".!").strip())
         return (value, WAARDE) if value else (None, ONGELDIG)
     return parse
 
 
 def _listed_frame(s: pd.Series, words: dict[str, str]) -> pd.DataFrame:
-    frame = _frame(s, _listed_word(words), {"value": "object", "state": "str"})
-    frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
-    return frame
+    return _value_frame(s, _listed_word(words))
 
 
 def parse_phase(s: pd.Series) -> pd.DataFrame:

@@ -20,3 +20,13 @@ def fixture_store(url: str, paths: list[Path]) -> Store:
         result = import_file(store, path)
         assert result.status == "imported", result.report.to_text()
     return store
+
+
+def trajectories_frame(rows):
+    """A trajectories table as the metrics read it, from rows (family, organisation, start, end, status)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=["family", "organisation", "start_date", "end_date", "status"])
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    return frame

@@ -19,6 +19,7 @@ from gezinsmonitor import formatting, metrics
 from gezinsmonitor import investment as inv
 from tests import apptest as ui
 from tests.fixtures import PEILDATUM
+from tests.helpers import trajectories_frame
 
 D = dt.date
 T = pd.Timestamp
@@ -27,12 +28,7 @@ nan = np.nan
 PAGE = "pages/inzet.py"
 
 
-def _traj(rows) -> pd.DataFrame:
-    """family, organisation, start, end, status."""
-    frame = pd.DataFrame(rows, columns=["family", "organisation", "start_date", "end_date", "status"])
-    frame["start_date"] = pd.to_datetime(frame["start_date"])
-    frame["end_date"] = pd.to_datetime(frame["end_date"])
-    return frame
+_traj = trajectories_frame  # family, organisation, start, end, status
 
 
 def _hours(rows) -> pd.DataFrame:

@@ -9,18 +9,14 @@ import pytest
 
 from components import charts
 from gezinsmonitor import investment as inv
+from tests.helpers import trajectories_frame
 
 D = dt.date
 T = pd.Timestamp
 PEIL = D(2024, 1, 29)
 
 
-def _traj(rows) -> pd.DataFrame:
-    """family, organisation, start, end, status."""
-    frame = pd.DataFrame(rows, columns=["family", "organisation", "start_date", "end_date", "status"])
-    frame["start_date"] = pd.to_datetime(frame["start_date"])
-    frame["end_date"] = pd.to_datetime(frame["end_date"])
-    return frame
+_traj = trajectories_frame  # family, organisation, start, end, status
 
 
 def _hours(rows) -> pd.DataFrame:

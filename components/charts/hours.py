@@ -13,6 +13,25 @@ from .base import (NAVY, MOMENT_LABELS, MOMENT_COLORS, KIND_TITLES, BAR_ROW_HEIG
 
 
 # -- inzet -----------------------------------------------------------------------------------
+def _first_latest_bars(frame: pd.DataFrame, y: str, order: list, x_title: str, tooltip: list, title: str,
+                       step: int, opacity=None) -> alt.LayerChart:
+    """Bars of the first and the latest moment side by side per `y`, with "n = …" at the end of each bar."""
+    moments = list(MOMENT_LABELS.values())
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{y}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("moment_label:N", sort=moments),
+        x=alt.X("mean_hours_per_week:Q", title=x_title),
+        tooltip=tooltip,
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("moment_label:N", title="Moment",
+                        scale=alt.Scale(domain=moments, range=[MOMENT_COLORS["start"], MOMENT_COLORS["latest"]]),
+                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+        **({"opacity": opacity} if opacity is not None else {}))
+    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#111827").encode(text="n_label:N")
+    return dutch(alt.layer(bars, labels, title=title).properties(height=alt.Step(step)))
+
+
 def hours_bars(hours: pd.DataFrame, kind: str = tx.INVESTMENT) -> alt.LayerChart:
     """Mean hours per week per support type of one kind, first vs latest moment side by side, n on each bar.
 
@@ -21,28 +40,18 @@ def hours_bars(hours: pd.DataFrame, kind: str = tx.INVESTMENT) -> alt.LayerChart
     frame["moment_label"] = frame["moment"].map(MOMENT_LABELS)
     frame["n_label"] = "n = " + frame["n"].astype(int).astype(str)
     frame["hours_text"] = frame["mean_hours_per_week"].map(hours_text)
-    order = list(dict.fromkeys(frame["support_type"]))
-    moments = list(MOMENT_LABELS.values())
-    base = alt.Chart(frame).encode(
-        y=alt.Y("support_type:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
-        yOffset=alt.YOffset("moment_label:N", sort=moments),
-        x=alt.X("mean_hours_per_week:Q", title="Gemiddeld aantal uren per week"),
-        tooltip=[
-            alt.Tooltip("support_type:N", title="soort steun"),
-            alt.Tooltip("moment_label:N", title="moment"),
-            alt.Tooltip("mean_hours_per_week:Q", title="uren per week", format=".2f"),
-            alt.Tooltip("hours_text:N", title="= per week"),
-            alt.Tooltip("n:Q", title="n (gezinnen)"),
-            alt.Tooltip("nvt:Q", title="n.v.t. (telt niet mee)"),
-            *([alt.Tooltip("n_contactlog:Q", title="waarvan uit contactlog")] if "n_contactlog" in frame else []),
-        ],
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color("moment_label:N", title="Moment",
-                        scale=alt.Scale(domain=moments, range=[MOMENT_COLORS["start"], MOMENT_COLORS["latest"]]),
-                        legend=alt.Legend(orient="bottom", labelLimit=320)))
-    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#111827").encode(text="n_label:N")
-    return dutch(alt.layer(bars, labels, title=KIND_TITLES.get(kind, kind)).properties(height=alt.Step(BAR_ROW_HEIGHT + 14)))
+    tooltip = [
+        alt.Tooltip("support_type:N", title="soort steun"),
+        alt.Tooltip("moment_label:N", title="moment"),
+        alt.Tooltip("mean_hours_per_week:Q", title="uren per week", format=".2f"),
+        alt.Tooltip("hours_text:N", title="= per week"),
+        alt.Tooltip("n:Q", title="n (gezinnen)"),
+        alt.Tooltip("nvt:Q", title="n.v.t. (telt niet mee)"),
+        *([alt.Tooltip("n_contactlog:Q", title="waarvan uit contactlog")] if "n_contactlog" in frame else []),
+    ]
+    return _first_latest_bars(frame, "support_type", list(dict.fromkeys(frame["support_type"])),
+                              "Gemiddeld aantal uren per week", tooltip, KIND_TITLES.get(kind, kind),
+                              BAR_ROW_HEIGHT + 14)
 
 
 def hours_table(hours: pd.DataFrame) -> pd.DataFrame:
@@ -228,28 +237,17 @@ def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n:
                    "small_label", "n_label"]]
     orgs = [o for o in dict.fromkeys(frame["organisation"]) if o != TOTAL_ROW] + (
         [TOTAL_ROW] if (frame["organisation"] == TOTAL_ROW).any() else [])
-    moments = list(MOMENT_LABELS.values())
-    base = alt.Chart(frame).encode(
-        y=alt.Y("organisation:N", title=None, sort=orgs, axis=alt.Axis(labelLimit=260)),
-        yOffset=alt.YOffset("moment_label:N", sort=moments),
-        x=alt.X("mean_hours_per_week:Q", title="Gemiddeld aantal uren per week per gezin"),
-        tooltip=[
-            alt.Tooltip("organisation:N", title="organisatie"),
-            alt.Tooltip("moment_label:N", title="moment"),
-            alt.Tooltip("mean_hours_per_week:Q", title="uren per week", format=".2f"),
-            alt.Tooltip("hours_text:N", title="= per week"),
-            alt.Tooltip("n:Q", title="n (gezinnen)"),
-            alt.Tooltip("small_label:N", title="let op"),
-        ],
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color("moment_label:N", title="Moment",
-                        scale=alt.Scale(domain=moments, range=[MOMENT_COLORS["start"], MOMENT_COLORS["latest"]]),
-                        legend=alt.Legend(orient="bottom", labelLimit=320)),
-        opacity=alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.4]), legend=None))
-    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#111827").encode(text="n_label:N")
-    title = f"Uren per organisatie — {HOURS_MEASURES[measure]}"
-    return dutch(alt.layer(bars, labels, title=title).properties(height=alt.Step(BAR_ROW_HEIGHT)))
+    tooltip = [
+        alt.Tooltip("organisation:N", title="organisatie"),
+        alt.Tooltip("moment_label:N", title="moment"),
+        alt.Tooltip("mean_hours_per_week:Q", title="uren per week", format=".2f"),
+        alt.Tooltip("hours_text:N", title="= per week"),
+        alt.Tooltip("n:Q", title="n (gezinnen)"),
+        alt.Tooltip("small_label:N", title="let op"),
+    ]
+    faint = alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.4]), legend=None)
+    return _first_latest_bars(frame, "organisation", orgs, "Gemiddeld aantal uren per week per gezin", tooltip,
+                              f"Uren per organisatie — {HOURS_MEASURES[measure]}", BAR_ROW_HEIGHT, faint)
 
 
 def organisation_hours_table(by_org: pd.DataFrame) -> pd.DataFrame:
