@@ -114,6 +114,12 @@ def _pct_axis(label: str) -> alt.X:
     return alt.X(title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=PCT_TICKS))
 
 
+def _halo(measure: str, **encoding) -> alt.Chart:
+    """A white band under the whisker, so the dark interval line stays visible where it crosses a dark bar."""
+    return alt.Chart().mark_rule(color="white", strokeWidth=4).encode(
+        x=f"{measure}_lo:Q", x2=f"{measure}_hi:Q", **encoding)
+
+
 def _whiskers(measure: str, label: str, **encoding) -> alt.Chart:
     """95% Wilson interval as an error bar from `{measure}_lo` to `{measure}_hi`."""
     return alt.Chart().mark_errorbar(ticks=True, color=WHISKER).encode(
@@ -134,7 +140,7 @@ def needs_bars(table: pd.DataFrame, measure: str = "families_pct", focus: str | 
     text = alt.Chart().mark_text(align="left", dx=6, fontSize=13).encode(
         x=alt.X(f"{measure}_hi:Q", title=label), text=f"{measure}_label:N")
     chart = (
-        alt.layer(bars, _whiskers(measure, label), text, data=frame,
+        alt.layer(bars, _halo(measure), _whiskers(measure, label), text, data=frame,
                   title=f"Hulpvragen per leefgebied — {label}")
         .encode(
             y=alt.Y("leefgebied:N", title=None, sort=list(frame["leefgebied"])),
@@ -171,7 +177,7 @@ def needs_detail_bars(detail: pd.DataFrame, measure: str = "families_pct", focus
         .add_params(selection)
     )
     chart = (
-        alt.layer(bars, _whiskers(measure, label), data=frame,
+        alt.layer(bars, _halo(measure), _whiskers(measure, label), data=frame,
                   title=f"Hulpvragen per leefgebied en categorie — {label}")
         .encode(
             y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=320)),
@@ -272,7 +278,7 @@ def needs_org_multiples(by_org: pd.DataFrame, measure: str = "families_pct", foc
         .encode(opacity=_selected_opacity(selection))
         .add_params(selection)
     )
-    layered = alt.layer(bars, _whiskers(measure, label), data=frame).encode(
+    layered = alt.layer(bars, _halo(measure), _whiskers(measure, label), data=frame).encode(
         y=alt.Y("leefgebied:N", title=None, sort=leefgebieden),
         x=alt.X(f"{measure}:Q", title=label, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=[0, 50, 100])),
         tooltip=_group_tooltip("organisatie", measure),
@@ -315,7 +321,7 @@ def background_bars(frame: pd.DataFrame, focus: str | None = None, min_n: int = 
     axis_title = "% van de gezinnen van de groep"
     whiskers = _whiskers(measure, axis_title, yOffset=offset)
     chart = (
-        alt.layer(bars, whiskers, data=data, title=f"Hulpvragen naar {phrase} — % van de gezinnen")
+        alt.layer(bars, _halo(measure, yOffset=offset), whiskers, data=data, title=f"Hulpvragen naar {phrase} — % van de gezinnen")
         .encode(
             y=alt.Y("leefgebied:N", title=None, sort=leefgebieden),
             x=alt.X(f"{measure}:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]),
