@@ -87,3 +87,17 @@ def hours_text(value) -> str:
     if h and m:
         return f"{h} u {m} min"
     return f"{h} u" if h else f"{m} min"
+
+
+# -- groups below the minimum n (figure.min_n): drawn lighter and flagged, never hidden ---------------
+SMALL_OPACITY = 0.4  # light enough to read as "careful", still legible on a projector
+
+
+def small_note(n: int, min_n: int) -> str:
+    """The tooltip/table flag of a group with 0 < n < min n; empty otherwise."""
+    return f"n < {min_n}: voorzichtig vergelijken" if 0 < n < min_n else ""
+
+
+def faint_when_small(field: str = "small:N", bright: float = 1.0) -> alt.Opacity:
+    """Opacity by a boolean `small` field: small groups lighter, without a legend of their own."""
+    return alt.Opacity(field, scale=alt.Scale(domain=[False, True], range=[bright, SMALL_OPACITY]), legend=None)

@@ -9,7 +9,7 @@ from gezinsmonitor import taxonomy as tx
 
 from ..figure import nl_number
 from .base import (NAVY, MOMENT_LABELS, MOMENT_COLORS, KIND_TITLES, BAR_ROW_HEIGHT, STATUS_COLORS, dutch, plain,
-                   hours_text)
+                   faint_when_small, hours_text, small_note)
 
 
 # -- inzet -----------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def _intensity_frame(curve: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
     frame = curve.copy()
     frame["hours_text"] = frame["mean_hours_per_week"].map(hours_text)
     frame["small"] = frame["n"].astype(int) < limit
-    frame["small_label"] = frame["n"].map(lambda n: _small_label(int(n), limit))
+    frame["small_label"] = frame["n"].map(lambda n: small_note(int(n), limit))
     frame["segment"] = np.where(frame["small"], SMALL_SEGMENT, FULL_SEGMENT)
     frame["bridge"] = False
     keys = [by] if by in frame else []
@@ -130,7 +130,7 @@ def intensity_lines(curve: pd.DataFrame, by: str = "organisation", min_n: int | 
         opacity=alt.Opacity("segment:N", scale=alt.Scale(domain=segments, range=[1.0, 0.45]), legend=None),
     )
     points = base.transform_filter("!datum.bridge").mark_point(filled=True, size=70).encode(
-        opacity=alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.35]), legend=None))
+        opacity=faint_when_small())
     return dutch(alt.layer(lines, points, title="Intensiteit: gemiddelde uren per week per trajectmaand"))
 
 
@@ -142,10 +142,6 @@ HOURS_MEASURES = {
     "professional": "Professionals (gesprekken, regelzaken, praktische steun)",
     "volunteer": "Vrijwilligers (maatje)",
 }
-
-
-def _small_label(n: int, min_n: int) -> str:
-    return f"n < {min_n}: voorzichtig vergelijken" if n < min_n else ""
 
 
 def _min_n(min_n: int | None) -> int:
@@ -162,12 +158,11 @@ def total_hours_chart(totals: pd.DataFrame, summary: pd.DataFrame, min_n: int | 
     limit = _min_n(min_n)
     box = plain(summary[summary["organisation"] != TOTAL_ROW])
     box["small"] = box["n"] < limit
-    box["small_label"] = box["n"].map(lambda n: _small_label(int(n), limit))
+    box["small_label"] = box["n"].map(lambda n: small_note(int(n), limit))
     box["label"] = box["organisation"] + " (n = " + box["n"].astype(int).astype(str) + ")"
     order = list(box["label"])
     pick = alt.selection_point(name="org_pick", fields=["organisation"], empty=True)
-    opacity = alt.condition(pick, alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[0.9, 0.35]),
-                                              legend=None), alt.value(0.12))
+    opacity = alt.condition(pick, faint_when_small(bright=0.9), alt.value(0.12))
     tooltip = [
         alt.Tooltip("organisation:N", title="organisatie"),
         alt.Tooltip("n:Q", title="n (gezinnen)"),
@@ -231,7 +226,7 @@ def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n:
     frame["moment_label"] = frame["moment"].map(MOMENT_LABELS)
     frame["hours_text"] = frame["mean_hours_per_week"].map(hours_text)
     frame["small"] = (frame["n"] < limit) & (frame["organisation"] != TOTAL_ROW)
-    frame["small_label"] = [_small_label(int(n), limit) if s else "" for n, s in zip(frame["n"], frame["small"])]
+    frame["small_label"] = [small_note(int(n), limit) if s else "" for n, s in zip(frame["n"], frame["small"])]
     frame["n_label"] = "n = " + frame["n"].astype(int).astype(str) + np.where(frame["small"], " (klein)", "")
     frame = frame[["organisation", "moment", "moment_label", "n", "mean_hours_per_week", "hours_text", "small",
                    "small_label", "n_label"]]
@@ -245,7 +240,7 @@ def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n:
         alt.Tooltip("n:Q", title="n (gezinnen)"),
         alt.Tooltip("small_label:N", title="let op"),
     ]
-    faint = alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.4]), legend=None)
+    faint = faint_when_small()
     return _first_latest_bars(frame, "organisation", orgs, "Gemiddeld aantal uren per week per gezin", tooltip,
                               f"Uren per organisatie — {HOURS_MEASURES[measure]}", BAR_ROW_HEIGHT, faint)
 

@@ -10,7 +10,7 @@ from gezinsmonitor import formatting
 from gezinsmonitor import organisations as og
 from gezinsmonitor import taxonomy as tx
 
-from .base import BAR_ROW_HEIGHT, LIGHT, MOMENT_LABELS, NAVY, PCT_TICKS, dutch, hours_text, plain
+from .base import BAR_ROW_HEIGHT, LIGHT, MOMENT_LABELS, NAVY, PCT_TICKS, dutch, faint_when_small, hours_text, plain
 from .hours import TOTAL_ROW
 
 __all__ = [
@@ -96,7 +96,7 @@ def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.
                              zip(frame["median"], frame["median_lo"], frame["median_hi"])]
     frame["label"] = frame["median_label"] + " · n = " + frame["km_n"].astype(int).astype(str)
     order = list(frame["organisation"])
-    opacity = alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.35]), legend=None)
+    opacity = faint_when_small()
     color = alt.condition("datum.is_total", alt.value(_GREY), alt.value(NAVY))
     base = alt.Chart(frame).encode(
         y=alt.Y("organisation:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
@@ -158,7 +158,7 @@ def profile_needs_chart(needs: pd.DataFrame, organisation: str, min_n: int | Non
                 axis=alt.Axis(values=PCT_TICKS)),
         color=alt.Color("group_label:N", title=None, scale=_group_scale(labels), sort=group_order,
                         legend=alt.Legend(orient="bottom", labelLimit=320)),
-        opacity=alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.4]), legend=None))
+        opacity=faint_when_small())
     whiskers = base.mark_rule(color="#111827").encode(x="families_pct_lo:Q", x2="families_pct_hi:Q")
     return dutch(alt.layer(bars, whiskers, title="Hulpvragen per leefgebied — % van de gezinnen").properties(
         height=alt.Step(BAR_ROW_HEIGHT - 14)))
@@ -229,7 +229,7 @@ def profile_hours_chart(hours: pd.DataFrame, organisation: str, min_n: int | Non
     bars = base.mark_bar().encode(
         color=alt.Color("group_label:N", title=None, scale=_group_scale(labels), sort=group_order,
                         legend=alt.Legend(orient="bottom", labelLimit=320)),
-        opacity=alt.Opacity("small:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.4]), legend=None))
+        opacity=faint_when_small())
     text = base.mark_text(align="left", dx=4, fontSize=11, color="#111827").encode(text="n_label:N")
     chart = alt.layer(bars, text, data=frame).properties(height=alt.Step(18), width=210).facet(
         column=alt.Column("moment_label:N", title=None, sort=list(MOMENT_LABELS.values())),

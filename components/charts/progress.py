@@ -13,6 +13,8 @@ from gezinsmonitor import taxonomy as tx
 
 from ..figure import nl_number
 from .base import (
+    SMALL_OPACITY,
+    small_note,
     BAR_ROW_HEIGHT,
     DIRECTION_COLORS,
     NAVY,
@@ -29,7 +31,6 @@ PROGRESS_LEEFGEBIED_PARAM = "leefgebied_klik"
 PROGRESS_ALL_LABEL = "Alle leefgebieden samen"
 PROGRESS_HIGH_COLOR = SCORE_COLORS[5]
 PROGRESS_POOLED_COLOR = "#6B7280"
-PROGRESS_SMALL_OPACITY = 0.4
 LEEFGEBIEDEN_MEAN_TITLE = "gem. aantal leefgebieden met een score"
 PROGRESS_STATUS_TITLES = {tx.STATUS_AFGEROND: "Afgerond",
                           tx.STATUS_LOPEND: "Lopend (duur tot de peildatum: een ondergrens)"}
@@ -160,10 +161,6 @@ def _scope_text(scope: str | None) -> str:
     return f"{PROGRESS_ALL_LABEL.lower()} (4–5 op elk leefgebied met een score)" if scope is pg.ALL else scope
 
 
-def _small_text(n: int, min_n: int) -> str:
-    return f"n < {min_n}: voorzichtig vergelijken" if 0 < n < min_n else ""
-
-
 def _group_text(small: bool, min_n: int) -> str:
     return f"n < {min_n}" if small else f"n ≥ {min_n}"
 
@@ -172,7 +169,7 @@ def _small_opacity(min_n: int, title: str = "Aantal gezinnen") -> alt.Opacity:
     """Groups below the minimum n drawn lighter, with a legend that says so."""
     return alt.Opacity("groep:O", title=title,
                        scale=alt.Scale(domain=[_group_text(False, min_n), _group_text(True, min_n)],
-                                       range=[1.0, PROGRESS_SMALL_OPACITY]),
+                                       range=[1.0, SMALL_OPACITY]),
                        legend=alt.Legend(orient="bottom"))
 
 
@@ -192,7 +189,7 @@ def progress_organisation_chart(comparison: pd.DataFrame, scope: str | None = pg
     frame.attrs = {}  # the chart carries its data only
     frame["label"] = [f"{o} (n = {formatting.count(n)})" for o, n in zip(frame["organisation"], frame["n"])]
     frame["groep"] = [_group_text(bool(s), min_n) for s in frame["small"]]
-    frame["let_op"] = [_small_text(int(n), min_n) for n in frame["n"]]
+    frame["let_op"] = [small_note(int(n), min_n) for n in frame["n"]]
     frame["pct_ci"] = [_pct_ci(*v) for v in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
     frame["pct_text"] = frame["pct"].map(formatting.percent)
     frame["leefgebieden_mean"] = frame["leefgebieden_mean"].round(1) if "leefgebieden_mean" in frame else float("nan")
@@ -255,7 +252,7 @@ def progress_organisation_table(comparison: pd.DataFrame) -> pd.DataFrame:
         row["score 4–5"] = int(rec["high"])
         row["% score 4–5 (95%-BI)"] = _pct_ci(rec["pct"], rec["pct_lo"], rec["pct_hi"])
         row["n.v.t. (telt niet mee)"] = int(rec["nvt"])
-        row["Let op"] = _small_text(int(rec["n"]), min_n)
+        row["Let op"] = small_note(int(rec["n"]), min_n)
         rows.append(row)
     pooled = comparison.attrs.get("pooled")
     if pooled and pooled.get("n") and len(comparison) > 1:
@@ -290,7 +287,7 @@ def progress_duration_chart(classes: pd.DataFrame, scope: str | None = pg.ALL) -
     frame["status_label"] = frame["status"].map(PROGRESS_STATUS_TITLES)
     frame["klasse"] = frame["bucket"].map(lambda b: f"{b} mnd")
     frame["groep"] = [_group_text(bool(s), min_n) for s in frame["small"]]
-    frame["let_op"] = [_small_text(int(n), min_n) for n in frame["n"]]
+    frame["let_op"] = [small_note(int(n), min_n) for n in frame["n"]]
     frame["pct_ci"] = [_pct_ci(*v) for v in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"])]
     frame["n_label"] = [f"n = {formatting.count(n)}" for n in frame["n"]]
     frame = frame[["status", "status_label", "bucket", "klasse", "n", "high", "pct", "pct_lo", "pct_hi", "pct_ci",
@@ -332,7 +329,7 @@ def progress_duration_table(classes: pd.DataFrame) -> pd.DataFrame:
     rows = [{
         "Status": rec["status"], "Maanden": rec["bucket"], "n": int(rec["n"]), "score 4–5": int(rec["high"]),
         "% score 4–5 (95%-BI)": _pct_ci(rec["pct"], rec["pct_lo"], rec["pct_hi"]),
-        "Let op": _small_text(int(rec["n"]), min_n),
+        "Let op": small_note(int(rec["n"]), min_n),
     } for rec in classes.to_dict("records")]
     return pd.DataFrame(rows, columns=["Status", "Maanden", "n", "score 4–5", "% score 4–5 (95%-BI)", "Let op"])
 
@@ -475,7 +472,7 @@ def severity_table(share: pd.DataFrame) -> pd.DataFrame:
                          for lo, hi, n in zip(share["pct_lo"], share["pct_hi"], share["n"])]
     if "unanswered" in share:
         out[SEVERITY_UNANSWERED_TITLE] = share["unanswered"].astype(int)
-    out["Let op"] = [_small_text(int(n), min_n) for n in share["n"]]
+    out["Let op"] = [small_note(int(n), min_n) for n in share["n"]]
     return out
 
 
@@ -568,7 +565,7 @@ def direction_table(direction: pd.DataFrame) -> pd.DataFrame:
             out[f"95%-BI {name}"] = [formatting.interval(lo, hi) if n else "–" for lo, hi, n in
                                      zip(direction[f"{name}_pct_lo"], direction[f"{name}_pct_hi"], direction["n"])]
     out["één meetmoment (telt niet mee)"] = direction["een_meetmoment"].astype(int)
-    out["Let op"] = [_small_text(int(n), min_n) for n in direction["n"]]
+    out["Let op"] = [small_note(int(n), min_n) for n in direction["n"]]
     return out
 
 
