@@ -60,7 +60,7 @@ def background_groups(families: pd.DataFrame, dimension: str) -> pd.Series:
 
 
 def needs_by_background(requests: pd.DataFrame, families: pd.DataFrame, dimension: str,
-                        min_n: int = 20) -> pd.DataFrame:
+                        min_n: int | None = None) -> pd.DataFrame:
     """Per background group × leefgebied: the share of the group's families with a request that have one in
     the leefgebied (and of the group's requests), with Wilson intervals and the small-n flag (breakdown).
 

@@ -26,12 +26,13 @@ def group_order(values: Iterable, known: Iterable[str] = ()) -> list[str]:
 
 
 def needs_by_group(requests: pd.DataFrame, group_of: pd.Series, known: Iterable[str] = (),
-                   min_n: int = 20) -> pd.DataFrame:
+                   min_n: int | None = None) -> pd.DataFrame:
     """Per group × leefgebied (every leefgebied of the taxonomy, zeros included).
 
     `group_of` maps family → group; a family it does not know, or maps to nothing, is 'onbekend' (counted,
     never dropped). n of a group = its families with at least one counted request; `small` marks n < min_n.
     Requests still to be reviewed are left out (`.attrs["te_beoordelen"]`)."""
+    min_n = metrics.resolve_min_n(min_n)
     counted, pending = metrics.counted_requests(requests)
     groups = counted["family"].map(group_of).astype(object)
     frame = counted.assign(group=groups.where(groups.notna(), UNKNOWN).astype(str))
@@ -54,7 +55,7 @@ def needs_by_group(requests: pd.DataFrame, group_of: pd.Series, known: Iterable[
     return out
 
 
-def needs_by_organisation(requests: pd.DataFrame, min_n: int = 20) -> pd.DataFrame:
+def needs_by_organisation(requests: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
     """`needs_by_group` with one group per organisation (alphabetical): the small multiples' data."""
     organisation_of = requests.drop_duplicates("family").set_index("family")["organisation"]
     return needs_by_group(requests, organisation_of, sorted(organisation_of.dropna().unique()), min_n)

@@ -19,7 +19,7 @@ from . import harmonise
 from . import taxonomy as tx
 from . import values as vals
 from . import vocabulary as vocab
-from .columns import IGNORE, Choice, split_param
+from .columns import FAMILY_FIELDS, IGNORE, Choice, split_param
 from .layout import ROW, SheetTable, moment_of, moment_rank
 from .report import WARNING, Report
 from .validation import (
@@ -140,8 +140,7 @@ def _debts(s: pd.Series) -> pd.Series:
 
 
 # -- families -----------------------------------------------------------------------------------
-_FAMILY_TARGETS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden", "taal",
-                   "fase", "resultaat")
+_FAMILY_TARGETS = FAMILY_FIELDS
 
 
 def _family_rows(sheets: list[_Sheet]) -> pd.DataFrame:

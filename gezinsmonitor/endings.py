@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import stats
+from . import metrics, stats
 from . import taxonomy as tx
 
 NO_REASON = "geen reden ingevuld"
-STARTED_LATER = "start na de peildatum"
+STARTED_LATER = metrics.STARTED_LATER
 
 REASONS_DEFINITION = (
     "Reden van beëindiging van de trajecten die op de peildatum afgerond zijn (ook zonder start- of einddatum), "

@@ -65,6 +65,7 @@ DEFINITIONS = {
     "overview": "Actieve gegevens per organisatie: bij een nieuwere upload telt per gezin de nieuwste versie.",
 }
 DAYS_PER_MONTH = 365.25 / 12
+STARTED_LATER = "start na de peildatum"  # trajectory_durations' reason for a trajectory that had not begun
 REQUESTS_PER_FAMILY = "hulpvragen per gezin met hulpvraag"
 
 
@@ -177,7 +178,7 @@ def trajectory_durations(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.D
     t["excluded"] = None
     t.loc[start.isna(), "excluded"] = "geen startdatum"
     t.loc[done & end.isna(), "excluded"] = "afgerond zonder einddatum"
-    t.loc[start.notna() & (start > peil), "excluded"] = "start na de peildatum"
+    t.loc[start.notna() & (start > peil), "excluded"] = STARTED_LATER
     keep = t["excluded"].isna()
     t["bucket"] = None
     t.loc[keep, "bucket"] = t.loc[keep, "whole_months"].map(tx.duration_bucket)
@@ -385,7 +386,8 @@ def _unit_out(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _limit(min_n: int | None) -> int:
+def resolve_min_n(min_n: int | None) -> int:
+    """The given minimum n, or the configured one (figure comparisons)."""
     return config.min_n() if min_n is None else int(min_n)
 
 
@@ -418,7 +420,7 @@ def zrm_levels(measurements: pd.DataFrame, by: str | None = "leefgebied", min_n:
     leefgebied) are averaged first. With `until` only rows measured on or before it count (undated ones too).
     Rows are in taxonomy order, moments T0, T1, T2 …; `.attrs` holds the ordered `moments`, `n_families`
     (families with any ZRM level), `min_n` and `excluded` (reason → rows left out)."""
-    limit = _limit(min_n)
+    limit = resolve_min_n(min_n)
     keys = {None: [], "leefgebied": ["leefgebied"], "indicator": ["leefgebied", "indicator"]}[by]
     m = _instrument_rows(measured_until(measurements, until), ZRM_INSTRUMENT)
     per_family = m.groupby(["family", "moment", *keys], as_index=False)["value"].mean()
@@ -476,7 +478,7 @@ def severity_share(measurements: pd.DataFrame, trajectories: pd.DataFrame | None
     moment). The unit is None where none was given. With `until` only rows measured on or before it count
     (undated ones too). `.attrs`: `moments`, `n_families`, `min_n`, `unanswered` (moment → families) and
     `excluded` (reason → rows left out)."""
-    limit = _limit(min_n)
+    limit = resolve_min_n(min_n)
     m = _instrument_rows(measured_until(measurements, until), ERNST_INSTRUMENT)
     m["level"] = m["value"].round().astype(int)
     keys = ["leefgebied", "indicator", "unit", "moment"]
@@ -550,7 +552,7 @@ def direction_of_change(measurements: pd.DataFrame, min_n: int | None = None,
     (undated ones too). Only (leefgebied, instrument) pairs with data are returned. `.attrs`: `n_families`,
     `een_meetmoment` (families per instrument), `schatting` (T-alternatief rows per instrument), `after_until`
     (rows after `until` per instrument), `min_n`."""
-    limit = _limit(min_n)
+    limit = resolve_min_n(min_n)
     counted = measurements[measurements["instrument"].isin(INSTRUMENTS)]
     measurements = measured_until(measurements, until)
     after = counted.groupby("instrument").size().sub(

@@ -18,7 +18,7 @@ from .store import Dataset
 
 ALL_ORGANISATIONS = investment.ALL_ORGANISATIONS
 SELECTED, OTHERS = "selected", "others"
-STARTED_LATER = "start na de peildatum"  # metrics.trajectory_durations' reason
+STARTED_LATER = metrics.STARTED_LATER
 
 DEFINITIONS = {
     "comparison": (
@@ -196,7 +196,8 @@ def hours_vs_others(hours: pd.DataFrame, trajectories: pd.DataFrame, organisatio
                     peildatum: dt.date | None = None) -> pd.DataFrame:
     """Mean investment hours per week per family at the first and latest moment, professional, volunteer and
     total (see investment.DEFINITIONS["organisation_hours"]), for the selected organisation and the others
-    pooled: columns group, moment, measure, n, mean_hours_per_week."""
+    pooled: columns group, moment, measure, n, mean_hours_per_week; `.attrs["excluded"]` as
+    family_weekly_investment's (all organisations)."""
     weekly = investment.family_weekly_investment(hours, trajectories, peildatum)
     rows = []
     for group, part in _split(weekly, organisation).items():
@@ -206,4 +207,6 @@ def hours_vs_others(hours: pd.DataFrame, trajectories: pd.DataFrame, organisatio
                 values = m[measure].dropna().astype(float)
                 rows.append({"group": group, "moment": moment, "measure": measure, "n": int(len(values)),
                              "mean_hours_per_week": float(values.mean()) if len(values) else np.nan})
-    return pd.DataFrame(rows, columns=["group", "moment", "measure", "n", "mean_hours_per_week"])
+    out = pd.DataFrame(rows, columns=["group", "moment", "measure", "n", "mean_hours_per_week"])
+    out.attrs["excluded"] = dict(weekly.attrs.get("excluded", {}))  # for "Hoe berekend?"
+    return out

@@ -13,12 +13,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from . import config, metrics, stats
+from . import metrics, stats
 from . import taxonomy as tx
 
 HIGH = 4  # scores 4 and 5
 ALL = None  # all leefgebieden together
-HIGH_LABEL = "score 4–5"
 
 DEFINITIONS = {
     "high_leefgebied": "Aandeel gezinnen met als laatste voortgangsscore op {leefgebied} een 4 of 5 (positieve "
@@ -114,7 +113,7 @@ def organisation_comparison(outcomes: pd.DataFrame, min_n: int | None = None) ->
     (config, default 20). For one leefgebied also the mean latest score and the families per score 1–5 (NaN over
     all leefgebieden, where a family has several scores). Organisations without any score in scope are not
     listed. `.attrs["pooled"]` holds all organisations together (with `leefgebieden_mean` too)."""
-    limit = config.min_n() if min_n is None else min_n
+    limit = metrics.resolve_min_n(min_n)
     single = outcomes.attrs.get("leefgebied", ALL) is not ALL
     rows = []
     for org, part in outcomes.groupby("organisation", sort=True):
@@ -161,7 +160,7 @@ def duration_classes(outcomes: pd.DataFrame, durations: pd.DataFrame, min_n: int
     same peildatum. One row per status × class (all classes, n = 0 included) with n, families high, % and its 95%
     Wilson interval, and `small` when 0 < n < min_n. `.attrs["excluded"]` says which families with a score were
     left out and why (reason → families); `.attrs["n_by_status"]` the families counted per status."""
-    limit = config.min_n() if min_n is None else min_n
+    limit = metrics.resolve_min_n(min_n)
     scored = outcomes[outcomes["scored"]]
     per = family_durations(durations) if len(durations) else pd.DataFrame(
         columns=["status_at_peildatum", "whole_months", "bucket", "excluded"])

@@ -123,7 +123,7 @@ else:
     n_own = own.set_index(["moment", "measure"])["n"]
     figure.caption(ctx, f"n = {n_own[('start', 'total')]} / {n_own[('latest', 'total')]} gezinnen van {chosen} "
                         "(eerste/laatste meting) · n per balk",
-                   investment.DEFINITIONS["organisation_hours"])
+                   investment.DEFINITIONS["organisation_hours"], excluded=hours.attrs["excluded"])
     short = {investment.PROFESSIONAL: "professionals", investment.VOLUNTEER: "vrijwilligers",
              investment.TOTAL: "inzet totaal"}
     figure.small_n_warning({f"{chosen}, {short[m]}, {'eerste' if mo == 'start' else 'laatste'} meting": n

@@ -123,7 +123,7 @@ else:
              f"score een 4 of 5 ({choice.lower() if scope is pg.ALL else choice}), apart voor afgeronde en lopende "
              f"trajecten, op peildatum {formatting.date(ctx.peildatum)}.")
     durations = metrics.trajectory_durations(ds.trajectories, ctx.peildatum)
-    classes = pg.duration_classes(pg.family_outcomes(m, scope, until=peil), durations, min_n)
+    classes = pg.duration_classes(outcomes, durations, min_n)
     if classes.attrs["n"] == 0:
         absent(f"gezinnen met zowel een voortgangsscore ({choice}) als een traject met een duur op de peildatum")
     else:

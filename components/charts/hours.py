@@ -5,6 +5,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from gezinsmonitor import metrics
 from gezinsmonitor import taxonomy as tx
 
 from ..figure import nl_number
@@ -100,7 +101,7 @@ def intensity_lines(curve: pd.DataFrame, by: str = "organisation", min_n: int | 
 
     Months where n (families whose trajectory covers the month) is below min_n are drawn faint and dashed,
     their points faint, with "n < min_n" in the tooltip."""
-    limit = _min_n(min_n)
+    limit = metrics.resolve_min_n(min_n)
     frame = _intensity_frame(curve, by, limit)
     groups = list(dict.fromkeys(frame[by].astype(str))) if by in frame else []
     color = alt.Color(f"{by}:N", title="Organisatie" if by == "organisation" else by, sort=groups,
@@ -144,18 +145,11 @@ HOURS_MEASURES = {
 }
 
 
-def _min_n(min_n: int | None) -> int:
-    if min_n is None:
-        from ..figure import min_n as configured
-        return configured()
-    return int(min_n)
-
-
 def total_hours_chart(totals: pd.DataFrame, summary: pd.DataFrame, min_n: int | None = None) -> alt.VConcatChart:
     """Total investment hours per family: a box per organisation (quartiles, median, min–max) above a histogram
     stacked by status. Clicking an organisation's box filters the histogram to its families (an Altair point
     selection on `organisation`); organisations below min_n are drawn faint and say so in the tooltip."""
-    limit = _min_n(min_n)
+    limit = metrics.resolve_min_n(min_n)
     box = plain(summary[summary["organisation"] != TOTAL_ROW])
     box["small"] = box["n"] < limit
     box["small_label"] = box["n"].map(lambda n: small_note(int(n), limit))
@@ -220,7 +214,7 @@ def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n:
     """Mean hours per week per family of `measure` (total, professional, volunteer) per organisation, first vs
     latest moment; n on each bar; organisations (not the total) below min_n faint, flagged in the tooltip.
     Organisations without any value are left out of the chart (the table lists them)."""
-    limit = _min_n(min_n)
+    limit = metrics.resolve_min_n(min_n)
     frame = by_org.rename(columns={f"n_{measure}": "n", f"mean_{measure}": "mean_hours_per_week"})
     frame = plain(frame[frame["n"] > 0])
     frame["moment_label"] = frame["moment"].map(MOMENT_LABELS)

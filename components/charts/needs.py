@@ -15,6 +15,7 @@ from gezinsmonitor import formatting
 
 from .base import (
     BAR_ROW_HEIGHT,
+    SMALL_OPACITY,
     NAVY,
     NEEDS_MEASURES,
     NO_CATEGORY,
@@ -26,7 +27,6 @@ from .base import (
 __all__ = [  # re-exported by components.charts
     "DIMMED",
     "NEEDS_SELECTION",
-    "SMALL_OPACITY",
     "UNKNOWN_COLOR",
     "background_bars",
     "cooccurrence_heatmap",
@@ -43,7 +43,6 @@ __all__ = [  # re-exported by components.charts
 
 NEEDS_SELECTION = "leefgebied_keuze"
 DIMMED = 0.25  # opacity of what is not selected
-SMALL_OPACITY = 0.45  # groups below the minimum n: visibly paler
 WHISKER = "#333333"
 UNKNOWN_COLOR = "#A0A7B2"
 GROUP_COLORS = ("#1F3A5F", "#4C9F70", "#E09F3E", "#9E2A2B", "#7A5BA6", "#2A9DB5")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from babel.dates import format_date
 
+from gezinsmonitor import metrics
 from gezinsmonitor import formatting
 from gezinsmonitor import organisations as og
 from gezinsmonitor import taxonomy as tx
@@ -24,13 +25,6 @@ NOT_REACHED = "niet bereikt"
 OTHERS_LABEL = "Overige organisaties (samen)"
 PROFILE_MEASURES = {"total": "Inzet totaal", "professional": "Professionals", "volunteer": "Vrijwilligers (maatje)"}
 _GREY = "#9CA3AF"
-
-
-def _limit(min_n: int | None) -> int:
-    if min_n is None:
-        from ..figure import min_n as configured
-        return configured()
-    return int(min_n)
 
 
 def month_text(value) -> str:
@@ -82,7 +76,7 @@ def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.
     """Kaplan–Meier median duration per organisation with its 95% interval; the pooled total last in grey.
     An interval whose upper end is not reached runs dashed to the right edge; a median that is not reached has no
     point, only its label. Organisations below min_n trajectories are faint and flagged in the tooltip."""
-    limit = _limit(min_n)
+    limit = metrics.resolve_min_n(min_n)
     frame = plain(table[["organisation", "median", "median_lo", "median_hi", "km_n", "km_afgerond"]])
     finite = frame[["median", "median_lo", "median_hi"]].to_numpy(dtype=float)
     edge = float(np.nanmax(finite)) * 1.1 if np.isfinite(finite).any() else 36.0
@@ -131,7 +125,7 @@ def _group_scale(labels: dict[str, str]) -> alt.Scale:
 
 def profile_needs_chart(needs: pd.DataFrame, organisation: str, min_n: int | None = None) -> alt.LayerChart:
     """% of families per leefgebied, the organisation next to the others pooled, with 95% Wilson whiskers."""
-    limit = _limit(min_n)
+    limit = metrics.resolve_min_n(min_n)
     labels = group_labels(organisation)
     frame = plain(needs)
     frame["group_label"] = frame["group"].map(labels)
@@ -201,7 +195,7 @@ def profile_duration_chart(km: pd.DataFrame, organisation: str) -> alt.LayerChar
 def profile_hours_chart(hours: pd.DataFrame, organisation: str, min_n: int | None = None) -> alt.FacetChart:
     """Mean hours per week per family (professionals, volunteers, both) of the organisation and the others pooled,
     one panel per moment; n on each bar; groups below min_n faint. Bars with n = 0 are left out."""
-    limit = _limit(min_n)
+    limit = metrics.resolve_min_n(min_n)
     labels = group_labels(organisation)
     frame = plain(hours[hours["n"] > 0])
     frame["group_label"] = frame["group"].map(labels)
