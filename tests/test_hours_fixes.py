@@ -311,7 +311,9 @@ def test_page_intensity_curve_small_n_and_left_out(monkeypatch, samples_db, samp
     curve = metrics.intensity_curve(samples.hours, samples.trajectories, peildatum=peildatum)
     spec = ui.chart_spec(at, "Intensiteit: gemiddelde uren per week per trajectmaand")
     assert spec["layer"][0]["encoding"]["strokeDash"]["field"] == "segment"
-    for r in metrics.intensity_small_n(curve, 20).itertuples():
+    small = metrics.intensity_small_n(curve, 20)
+    assert len(small) > 0  # the contact-log organisation drops below 20 families in later months
+    for r in small.itertuples():
         assert any(f"{r.organisation} vanaf trajectmaand {r.month} (n = {r.n})" in w.value for w in at.warning)
     outside = curve.attrs["buiten_traject"]
     assert outside > 0  # contacts after 30-06-2025

@@ -21,7 +21,6 @@ from gezinsmonitor.store import Store
 from gezinsmonitor.template import LISTS_SHEET, write_workbook
 from gezinsmonitor.validation import validate
 from loaders.registratieformat import read_registration
-from loaders.samples import load_samples
 from loaders.upload import import_upload, read_upload
 from sample_data import generate as gen
 from tests.helpers import import_file
@@ -236,27 +235,26 @@ def test_own_layout_taal_is_converted_and_stored(sqlite_url, tmp_path):
 
 # -- the bundled samples ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def samples(tmp_path_factory):
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('taal') / 'store.db'}")
-    assert "6 van 6" in load_samples(store)
-    return store.load_dataset().families
+def sample_families(samples):
+    """The families of the session's sample store (tests/conftest.py), loaded once per run."""
+    return samples.families
 
 
-def test_samples_carry_taal_in_a_b_and_f_as_the_generator_wrote_it(samples):
+def test_samples_carry_taal_in_a_b_and_f_as_the_generator_wrote_it(sample_families):
     truth = gen.language_truth()
-    got = samples.merge(truth, left_on=["organisation", "family_key"], right_on=["organisation", "family"])
-    assert len(got) == len(samples) == 213
+    got = sample_families.merge(truth, left_on=["organisation", "family_key"], right_on=["organisation", "family"])
+    assert len(got) == len(sample_families) == 213
     assert (got["language_x"].fillna("-") == got["expected"].fillna("-")).all()
     carried = {gen.ORGANISATIONS[i].name for i, o in enumerate(gen.ORGANISATIONS) if o.letter in gen.CARRIES_LANGUAGE}
     assert carried == {"Buurtkracht Noord", "Huiskamer Het Anker", "Stichting Samen Verder"}
-    assert samples.loc[~samples["organisation"].isin(carried), "language"].isna().all()
+    assert sample_families.loc[~sample_families["organisation"].isin(carried), "language"].isna().all()
     # A's one remark is kept as written but not counted.
-    remark = samples[samples["language_raw"] == gen.A_LANGUAGE_REMARK]
+    remark = sample_families[sample_families["language_raw"] == gen.A_LANGUAGE_REMARK]
     assert len(remark) == 1 and remark["language"].isna().all()
 
 
-def test_samples_taal_distribution_per_organisation(samples):
-    counts = (samples.assign(taal=samples["language"].fillna("leeg"))
+def test_samples_taal_distribution_per_organisation(sample_families):
+    counts = (sample_families.assign(taal=sample_families["language"].fillna("leeg"))
               .groupby(["organisation", "taal"]).size().unstack(fill_value=0))
     truth = gen.language_truth()
     for org in ("Buurtkracht Noord", "Huiskamer Het Anker", "Stichting Samen Verder"):
@@ -275,7 +273,7 @@ def test_samples_taal_distribution_per_organisation(samples):
                                                                "slecht": 5, "voldoende": 11}
 
 
-def test_samples_taal_follows_a_nederlandse_taal_request(samples):
+def test_samples_taal_follows_a_nederlandse_taal_request(sample_families):
     truth = gen.language_truth()
     generated = gen.generate()
     asks = {(o, f) for o, s in generated.items()
