@@ -265,7 +265,12 @@ def parse_geojson(data: bytes | str, default_kind: str = KIND_WIJK) -> list[Area
             places.append(f"gebied {i}")
         except _RowError as exc:
             errors.append(str(exc))
-    errors += _duplicates(areas, places)
+    return _checked(areas, places, errors)
+
+
+def _checked(areas: list, places: list[str], errors: list[str]) -> list:
+    """The areas of a file, or every problem found in it (duplicate names included) at once."""
+    errors = errors + _duplicates(areas, places)
     if errors:
         raise AreaFileError(_capped(errors))
     return areas
@@ -350,10 +355,7 @@ def parse_csv(data: bytes | str, default_kind: str = KIND_WIJK) -> list[Area]:
             places.append(f"regel {line}")
         except _RowError as exc:
             errors.append(str(exc))
-    errors += _duplicates(areas, places)
-    if errors:
-        raise AreaFileError(_capped(errors))
-    return areas
+    return _checked(areas, places, errors)
 
 
 def read_area_file(file_name: str, data: bytes | str) -> list[Area]:
