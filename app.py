@@ -3,27 +3,38 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import context
+from components import auth, context
+from gezinsmonitor import permissions as perm
 
 st.set_page_config(page_title="Gezinsmonitor", page_icon=":material/family_restroom:", layout="wide")
 
-PAGES = {
-    "Dashboard": [
-        st.Page("pages/overzicht.py", title="Overzicht", icon=":material/dashboard:", default=True),
-        st.Page("pages/hulpvragen.py", title="Hulpvragen", icon=":material/help:"),
-        st.Page("pages/trajectduur.py", title="Trajectduur", icon=":material/schedule:"),
-        st.Page("pages/voortgang.py", title="Voortgang", icon=":material/trending_up:"),
-        st.Page("pages/inzet.py", title="Inzet", icon=":material/volunteer_activism:"),
-        st.Page("pages/organisaties.py", title="Organisaties", icon=":material/groups:"),
-        st.Page("pages/kaart.py", title="Kaart", icon=":material/map:"),
-    ],
-    "Beheer": [
-        st.Page("pages/gegevens.py", title="Gegevens", icon=":material/upload_file:"),
-        st.Page("pages/te_beoordelen.py", title="Te beoordelen", icon=":material/rule:"),
-        st.Page("pages/taxonomie.py", title="Taxonomie", icon=":material/account_tree:"),
-    ],
-}
-page = st.navigation(PAGES)
+# (section, file, title, icon, the action a role needs to see the page: None = every role)
+PAGES = [
+    ("Dashboard", "pages/overzicht.py", "Overzicht", ":material/dashboard:", None),
+    ("Dashboard", "pages/hulpvragen.py", "Hulpvragen", ":material/help:", None),
+    ("Dashboard", "pages/trajectduur.py", "Trajectduur", ":material/schedule:", None),
+    ("Dashboard", "pages/voortgang.py", "Voortgang", ":material/trending_up:", None),
+    ("Dashboard", "pages/inzet.py", "Inzet", ":material/volunteer_activism:", None),
+    ("Dashboard", "pages/organisaties.py", "Organisaties", ":material/groups:", None),
+    ("Dashboard", "pages/kaart.py", "Kaart", ":material/map:", None),
+    ("Beheer", "pages/gegevens.py", "Gegevens", ":material/upload_file:", perm.UPLOAD),
+    ("Beheer", "pages/te_beoordelen.py", "Te beoordelen", ":material/rule:", perm.REVIEW),
+    ("Beheer", "pages/taxonomie.py", "Taxonomie", ":material/account_tree:", perm.TAXONOMY),
+]
+
+
+def navigation(access: perm.Access) -> dict[str, list[st.Page]]:
+    """The pages this role may open; a page it may not open is not in the menu and cannot be opened by URL."""
+    sections: dict[str, list[st.Page]] = {}
+    for i, (section, path, title, icon, action) in enumerate(PAGES):
+        if action is None or access.may(action):
+            sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=i == 0))
+    return sections
+
+
+# Login first: nothing is read before we know who is looking.
+access = perm.Access(auth.current_principal())
+page = st.navigation(navigation(access))
 # Sidebar filters live in the entry point so their state survives page switches.
 context.set_context(context.build_context())
 page.run()

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import streamlit as st
 
+from gezinsmonitor import audit, disclosure
 from gezinsmonitor.filters import Filters, apply
 from gezinsmonitor.organisations import anonymous_names, rename_organisations
+from gezinsmonitor.permissions import DEMO, Access
 from gezinsmonitor.store import Dataset
 
-from . import data, filters
+from . import auth, data, filters
 
 KEY = "_page_context"
 
@@ -30,6 +32,7 @@ class PageContext:
     peildatum: dt.date
     version: str  # data version shown under every figure
     names: Mapping[str, str] = field(default_factory=dict)  # real → shown organisation name; empty = real names
+    access: Access = field(default_factory=lambda: Access(DEMO))  # who looks: rows, actions, suppression
 
 
 def data_version(ds: Dataset, hide_file_name: bool = False) -> str:
@@ -38,6 +41,7 @@ def data_version(ds: Dataset, hide_file_name: bool = False) -> str:
         return f"versie {ds.revision} · nog geen uploads"
     latest = ds.batches.sort_values(["uploaded_at", "id"]).iloc[-1]
     when = pd.Timestamp(latest["uploaded_at"]).strftime("%d-%m-%Y %H:%M")
+    hide_file_name = hide_file_name or pd.isna(latest.get("file_name"))  # another organisation's file: not shown
     return f"versie {ds.revision} · laatste upload {when} UTC" + ("" if hide_file_name else f" ({latest['file_name']})")
 
 
@@ -55,9 +59,20 @@ def anonymised(ctx: PageContext) -> PageContext:
                    filters=ctx.filters.renamed(names), version=data_version(full, hide_file_name=True), names=names)
 
 
+def _empty(ds: Dataset) -> Dataset:
+    return replace(ds, families=ds.families.iloc[:0], trajectories=ds.trajectories.iloc[:0],
+                   requests=ds.requests.iloc[:0], measurements=ds.measurements.iloc[:0], hours=ds.hours.iloc[:0])
+
+
 def build_context() -> PageContext:
+    principal = auth.current_principal()
+    access = Access(principal)
+    # The rest of this run computes for this viewer: every protected aggregate hides what they may not see,
+    # and every change is logged in their name.
+    disclosure.set_audience(access.audience())
+    audit.set_actor(audit.Actor(principal.name, principal.role))
     try:
-        dataset = data.current_dataset()
+        dataset = access.dataset(data.current_dataset())
     except Exception as exc:  # a misconfigured or unreachable database must not show a traceback
         st.error(
             "De database is niet bereikbaar. Controleer GEZINSMONITOR_DB of .streamlit/secrets.toml "
@@ -68,8 +83,14 @@ def build_context() -> PageContext:
     if dataset.families["is_sample"].any():
         st.sidebar.info("**Voorbeelddata**: u bekijkt fictieve organisaties. Verwijder ze op de pagina Gegevens.",
                         icon=":material/info:")
-    return PageContext(full=dataset, data=apply(dataset, chosen), filters=chosen, peildatum=peildatum,
-                       version=data_version(dataset))
+    selected = apply(dataset, chosen)
+    if access.too_small(selected):
+        st.warning(f"Deze selectie bevat minder dan {access.k} gezinnen van andere organisaties. Om die gezinnen te "
+                   "beschermen wordt er niets over getoond; kies een ruimere selectie (meer organisaties, een langere "
+                   "periode of minder filters).", icon=":material/shield:")
+        selected = _empty(selected)
+    return PageContext(full=dataset, data=selected, filters=chosen, peildatum=peildatum,
+                       version=data_version(dataset), access=access)
 
 
 def set_context(ctx: PageContext) -> None:

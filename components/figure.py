@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pandas as pd
 import streamlit as st
 
-from gezinsmonitor import config, formatting
+from gezinsmonitor import config, disclosure, formatting, suppression
 
 from .context import PageContext
 
@@ -64,3 +65,39 @@ def nl_number(value, digits: int = 1) -> str:
 
 def no_data(what: str) -> None:
     st.info(f"Geen {what} voor de gekozen filters. Pas de filters aan of upload gegevens op de pagina Gegevens.")
+
+
+def hidden_text(table: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
+    """`table` (a formatted table built row for row from `source`) with every missing cell of a row that
+    `source` marks as hidden (`disclosure.HIDDEN`) shown as '<k'. A table that does not match `source` row for
+    row is returned as it is: its hidden values are missing ('–') and stay so."""
+    if not disclosure.is_protected(source) or len(table) != len(source):
+        return table
+    mark = suppression.label(source.attrs.get("k"))
+    out = table.copy()
+    rows = source[disclosure.HIDDEN].to_numpy()
+    for col in out.columns:
+        values = out[col].astype(object)
+        empty = values.isna() | values.isin([formatting.MISSING, "", "nan"])
+        out[col] = values.where(~(empty.to_numpy() & rows), mark)
+    return out
+
+
+def table(table: pd.DataFrame, source: pd.DataFrame | None = None, **kwargs) -> None:
+    """st.dataframe with the hidden rows of a protected `source` shown as '<k'."""
+    shown = table if source is None else hidden_text(table, source)
+    st.dataframe(shown, hide_index=kwargs.pop("hide_index", True), **kwargs)
+
+
+def withheld(*sources: pd.DataFrame) -> dict[str, int]:
+    """For `caption(..., excluded=…)`: how many groups were hidden and per-family rows withheld, over the
+    protected `sources` of one figure."""
+    k = next((int(s.attrs["k"]) for s in sources if "k" in s.attrs), suppression.threshold())
+    groups = sum(int(s.attrs.get("suppressed", 0)) for s in sources)
+    rows = sum(int(s.attrs.get("rows_withheld", 0)) for s in sources)
+    out = {}
+    if groups:
+        out[f"groepen verborgen (minder dan {k} gezinnen, of terug te rekenen uit een totaal)"] = groups
+    if rows:
+        out["waarden per gezin van andere organisaties (niet getoond)"] = rows
+    return out

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import audit, pseudonym
 from . import registratieformat as rf
 from . import schema as s
 from .report import Report
@@ -121,6 +122,12 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample,
             ).inserted_primary_key[0]
 
         counts = registration.counts
+        # The organisation's own family key is never stored: only its keyed hash (see pseudonym.py).
+        secret = pseudonym.secret()
+        families, requests, measurements, hours = (
+            frame.assign(family_key=pseudonym.pseudonymise(frame["family_key"], name, secret))
+            for frame in (registration.families, registration.requests, registration.measurements,
+                          registration.hours))
         batch_id = conn.execute(
             s.batches.insert().values(
                 organisation_id=org_id, file_name=file_name, sha256=sha256, uploaded_at=utcnow(),
@@ -130,7 +137,6 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample,
             )
         ).inserted_primary_key[0]
 
-        families = registration.families
         keys = families["family_key"].tolist()
         replaced = 0
         f = s.families
@@ -146,13 +152,14 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample,
         trajectory_cols = ["family_key", "row_number", "start_date", "end_date", "expected_end", "status",
                            "end_reason", "start_raw", "end_raw", "status_raw", "phase", "result", "phase_raw", "result_raw"]
         _insert(conn, s.trajectories, families, trajectory_cols, batch_id=batch_id)
-        for table, frame in ((s.help_requests, registration.requests), (s.measurements, registration.measurements),
-                             (s.hours, registration.hours)):
+        for table, frame in ((s.help_requests, requests), (s.measurements, measurements), (s.hours, hours)):
             columns = [c.name for c in table.columns if c.name not in ("id", "batch_id")]
             _insert(conn, table, frame, columns, batch_id=batch_id)
 
         Store.refresh_batch_status(conn, org_id)
         Store.bump_revision(conn)
+        audit.record(conn, audit.UPLOAD, name, f"{file_name}: {counts['families']} gezinnen, {counts['requests']} "
+                                               f"hulpvragen (upload {batch_id})" + (f"; {replaced} vervangen" if replaced else ""))
         if is_sample:
             Store.set_meta(conn, SAMPLE_STATE_KEY, "loaded")
 

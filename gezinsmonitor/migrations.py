@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, inspect, select, update
 
 from . import schema
 
@@ -17,7 +17,7 @@ def _v1_initial(conn: Connection) -> None:
     # Tables as currently declared: a fresh store gets later steps' columns here already,
     # which is why later steps add only what is missing.
     tables = [t for t in schema.metadata.sorted_tables
-              if t.name != "schema_migrations" and t not in (*schema.V2_TABLES, *schema.V3_TABLES)]
+              if t.name != "schema_migrations" and t not in (*schema.V2_TABLES, *schema.V3_TABLES, *schema.V4_TABLES)]
     schema.metadata.create_all(conn, tables=tables)
 
 
@@ -39,10 +39,34 @@ def _v3_analysis(conn: Connection) -> None:
     _add_tables_and_columns(conn, schema.V3_TABLES, schema.V3_COLUMNS)
 
 
+def _v4_privacy(conn: Connection) -> None:
+    """The audit log, and every stored family key replaced by its pseudonym (the raw key is not kept)."""
+    from . import pseudonym  # needs the secret, so only when this step actually runs
+
+    schema.metadata.create_all(conn, tables=list(schema.V4_TABLES))
+    f, o, b = schema.families, schema.organisations, schema.batches
+    orgs = conn.execute(select(o.c.id, o.c.name)).all()
+    if not orgs:
+        return
+    key = pseudonym.secret()
+    for org_id, name in orgs:
+        keys = conn.execute(select(f.c.family_key).where(f.c.organisation_id == org_id).distinct()).scalars().all()
+        batch_ids = conn.execute(select(b.c.id).where(b.c.organisation_id == org_id)).scalars().all()
+        for raw in keys:
+            if pseudonym.is_pseudonym(raw):
+                continue
+            new = pseudonym.pseudonym(name, raw, key)
+            conn.execute(update(f).where(f.c.organisation_id == org_id, f.c.family_key == raw).values(family_key=new))
+            for table in schema.CHILD_TABLES:
+                conn.execute(update(table).where(table.c.batch_id.in_(batch_ids), table.c.family_key == raw)
+                             .values(family_key=new))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "harmonisation: taxonomy versions, value mappings, mapping profiles, instruments", _v2_harmonisation),
     (3, "analysis: family language, trajectory funnel, map areas and organisation locations", _v3_analysis),
+    (4, "privacy: audit log; family keys stored as keyed hashes", _v4_privacy),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -218,8 +218,24 @@ areas = Table(
     UniqueConstraint("kind", "name", name="uq_areas_kind_name"),
 )
 
+# Who changed what, and when (v4): uploads, restores, erasures, mapping and taxonomy decisions, area files.
+# Details name organisations and files, never a family.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", Text, nullable=False),  # user name; "opdrachtregel" for a command, "demo" without login
+    Column("role", String(32)),
+    Column("action", String(64), nullable=False),
+    Column("organisation", Text),
+    Column("detail", Text),
+    Index("ix_audit_log_at", "at"),
+)
+
 V2_TABLES = (taxonomy_versions, value_mappings, mapping_profiles)
 V3_TABLES = (areas,)
+V4_TABLES = (audit_log,)
 V3_COLUMNS = ((families, "language"), (families, "language_raw"), (trajectories, "phase"), (trajectories, "result"),
               (trajectories, "phase_raw"), (trajectories, "result_raw"))
 # (table, column) added to existing tables in v2

@@ -16,8 +16,13 @@ if str(ROOT) not in sys.path:
 
 from gezinsmonitor.config import normalise_url  # noqa: E402
 from tests.fixtures import write_fixture_workbooks  # noqa: E402
+from tests.helpers import record_raw_keys  # noqa: E402
+
+record_raw_keys()
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# A fixed pseudonym secret: tests never write data/pseudonym.key, and the app they start (browser tests) agrees.
+os.environ.setdefault("GEZINSMONITOR_SECRET", "test-secret-for-pseudonyms-only")
 
 
 def _reset_postgres(url: str) -> None:
@@ -94,7 +99,8 @@ def samples(samples_db):
     """The dataset in samples_db, as the pages load it (for cross-checks against the core functions)."""
     from gezinsmonitor.store import Store
     store = Store(samples_db)
-    dataset = store.load_dataset()
+    from tests.helpers import with_raw_keys
+    dataset = with_raw_keys(store.load_dataset())  # keys as in the sample files, for cross-checks
     store.engine.dispose()
     return dataset
 

@@ -30,3 +30,43 @@ def trajectories_frame(rows):
     frame["start_date"] = pd.to_datetime(frame["start_date"])
     frame["end_date"] = pd.to_datetime(frame["end_date"])
     return frame
+
+
+KNOWN_KEYS: set[str] = set()  # every raw family key this test session uploaded (see record_raw_keys)
+
+
+def record_raw_keys() -> None:
+    """Remember each raw key the importer pseudonymises, so tests can read stored keys back (`raw_keys`)."""
+    from gezinsmonitor import pseudonym
+
+    original = pseudonym.pseudonymise
+    if getattr(original, "records", False):
+        return
+
+    def recording(keys, organisation, key=None):
+        KNOWN_KEYS.update(str(k).strip() for k in keys.dropna().unique())
+        return original(keys, organisation, key)
+
+    recording.records = True
+    pseudonym.pseudonymise = recording
+
+
+def raw_keys(frame, candidates=None):
+    """`frame` with each stored family key (a pseudonym) replaced by the raw key among `candidates` it was made
+    from, per organisation: the store never keeps raw keys, but a test knows which it uploaded."""
+    from gezinsmonitor import pseudonym
+
+    frame = frame.copy()
+    candidates = [str(c) for c in (KNOWN_KEYS if candidates is None else candidates)]
+    lookup = {(org, pseudonym.pseudonym(org, key)): key
+              for org in frame["organisation"].dropna().unique() for key in candidates}
+    frame["family_key"] = [lookup.get((org, key), key) for org, key in zip(frame["organisation"], frame["family_key"])]
+    return frame
+
+
+def with_raw_keys(ds, candidates=None):
+    """A Dataset whose family keys read as the raw `candidates` again (see raw_keys)."""
+    from dataclasses import replace
+
+    return replace(ds, **{name: raw_keys(getattr(ds, name), candidates)
+                          for name in ("families", "trajectories", "requests", "measurements", "hours")})

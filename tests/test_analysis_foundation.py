@@ -12,6 +12,7 @@ from gezinsmonitor.filters import Filters, apply
 from tests import apptest as ui
 from tests.fixtures import ORG_A, ORG_B
 from tests.helpers import fixture_store
+from tests.helpers import with_raw_keys
 
 
 # -- Wilson ------------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def test_min_n_configurable(monkeypatch, tmp_path):
 
 # -- filters -----------------------------------------------------------------------------------
 def test_composition_filter_with_unknown(sqlite_url, fixture_paths):
-    ds = fixture_store(sqlite_url, fixture_paths).load_dataset()
+    ds = with_raw_keys(fixture_store(sqlite_url, fixture_paths).load_dataset())
     # A1, A3 eenouder; A2 tweeouder; A4 'onbekend' as written; B1 empty (counts as onbekend).
     pick = lambda *c: sorted(apply(ds, Filters(compositions=c)).families["family_key"])  # noqa: E731
     assert pick("eenouder") == ["A1", "A3"]

@@ -26,6 +26,7 @@ from loaders.registratieformat import read_registration
 from loaders.upload import import_upload, read_upload
 from sample_data import generate as gen
 from tests.helpers import import_file
+from tests.helpers import with_raw_keys
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -170,7 +171,7 @@ def test_funnel_is_stored_exported_and_counted(sqlite_url):
     store = Store(sqlite_url)
     result = import_file(store, _workbook(FAMILIES), "trechter.xlsx")
     assert result.status == "imported", result.report.to_text()
-    ds = store.load_dataset()
+    ds = with_raw_keys(store.load_dataset())
     tr = ds.trajectories.set_index("family_key")
     assert tr["phase"].fillna("-").to_dict() == {"G1": "begeleiding", "G2": "begeleiding", "G3": "intake",
                                                  "G4": "-", "G5": "intake", "G6": "-", "G7": "begeleiding",
@@ -273,7 +274,7 @@ def test_own_layout_funnel_is_converted_and_stored(sqlite_url, tmp_path):
     store = Store(sqlite_url)
     result, _ = import_upload(store, read_upload(path), organisation="Trechter Eigen", today=TODAY)
     assert result.status == "imported", result.report.to_text()  # every column understood: no question
-    tr = store.load_dataset().trajectories.set_index("family_key")
+    tr = with_raw_keys(store.load_dataset()).trajectories.set_index("family_key")
     assert tr["phase"].to_dict() == {"C1": "begeleiding", "C2": "begeleiding", "C3": "intake", "C4": "begeleiding",
                                      "C5": "aanmelding"}
     assert tr["result"].fillna("-").to_dict() == {"C1": "geslaagd", "C2": "lopend", "C3": "-", "C4": "-", "C5": "-"}

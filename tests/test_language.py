@@ -24,6 +24,7 @@ from loaders.registratieformat import read_registration
 from loaders.upload import import_upload, read_upload
 from sample_data import generate as gen
 from tests.helpers import import_file
+from tests.helpers import with_raw_keys
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -143,7 +144,7 @@ def test_taal_is_stored_and_exported(sqlite_url):
     store = Store(sqlite_url)
     result = import_file(store, _workbook(FAMILIES), "taal.xlsx")
     assert result.status == "imported", result.report.to_text()
-    ds = store.load_dataset()
+    ds = with_raw_keys(store.load_dataset())
     fam = ds.families.set_index("family_key")
     assert fam["language"].fillna("-").to_dict() == {"G1": "goed", "G2": "matig", "G3": "voldoende", "G4": "-",
                                                      "G5": "onbekend", "G6": "-"}
@@ -225,7 +226,7 @@ def test_own_layout_taal_is_converted_and_stored(sqlite_url, tmp_path):
     store = Store(sqlite_url)
     result, _ = import_upload(store, read_upload(path), organisation="Taal Eigen", today=TODAY)
     assert result.status == "imported", result.report.to_text()  # every column understood: no question
-    fam = store.load_dataset().families.set_index("family_key")
+    fam = with_raw_keys(store.load_dataset()).families.set_index("family_key")
     assert fam["language"].fillna("-").to_dict() == {"C1": "slecht", "C2": "voldoende", "C3": "onbekend",
                                                      "C4": "-", "C5": "-"}
     assert fam.loc["C4", "language_raw"] == "NT2" and pd.isna(fam.loc["C5", "language_raw"])

@@ -18,6 +18,7 @@ from gezinsmonitor import vocabulary as vocab
 from gezinsmonitor.store import Store
 from loaders.upload import import_upload, read_upload
 from tests import own_layouts as ol
+from tests.helpers import with_raw_keys
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -37,7 +38,7 @@ def test_free_text_layout_refused_until_decided_then_imported(db_url, tmp_path):
 
     result, converted = _import(store, path, "Buurtwerk Test", accept_suggestions=True)
     assert result.status == "imported", result.report.to_text()
-    ds = store.load_dataset()
+    ds = with_raw_keys(store.load_dataset())
     fam = ds.trajectories.set_index("family_key")
     assert fam.loc["B1", "status"] == "afgerond" and fam.loc["B1", "end_date"] == pd.Timestamp(2024, 9, 10)
     assert fam.loc["B2", "status"] == "lopend" and pd.isna(fam.loc["B2", "end_date"])
@@ -98,7 +99,7 @@ def test_person_decision_is_applied_retroactively_to_all_organisations(db_url, t
     moved = harmonise.reapply(store)
     assert moved["aantal"].sum() == 2 and set(moved["herkomst"]) == {tx.HERKOMST_PERSOON}
     assert store.review_queue().empty and store.revision() > revision
-    req = store.load_dataset().requests
+    req = with_raw_keys(store.load_dataset()).requests
     rows = req[req["label_raw"] == "diversen"]
     assert len(rows) == 2 and set(rows["categorie"]) == {"Zingeving"} and set(rows["organisation"]) == {"Org A", "Org B"}
     # Undo: the rows go back to the queue; nothing is lost.
@@ -111,7 +112,7 @@ def test_tick_boxes_under_merged_group_headers_and_hours_per_moment(sqlite_url, 
     store = Store(sqlite_url)
     result, _ = _import(store, ol.ticks(tmp_path / "anker.xlsx"), "Anker Test", accept_suggestions=True)
     assert result.status == "imported", result.report.to_text()
-    ds = store.load_dataset()
+    ds = with_raw_keys(store.load_dataset())
     req = ds.requests.sort_values("id")
     assert list(zip(req["family_key"], req["leefgebied"], req["categorie"].fillna(""))) == [
         ("HA-1", "Financiën", "Schulden"), ("HA-1", "Sociaal", "Opvoeding"),
@@ -130,7 +131,7 @@ def test_codes_with_a_legend_and_long_scores(sqlite_url, tmp_path):
     store = Store(sqlite_url)
     result, _ = _import(store, ol.codes(tmp_path / "thuis.xlsx"), "Thuis Test")
     assert result.status == "imported", result.report.to_text()  # everything understood: no flag needed
-    ds = store.load_dataset()
+    ds = with_raw_keys(store.load_dataset())
     req = ds.requests.sort_values("id")
     assert list(zip(req["label_raw"], req["leefgebied"], req["categorie"])) == [
         ("FIN-SCH: Schulden", "Financiën", "Schulden"), ("SOC-OPV: Opvoeding", "Sociaal", "Opvoeding"),
@@ -144,12 +145,12 @@ def test_zrm_levels_at_moments_from_sheet_names(sqlite_url, tmp_path):
     store = Store(sqlite_url)
     result, _ = _import(store, ol.zrm(tmp_path / "zrm.xlsx"), "Wijkpost Test")
     assert result.status == "imported", result.report.to_text()
-    m = store.load_dataset().measurements
+    m = with_raw_keys(store.load_dataset()).measurements
     assert set(m["instrument"]) == {"zrm"} and len(m) == 7  # W2's empty Financiën at T1 is not a level
     lvl = m.set_index(["family_key", "indicator", "moment"])["value"]
     assert lvl[("W1", "Huisvesting", "T0")] == 2 and lvl[("W1", "Huisvesting", "T1")] == 3
     assert set(m.loc[m["indicator"] == "Huisvesting", "leefgebied"]) == {"Wonen"}
-    req = store.load_dataset().requests.sort_values("id")
+    req = with_raw_keys(store.load_dataset()).requests.sort_values("id")
     assert list(zip(req["leefgebied"], req["categorie"].fillna(""))) == [
         ("Wonen", ""), ("Sociaal", "Opvoeding"), ("Financiën", "Schulden")]
 
@@ -158,7 +159,7 @@ def test_contact_log_and_severity(sqlite_url, tmp_path):
     store = Store(sqlite_url)
     result, _ = _import(store, ol.contacts(tmp_path / "naast.xlsx"), "Naast Test")
     assert result.status == "imported", result.report.to_text()
-    ds = store.load_dataset()
+    ds = with_raw_keys(store.load_dataset())
     h = ds.hours.sort_values("measured_on")
     assert h["minutes"].tolist() == [90, 45, 75] and set(h["moment"]) == {"contact"}
     assert h["support_type"].tolist() == ["Gesprekken met gezin", "Gesprekken met gezin", "Regelzaken"]
@@ -193,7 +194,7 @@ def test_moment_in_a_column_of_its_own(sqlite_url, tmp_path):
     store = Store(sqlite_url)
     result, _ = _import(store, ol.moment_column(tmp_path / "m.xlsx"), "Moment Test")
     assert result.status == "imported", result.report.to_text()
-    m = store.load_dataset().measurements
+    m = with_raw_keys(store.load_dataset()).measurements
     levels = m.set_index(["indicator", "moment"])["value"].to_dict()
     assert levels == {("Huisvesting", "start"): 2, ("Financiën", "start"): 1,
                       ("Huisvesting", "T1"): 3, ("Financiën", "T1"): 2}

@@ -17,6 +17,7 @@ from gezinsmonitor.validation import validate
 from loaders.registratieformat import read_registration
 from loaders.samples import SAMPLE_DIR, load_samples, sample_files
 from sample_data import generate as gen
+from tests.helpers import with_raw_keys
 
 PUBLISHED_FAMILIES_PCT = {"Financiën": 79, "Gezondheid": 40, "Wonen": 35, "Overig": 27}
 PUBLISHED_REQUESTS_PCT = {"Participatie": 40, "Sociaal": 23, "Financiën": 17, "Gezondheid": 8, "Wonen": 7, "Overig": 5}
@@ -44,7 +45,7 @@ def imported(generated, tmp_path_factory):
         registration = validate(loaded.raw, today=gen.PEILDATUM)
         results.append(import_registration(store, registration, file_name=path.name, sha256=loaded.sha256,
                                            is_sample=True))
-    return results, store.load_dataset()
+    return results, with_raw_keys(store.load_dataset())
 
 
 def test_import_is_clean(imported):
@@ -166,7 +167,7 @@ def committed(tmp_path_factory):
     """The committed sample files (five own layouts and one registratieformat) through load_samples."""
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('committed') / 'store.db'}")
     message = load_samples(store)
-    return message, store, store.load_dataset()
+    return message, store, with_raw_keys(store.load_dataset())
 
 
 def test_committed_samples_load_through_the_harmonisation(committed):

@@ -12,7 +12,7 @@ from gezinsmonitor.store import Store
 from gezinsmonitor.summary import build_summary
 from gezinsmonitor.template import write_workbook
 from tests.fixtures import EXPECTED, FRAMES, ORG_A, PEILDATUM
-from tests.helpers import fixture_store, import_file
+from tests.helpers import fixture_store, import_file, with_raw_keys
 
 D = dt.date
 
@@ -40,7 +40,7 @@ def test_schema_is_versioned_and_upgrade_is_idempotent(db_url):
 
 def test_fixture_summary_matches_hand_computed_figures(db_url, fixture_paths):
     store = fixture_store(db_url, fixture_paths)
-    summary = build_summary(store.load_dataset(), PEILDATUM)
+    summary = build_summary(with_raw_keys(store.load_dataset()), PEILDATUM)
     assert (summary["organisations"], summary["families"], summary["help_requests"]) == (2, 5, 6)
     needs = {r["leefgebied"]: (r["families"], r["families_pct"], r["requests"], r["requests_pct"]) for r in summary["needs"]}
     assert needs == EXPECTED["needs"]
@@ -67,6 +67,9 @@ def test_same_file_twice_is_not_counted_twice(db_url, fixture_paths):
     assert counts(store) == before
 
 
+KEYS = ["A1", "A2", "A3", "A4", "A9"]
+
+
 def test_newer_upload_replaces_same_families_and_earlier_batch_can_be_restored(db_url, fixture_paths):
     store = fixture_store(db_url, fixture_paths)
     newer = {
@@ -77,7 +80,7 @@ def test_newer_upload_replaces_same_families_and_earlier_batch_can_be_restored(d
     }
     result = import_file(store, workbook(newer), "nieuwer.xlsx")
     assert result.status == "imported" and result.replaced_families == 1
-    ds = store.load_dataset()
+    ds = with_raw_keys(store.load_dataset(), KEYS)
     a = ds.families[ds.families["organisation"] == ORG_A]
     assert sorted(a["family_key"]) == ["A1", "A2", "A3", "A4", "A9"]
     assert ds.requests.loc[ds.requests["family_key"] == "A1", "leefgebied"].tolist() == ["Wonen"]
@@ -87,7 +90,7 @@ def test_newer_upload_replaces_same_families_and_earlier_batch_can_be_restored(d
 
     restored = store.restore_batch(int(batches.loc["fixture_1.xlsx", "id"]))
     assert restored == 4
-    ds = store.load_dataset()
+    ds = with_raw_keys(store.load_dataset(), KEYS)
     assert sorted(ds.requests.loc[ds.requests["family_key"] == "A1", "leefgebied"]) == ["Financiën", "Participatie"]
     assert "A9" in set(ds.families["family_key"])  # families only in the newer batch stay
     batches = store.batches().set_index("file_name")
@@ -104,7 +107,7 @@ def test_sample_removal_is_remembered(db_url, fixture_paths):
     assert store.remove_sample_data() == 1
     assert not store.has_sample_data()
     assert store.get_meta("sample_data") == "removed"
-    assert list(store.load_dataset().families["organisation"].unique()) == ["Fixture Gezinshuis"]
+    assert list(with_raw_keys(store.load_dataset()).families["organisation"].unique()) == ["Fixture Gezinshuis"]
 
 
 def test_reapply_mapping_from_raw_values(db_url, fixture_paths):
@@ -133,7 +136,7 @@ def test_long_free_text_is_stored_on_every_database(db_url):
     store = Store(db_url)
     result = import_file(store, workbook(frames, organisation="O" * 250), "lang.xlsx")
     assert result.status == "imported", result.report.to_text()
-    assert store.load_dataset().families["wijk"].iloc[0] == long
+    assert with_raw_keys(store.load_dataset()).families["wijk"].iloc[0] == long
 
 
 def test_real_upload_never_lands_in_a_sample_organisation(db_url, fixture_paths):
@@ -151,19 +154,19 @@ def test_v1_store_is_upgraded_to_latest_without_losing_rows(db_url, fixture_path
     from sqlalchemy import inspect, text
     from gezinsmonitor import migrations, schema
     store = fixture_store(db_url, fixture_paths)
-    n_requests = len(store.load_dataset().requests)
+    n_requests = len(with_raw_keys(store.load_dataset()).requests)
     with store.engine.begin() as conn:  # take the store back to version 1
-        for table in (*schema.V2_TABLES, *schema.V3_TABLES):
+        for table in (*schema.V2_TABLES, *schema.V3_TABLES, *schema.V4_TABLES):
             conn.execute(text(f"DROP TABLE {table.name}"))
         for table, column in (*schema.V2_COLUMNS, *schema.V3_COLUMNS):
             conn.execute(text(f"ALTER TABLE {table.name} DROP COLUMN {column}"))
         conn.execute(text("DELETE FROM schema_migrations WHERE version >= 2"))
     assert "confidence" not in {c["name"] for c in inspect(store.engine).get_columns("help_requests")}
-    assert migrations.upgrade(store.engine) == [2, 3]
+    assert migrations.upgrade(store.engine) == [2, 3, 4]
     assert migrations.upgrade(store.engine) == []  # once only
     assert {"language", "language_raw"} <= {c["name"] for c in inspect(store.engine).get_columns("families")}
-    assert inspect(store.engine).has_table("areas")
+    assert inspect(store.engine).has_table("areas") and inspect(store.engine).has_table("audit_log")
     again = Store(engine=store.engine)
-    assert len(again.load_dataset().requests) == n_requests
+    assert len(with_raw_keys(again.load_dataset()).requests) == n_requests
     assert {"unit", "indicator"} <= {c["name"] for c in inspect(store.engine).get_columns("measurements")}
     assert again.taxonomy().version == 0 and again.review_queue().empty

@@ -1,0 +1,186 @@
+"""The data layer's privacy: pseudonymous family keys, roles and small-cell suppression, without Streamlit."""
+from __future__ import annotations
+
+import os
+import stat
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from gezinsmonitor import disclosure, migrations, pseudonym, schema
+from gezinsmonitor.permissions import DEMO, ROLES, Access, Principal
+from gezinsmonitor.store import Store
+from tests.fixtures import ORG_A
+from tests.helpers import fixture_store, import_file, with_raw_keys
+
+FIXTURE_KEYS = {"A1", "A2", "A3", "A4"}
+
+
+def _all_text(store: Store) -> str:
+    """Every value of every table, as one text: what a stolen database file would show."""
+    parts = []
+    with store.engine.connect() as conn:
+        for table in schema.metadata.sorted_tables:
+            for row in conn.execute(table.select()):
+                parts.extend(str(v) for v in row)
+    return "\n".join(parts)
+
+
+# -- pseudonymous keys ---------------------------------------------------------------------------
+def test_raw_family_keys_are_never_stored(db_url, fixture_paths):
+    store = fixture_store(db_url, fixture_paths)
+    stored = set(store.load_dataset().families["family_key"])
+    assert stored and all(pseudonym.is_pseudonym(k) for k in stored)
+    cells = set(_all_text(store).split("\n"))
+    assert not (FIXTURE_KEYS & cells), "a raw family key is in the database"
+    assert FIXTURE_KEYS <= set(with_raw_keys(store.load_dataset()).families["family_key"])
+
+
+def test_pseudonym_depends_on_secret_and_organisation():
+    a = pseudonym.pseudonym("Org A", "12", b"x" * 32)
+    assert a == pseudonym.pseudonym("Org A", " 12 ", b"x" * 32)  # stable across uploads (and stray spaces)
+    assert a != pseudonym.pseudonym("Org B", "12", b"x" * 32)  # the same number at another organisation
+    assert a != pseudonym.pseudonym("Org A", "12", b"y" * 32)  # another secret
+    assert pseudonym.is_pseudonym(a) and not pseudonym.is_pseudonym("12")
+
+
+def test_secret_from_environment_else_a_private_generated_file(monkeypatch, tmp_path):
+    monkeypatch.setenv(pseudonym.ENV_SECRET, "a-long-enough-secret-value")
+    assert pseudonym.secret(tmp_path / "none.toml") == b"a-long-enough-secret-value"
+    monkeypatch.delenv(pseudonym.ENV_SECRET)
+    key_file = tmp_path / "data" / "pseudonym.key"
+    monkeypatch.setenv(pseudonym.ENV_KEY_FILE, str(key_file))
+    first = pseudonym.secret(tmp_path / "none.toml")
+    assert len(first) == 64 and pseudonym.secret(tmp_path / "none.toml") == first  # written once, then reused
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[privacy]\nsecret = "from-the-secrets-file-0123"\n', encoding="utf-8")
+    assert pseudonym.secret(secrets) == b"from-the-secrets-file-0123"
+    monkeypatch.setenv(pseudonym.ENV_SECRET, "short")
+    with pytest.raises(ValueError, match="te kort"):
+        pseudonym.secret(secrets)
+
+
+def test_reupload_matches_families_through_their_pseudonym(sqlite_url, fixture_paths):
+    store = fixture_store(sqlite_url, fixture_paths)
+    before = set(store.load_dataset().families["family_key"])
+    # The same families again, in a file with other bytes (so it is not a duplicate): they replace, not add.
+    import openpyxl
+    book = openpyxl.load_workbook(fixture_paths[0])
+    book.properties.title = "opnieuw"
+    again = fixture_paths[0].with_name("opnieuw.xlsx")
+    book.save(again)
+    result = import_file(store, again)
+    assert result.status == "imported" and result.replaced_families == result.counts["families"] > 0
+    assert set(store.load_dataset().families["family_key"]) == before
+
+
+def test_migration_4_pseudonymises_keys_of_an_older_store(db_url, fixture_paths):
+    store = fixture_store(db_url, fixture_paths)
+    expected = with_raw_keys(store.load_dataset())
+    n = {name: len(getattr(expected, name)) for name in ("families", "trajectories", "requests", "hours")}
+    # Take the store back to version 3, with raw keys as it had them then.
+    with store.engine.begin() as conn:
+        for table in (schema.families, *schema.CHILD_TABLES):
+            for org_id, name in conn.execute(text("SELECT id, name FROM organisations")).all():
+                for raw in FIXTURE_KEYS | {"B1", "B2", "B3"}:
+                    conn.execute(text(f"UPDATE {table.name} SET family_key = :raw WHERE family_key = :p"),
+                                 {"raw": raw, "p": pseudonym.pseudonym(name, raw)})
+        conn.execute(text("DROP TABLE audit_log"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version = 4"))
+    assert FIXTURE_KEYS <= set(store.load_dataset().families["family_key"])
+    assert migrations.upgrade(store.engine) == [4]
+    ds = Store(engine=store.engine).load_dataset()
+    assert all(pseudonym.is_pseudonym(k) for k in ds.families["family_key"])
+    assert {name: len(getattr(ds, name)) for name in n} == n  # children still join their families
+    pd.testing.assert_series_equal(with_raw_keys(ds).families["family_key"].sort_values(ignore_index=True),
+                                   expected.families["family_key"].sort_values(ignore_index=True))
+
+
+# -- roles -----------------------------------------------------------------------------------------
+def test_roles_registry_and_principal_checks():
+    assert set(ROLES) == {"beheerder", "fonds", "organisatie", "leerkring"}
+    with pytest.raises(ValueError, match="onbekende rol"):
+        Principal("x", "admin")
+    with pytest.raises(ValueError, match="organisatie"):
+        Principal("x", "organisatie")
+    org = Access(Principal("a", "organisatie", "A"))
+    assert org.may("upload", "A") and not org.may("upload", "B") and not org.may("taxonomy")
+    assert Access(DEMO).may("taxonomy") and Access(DEMO).owned() is None
+    assert not Access(Principal("f", "fonds")).may("export_rows")
+
+
+def test_detail_rows_only_of_own_organisation(fixture_db):
+    ds = Store(fixture_db).load_dataset()
+    orgs = set(ds.families["organisation"])
+    assert len(orgs) == 2
+    mine = Access(Principal("a", "organisatie", ORG_A)).detail(ds)
+    for name in ("families", "trajectories", "requests", "measurements", "hours", "batches"):
+        assert set(getattr(mine, name)["organisation"]) <= {ORG_A}
+    assert len(mine.families) and len(mine.families) < len(ds.families)
+    fonds = Access(Principal("f", "fonds")).detail(ds)
+    assert fonds.families.empty and fonds.requests.empty and fonds.batches.empty
+
+
+def test_anonymous_role_sees_letters_and_no_file_names(fixture_db):
+    ds = Store(fixture_db).load_dataset()
+    seen = Access(Principal("l", "leerkring")).dataset(ds)
+    assert set(seen.families["organisation"]) == {"Organisatie A", "Organisatie B"}
+    assert seen.batches["file_name"].isna().all()
+    own = Access(Principal("a", "organisatie", ORG_A)).dataset(ds)
+    shown = own.batches.dropna(subset=["file_name"])
+    assert len(shown) and set(shown["organisation"]) == {ORG_A}
+
+
+def test_selection_too_small_only_for_other_organisations(fixture_db):
+    ds = Store(fixture_db).load_dataset()
+    assert len(ds.families) < 10
+    assert Access(Principal("f", "fonds")).too_small(ds)
+    assert not Access(DEMO).too_small(ds)
+    own_only = Access(Principal("a", "organisatie", ORG_A))
+    from gezinsmonitor.filters import Filters, apply
+    assert not own_only.too_small(apply(ds, Filters(organisations=(ORG_A,))))
+
+
+# -- disclosure ----------------------------------------------------------------------------------
+@disclosure.protects(disclosure.Rule(counts=("n",), values=("pct",)))
+def _per_group(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.groupby("group").size().rename("n").reset_index()
+    out["pct"] = 100 * out["n"] / out["n"].sum()
+    return out
+
+
+def _rows(sizes: dict[str, int], organisation: str = "X") -> pd.DataFrame:
+    return pd.DataFrame({"group": [g for g, n in sizes.items() for _ in range(n)], "organisation": organisation})
+
+
+def test_owner_gets_exact_figures_others_get_small_rows_hidden():
+    rows = _rows({"a": 25, "b": 4, "c": 12})
+    exact = _per_group(rows)
+    assert list(exact["n"]) == [25, 4, 12] and disclosure.HIDDEN not in exact
+    with disclosure.audience(disclosure.Audience(frozenset(), 10)):
+        shown = _per_group(rows)
+    assert shown[disclosure.HIDDEN].tolist() == [False, True, False]
+    assert shown.loc[1, ["n", "pct"]].isna().all() and shown.loc[0, "n"] == 25
+    assert shown.attrs["suppressed"] == 1
+    with disclosure.audience(disclosure.Audience(frozenset({"X"}), 10)):  # an organisation on its own rows
+        assert list(_per_group(rows)["n"]) == [25, 4, 12]
+    with disclosure.audience(disclosure.Audience(frozenset(), 3)):  # k is configurable
+        assert list(_per_group(rows)["n"]) == [25, 4, 12]
+
+
+def test_partition_rule_adds_complementary_suppression():
+    rule = disclosure.Rule(counts=("n",), partition="n")
+    frame = pd.DataFrame({"cls": ["<6", "6-12", ">12"], "n": [4, 30, 12]})
+    shown = disclosure.protect(frame, rule, disclosure.Audience(frozenset(), 10))
+    # 4 alone would follow from the total 46 - 30 - 12: the smallest other cell goes too.
+    assert shown[disclosure.HIDDEN].tolist() == [True, False, True]
+
+
+def test_row_level_rule_drops_other_organisations_rows():
+    rule = disclosure.Rule(row_level=True)
+    frame = pd.DataFrame({"organisation": ["A", "B", "B"], "hours": [10.0, 20.0, 30.0]})
+    shown = disclosure.protect(frame, rule, disclosure.Audience(frozenset({"A"}), 10))
+    assert shown["hours"].tolist() == [10.0] and shown.attrs["rows_withheld"] == 2
+    assert disclosure.protect(frame, rule, disclosure.Audience(frozenset(), 10)).empty
