@@ -20,6 +20,7 @@ PAGES = [
     ("Beheer", "pages/gegevens.py", "Gegevens", ":material/upload_file:", perm.UPLOAD),
     ("Beheer", "pages/te_beoordelen.py", "Te beoordelen", ":material/rule:", perm.REVIEW),
     ("Beheer", "pages/taxonomie.py", "Taxonomie", ":material/account_tree:", perm.TAXONOMY),
+    ("Beheer", "pages/logboek.py", "Logboek", ":material/history:", perm.AUDIT),
 ]
 
 

@@ -1,6 +1,7 @@
 """Who is looking: the gate every page run passes before any data is read.
 
-`current_principal()` is called once per run (by `context.build_context`, from app.py or a page run on its own).
+`current_principal()` is called by app.py (before the menu, which depends on the role) and by
+`context.build_context` (also when a page runs on its own); the sidebar box is drawn once per run either way.
 It decides the login mode from the secrets:
 - `[auth]` configured: the organisation's identity provider through Streamlit's OIDC login (`st.login`); the
   e-mail address it reports is mapped to a role by a `[users.<naam>]` block with that `email`;
@@ -12,6 +13,7 @@ A broken secrets file or users section closes the app with a message; it never f
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import time
 import tomllib
@@ -19,12 +21,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitDuplicateElementKey
 
 from gezinsmonitor import config, users
 from gezinsmonitor.permissions import DEMO, ROLES, Principal
 
 USER_KEY = "gm_principal"  # the Principal of this session, for whoever needs it after the gate
-LOGIN_KEY = "gm_login"  # the name the local login form accepted (USER_KEY alone does not log anyone in)
+LOGIN_KEY = "gm_login"  # (name, password fingerprint) the login form accepted; USER_KEY alone logs nobody in
 FAILED_LOGIN_DELAY = 1.0  # seconds; slows guessing down on top of the per-name THROTTLE
 THROTTLE = users.Throttle()
 
@@ -49,6 +52,24 @@ def _secrets() -> dict:
 
 def _closed(message: str) -> None:
     st.error(message, icon=":material/lock:")
+    _stop()
+
+
+def _signed_out_page() -> None:
+    """The only page before login; the gate has drawn it already."""
+
+
+def _stop() -> None:
+    """End the run before anything is read. A hidden menu is registered first: without st.navigation Streamlit
+    lists every script in pages/ in the sidebar. Every page's address leads to this login page, so a shared link
+    (say /hulpvragen?organisatie=…) still opens that page, with its filters, once logged in."""
+    stems = sorted(p.stem for p in (config.PROJECT_ROOT / "pages").glob("*.py") if not p.stem.startswith("_"))
+    try:
+        st.navigation([st.Page(_signed_out_page, title="Gezinsmonitor", default=True)]
+                      + [st.Page(_signed_out_page, title="Gezinsmonitor", url_path=stem) for stem in stems],
+                      position="hidden")
+    except Exception:  # noqa: BLE001 - the menu is cosmetic; stopping is what matters
+        pass
     st.stop()
 
 
@@ -67,19 +88,38 @@ def _sign_out(oidc: bool = False) -> None:
     st.rerun()
 
 
+def _account_box():
+    """The sidebar box for who is logged in, or None when this run already drew it: app.py asks for the principal
+    before the navigation and build_context asks again, and the box must appear once. A keyed container is
+    refused the second time in the same run, which is exactly the test needed."""
+    try:
+        return st.sidebar.container(key="gm_account")
+    except StreamlitDuplicateElementKey:
+        return None
+
+
 def _sidebar(principal: Principal, oidc: bool = False) -> None:
-    st.sidebar.caption(f"Ingelogd als **{principal.name}** ({_label(principal)})")
-    if st.sidebar.button("Uitloggen", key="gm_logout", icon=":material/logout:"):
+    box = _account_box()
+    if box is None:
+        return
+    box.caption(f"Ingelogd als **{principal.name}** ({_label(principal)})")
+    if box.button("Uitloggen", key="gm_logout", icon=":material/logout:"):
         _sign_out(oidc)
 
 
 # -- local users -------------------------------------------------------------------------------
+def _fingerprint(user: users.User) -> str:
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()
+
+
 def _local(configured: users.Users) -> Principal:
-    name = st.session_state.get(LOGIN_KEY)
-    if isinstance(name, str):
-        # The role is read again every run: a user removed or changed in secrets.toml is out on the next click.
+    login = st.session_state.get(LOGIN_KEY)
+    if isinstance(login, tuple) and len(login) == 2:
+        # The entry is read again every run: a user removed, or given a new password, in secrets.toml is out on
+        # the next click; a changed role applies at once.
+        name, fingerprint = login
         user = configured.get(name)
-        if user is not None and user.password_hash is not None:
+        if user is not None and user.password_hash is not None and _fingerprint(user) == fingerprint:
             principal = user.principal()
             st.session_state[USER_KEY] = principal
             _sidebar(principal)
@@ -88,8 +128,8 @@ def _local(configured: users.Users) -> Principal:
         st.session_state.pop(USER_KEY, None)
         st.warning("Uw account is gewijzigd of verwijderd. Log opnieuw in.")
     _login_form(configured)
-    st.stop()
-    raise AssertionError("unreachable")  # st.stop() ends the run
+    _stop()
+    raise AssertionError("unreachable")  # _stop() ends the run
 
 
 def _login_form(configured: users.Users) -> None:
@@ -117,7 +157,7 @@ def _login_form(configured: users.Users) -> None:
         st.error(str(refused), icon=":material/error:")
         return
     THROTTLE.succeeded(name)
-    st.session_state[LOGIN_KEY] = principal.name
+    st.session_state[LOGIN_KEY] = (principal.name, _fingerprint(configured.get(principal.name)))
     st.session_state[USER_KEY] = principal
     st.rerun()
 
@@ -154,7 +194,7 @@ def _oidc(secrets: Mapping, configured: users.Users) -> Principal:
                     st.login()
                 else:
                     st.login(provider)
-        st.stop()
+        _stop()
     email = user_info.get("email")
     if user_info.get("email_verified") is False:
         _refuse_oidc(f"Uw e-mailadres {email} is bij uw organisatie niet bevestigd. Bevestig het eerst en log "
@@ -177,12 +217,12 @@ def _refuse_oidc(message: str) -> None:
     st.error(message, icon=":material/block:")
     if st.button("Uitloggen", key="gm_logout", icon=":material/logout:"):
         _sign_out(oidc=True)
-    st.stop()
+    _stop()
 
 
 # -- the gate ----------------------------------------------------------------------------------
 def current_principal() -> Principal:
-    """The logged-in principal; shows the login and stops the run when nobody is. Call once per run."""
+    """The logged-in principal; shows the login and stops the run when nobody is."""
     secrets = _secrets()
     configured = users.parse(secrets)
     if users.auth_configured(secrets):
@@ -191,9 +231,11 @@ def current_principal() -> Principal:
         return _local(configured)
     # Demo mode. A principal already in the session is a role set by a test (nothing in the browser can write
     # this key); otherwise the one local user with every right.
-    st.sidebar.info(DEMO_BANNER, icon=":material/lock_open:")
     principal = st.session_state.get(USER_KEY)
-    if isinstance(principal, Principal) and not principal.demo:
-        st.sidebar.caption(f"Rol: **{principal.name}** ({_label(principal)})")
-        return principal
-    return DEMO
+    principal = principal if isinstance(principal, Principal) and not principal.demo else DEMO
+    box = _account_box()
+    if box is not None:
+        box.info(DEMO_BANNER, icon=":material/lock_open:")
+        if not principal.demo:
+            box.caption(f"Rol: **{principal.name}** ({_label(principal)})")
+    return principal

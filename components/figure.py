@@ -78,8 +78,12 @@ def hidden_text(table: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
     rows = source[disclosure.HIDDEN].to_numpy()
     for col in out.columns:
         values = out[col].astype(object)
-        empty = values.isna() | values.isin([formatting.MISSING, "", "nan"])
-        out[col] = values.where(~(empty.to_numpy() & rows), mark)
+        empty = (values.isna() | values.isin([formatting.MISSING, "", "nan"])).to_numpy() & rows
+        if not empty.any():
+            continue
+        if pd.api.types.is_numeric_dtype(out[col]):  # one type per column for Arrow: numbers as Dutch text
+            values = values.map(lambda v: v if pd.isna(v) else formatting.number(v, 0 if float(v).is_integer() else 1))
+        out[col] = values.where(~empty, mark)
     return out
 
 

@@ -99,7 +99,8 @@ def sidebar_filters(ds: Dataset) -> tuple[Filters, dt.date]:
     bounds = None
     if not starts.empty:
         lo = starts.min().date()
-        hi = max(dt.date.today(), pd.Timestamp(ds.trajectories["end_date"].max() or starts.max()).date())
+        last_end = ds.trajectories["end_date"].max()  # NaT when every trajectory still runs (NaT is truthy)
+        hi = max(dt.date.today(), pd.Timestamp(starts.max() if pd.isna(last_end) else last_end).date())
         bounds = (lo, hi)
     options = {"f_orgs": orgs, "f_status": list(tx.STATUSES), "f_comp": list(COMPOSITIONS)}
     if not st.session_state.get(_FROM_URL_DONE):

@@ -2,9 +2,10 @@
 
 `map_provider=None` keeps pydeck's map-style sentinel in the spec, which Streamlit's frontend reads as
 "no base map"; `map_style=None` would make Streamlit fetch Carto tiles from the internet instead.
-The deck's data carries only the texts and colours of geo's suppressed tables ("<10", "×"), never a
-count: the spec is sent to the browser as is, so a cell hidden in the table is hidden on the map too,
-colour class included. Streamlit HTML-escapes tooltip values itself.
+The deck's data carries only the texts and colours of geo's tables: for a viewer who does not own the rows
+the suppressed ones ("<10", "×"), never a hidden count: the spec is sent to the browser as is, so a cell
+hidden in the table is hidden on the map too, colour class included. Whether to suppress is decided by geo
+(from the disclosure audience), not here. Streamlit HTML-escapes tooltip values itself.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ ZERO_COLOUR = [247, 247, 247, 220]
 SUPPRESSED_COLOUR = [189, 189, 189, 230]
 COMPLEMENTARY_COLOUR = [214, 204, 188, 230]
 CLASS_COLOURS = ([198, 219, 239, 230], [107, 174, 214, 230], [33, 113, 181, 230], [8, 48, 107, 230])
+SMALL_COLOUR = [222, 235, 247, 230]  # 1..k-1 for a viewer who owns the rows (they see the exact count)
 CLASS_EDGES = (25, 50, 100)  # lower bounds of the classes after the first one, which starts at k
 LINE_COLOUR = [70, 70, 70, 255]
 TEXT_COLOUR = [20, 20, 20, 255]
@@ -38,21 +40,26 @@ MAP_WIDTH_PX, MAP_HEIGHT_PX = 600, 560  # the initial zoom fits the areas into t
 WORLD_PX = 512  # deck.gl's MapView: the world is 512 px wide at zoom 0
 
 
-def classes(k: int | None = None) -> list[tuple[str, list[int]]]:
-    """Legend: (label, colour) from 0 through suppressed to the highest class."""
+def classes(k: int | None = None, protected: bool = True) -> list[tuple[str, list[int]]]:
+    """Legend: (label, colour) from 0 through suppressed (or, for the owner of the rows, 1..k-1) to the highest
+    class."""
     k = suppression.threshold() if k is None else int(k)
     lows = [k] + [e for e in CLASS_EDGES if e > k]
-    out = [("0", ZERO_COLOUR), (f"{suppression.label(k)} (niet getoond)", SUPPRESSED_COLOUR),
-           (f"{suppression.COMPLEMENTARY_MARK} ({suppression.COMPLEMENTARY_NOTE})", COMPLEMENTARY_COLOUR)]
+    out = ([("0", ZERO_COLOUR), (f"{suppression.label(k)} (niet getoond)", SUPPRESSED_COLOUR),
+            (f"{suppression.COMPLEMENTARY_MARK} ({suppression.COMPLEMENTARY_NOTE})", COMPLEMENTARY_COLOUR)]
+           if protected else [("0", ZERO_COLOUR), (f"1–{k - 1}", SMALL_COLOUR)])
     for i, lo in enumerate(lows):
         text = f"{lo}–{lows[i + 1] - 1}" if i + 1 < len(lows) else f"{lo} of meer"
         out.append((text, CLASS_COLOURS[min(i, len(CLASS_COLOURS) - 1)]))
     return out
 
 
-def count_colour(n: int, k: int | None = None, status: str | None = None) -> list[int]:
-    """The fill of a cell; `status` from suppression.protect_partition wins over the count."""
+def count_colour(n: int, k: int | None = None, status: str | None = None, protected: bool = True) -> list[int]:
+    """The fill of a cell; `status` from suppression.protect_partition wins over the count. Unprotected (the
+    viewer owns the rows), 1..k-1 has a colour of its own."""
     k = suppression.threshold() if k is None else int(k)
+    if not protected and 0 < n < k:
+        return SMALL_COLOUR
     if status == suppression.SECONDARY:
         return COMPLEMENTARY_COLOUR
     if status == suppression.PRIMARY:
@@ -117,13 +124,14 @@ def wijk_map(table: pd.DataFrame, areas: pd.DataFrame, points: pd.DataFrame, k: 
     and the organisations as points. `table` from geo.families_per_wijk, `points` from geo.organisation_points.
     """
     k = table.attrs.get("k", suppression.threshold()) if k is None else int(k)
+    protected = bool(table.attrs.get("protected", True))  # geo decides from the audience; unknown: protect
     counts = table[table["row"] == geo.ROW_WIJK].set_index("area")
     wijken = areas[areas["kind"] == geo.KIND_WIJK]
     features, centres, labels = [], [], []
     for row in wijken.itertuples(index=False):
         n = int(counts["families"].get(row.name, 0))
         shown = counts["shown"].get(row.name, "0")
-        colour = count_colour(n, k, counts["status"].get(row.name, suppression.SHOWN))
+        colour = count_colour(n, k, counts["status"].get(row.name, suppression.SHOWN), protected)
         props = {"naam": row.name, "detail": _families_text(shown, k), "kleur": colour}
         position = [row.longitude, row.latitude]
         if isinstance(row.geometry, dict):
@@ -164,7 +172,7 @@ def wijk_map(table: pd.DataFrame, areas: pd.DataFrame, points: pd.DataFrame, k: 
                     height=MAP_HEIGHT_PX)
 
 
-def legend_html(k: int | None = None) -> str:
+def legend_html(k: int | None = None, protected: bool = True) -> str:
     """A one-line colour legend (our own constants only, no user text)."""
     def swatch(colour, round_=False):
         r, g, b, a = colour
@@ -172,6 +180,6 @@ def legend_html(k: int | None = None) -> str:
         return (f'<span style="display:inline-block;width:0.9em;height:0.9em;border-radius:{radius};'
                 f'background:rgba({r},{g},{b},{a / 255:.2f});border:1px solid #555;vertical-align:middle;'
                 f'margin:0 0.25em 0 0.8em"></span>')
-    parts = [f"{swatch(c)}{html.escape(text)}" for text, c in classes(k)]
+    parts = [f"{swatch(c)}{html.escape(text)}" for text, c in classes(k, protected)]
     parts.append(f"{swatch(ORG_COLOUR, round_=True)}organisatie")
     return '<div style="font-size:0.85em">Gezinnen per wijk:' + "".join(parts) + "</div>"

@@ -8,7 +8,7 @@ import streamlit as st
 import pandas as pd
 
 from gezinsmonitor import columns as cols
-from gezinsmonitor import config, intake
+from gezinsmonitor import config, identifiers, intake
 from gezinsmonitor.report import Report
 from gezinsmonitor.template import write_template
 from gezinsmonitor.validation import Registration, validate
@@ -72,6 +72,7 @@ def show_report(report: Report) -> None:
         st.success("Geen fouten of waarschuwingen gevonden.", icon=":material/check_circle:")
     if not report.issues:
         return
+    show_removed(report)
     for issue in report.errors:
         if issue.sheet is None:  # the file as a whole: say it plainly, not in a table
             st.error(f"{issue.message} {issue.fix}", icon=":material/block:")
@@ -79,6 +80,18 @@ def show_report(report: Report) -> None:
     st.dataframe(report.summary(), hide_index=True)
     with st.expander(f"Alle meldingen ({len(report.issues)}) per blad, rij en kolom"):
         st.dataframe(report.to_frame(), hide_index=True)
+
+
+def show_removed(report: Report) -> None:
+    """What personal data left the file before anything is stored, and why (plain text and a table, never HTML)."""
+    removed = identifiers.removals_frame(report)
+    if removed.empty:
+        return
+    st.markdown("**Persoonsgegevens verwijderd**")
+    st.caption("Namen, adressen, telefoonnummers, e-mailadressen, geboortedatums, BSN en rekeningnummers slaat de "
+               "Gezinsmonitor nooit op: zulke kolommen worden niet ingelezen en zulke waarden in tekst worden "
+               "vervangen door bijv. [naam verwijderd]. Haal ze bij een volgende upload zelf uit het bestand.")
+    st.dataframe(removed, hide_index=True)
 
 
 def tables_frame(plan) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import breakdown, metrics
+from . import breakdown, disclosure, metrics
 from . import taxonomy as tx
 
 UNKNOWN = breakdown.UNKNOWN
@@ -59,6 +59,24 @@ def background_groups(families: pd.DataFrame, dimension: str) -> pd.Series:
     return fam[dim.column].map(to_group).astype(object).rename(dimension)
 
 
+def _protect_background(out: pd.DataFrame, who) -> pd.DataFrame:
+    """As `breakdown.protect_groups`; the counts in attrs that could give a small group away become None: the
+    sizes of hidden groups (with or without a request), `known` when the 'onbekend' group is hidden (known =
+    families − onbekend), and `without_request` when it is 1..k-1."""
+    protected = breakdown.protect_groups(out, who)
+    attrs = dict(protected.attrs)
+    sizes = attrs.get("group_sizes", {})
+    hidden = breakdown.hidden_groups(sizes, who.k) | {g for g, n in attrs["groups"].items() if n is None}
+    attrs["group_sizes"] = {g: (None if g in hidden else n) for g, n in sizes.items()}
+    if UNKNOWN in hidden:
+        attrs["known"] = None
+    if 0 < (attrs.get("without_request") or 0) < who.k:
+        attrs["without_request"] = None
+    protected.attrs = attrs
+    return protected
+
+
+@metrics.protected(breakdown.RULE, within=breakdown.WITHIN, protect=_protect_background)
 def needs_by_background(requests: pd.DataFrame, families: pd.DataFrame, dimension: str,
                         min_n: int | None = None) -> pd.DataFrame:
     """Per background group × leefgebied: the share of the group's families with a request that have one in

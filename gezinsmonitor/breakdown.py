@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from . import metrics, stats
+from . import disclosure, metrics, stats
 
 UNKNOWN = "onbekend"
 COLUMNS = ["group", "leefgebied", "families", "n_families", "families_pct", "families_pct_lo", "families_pct_hi",
@@ -55,6 +55,39 @@ def needs_by_group(requests: pd.DataFrame, group_of: pd.Series, known: Iterable[
     return out
 
 
+RULE = disclosure.Rule(
+    counts=("families", "requests", "n_families", "n_requests"),
+    values=("families_pct", "families_pct_lo", "families_pct_hi", "requests_pct", "requests_pct_lo",
+            "requests_pct_hi"),
+    note="per group × leefgebied; within a group the requests add up to its n_requests, within a leefgebied the "
+         "groups add up to needs() (families and requests), and the group sizes add up to n_families")
+WITHIN = ((("group",), "requests"), (("leefgebied",), "families"), (("leefgebied",), "requests"))
+_GROUP_HIDDEN = "_groep_verborgen"
+
+
+def hidden_groups(sizes: dict[str, int], k: int) -> set[str]:
+    """Groups whose size may not be shown: 1..k-1, plus the complementary ones (the sizes add up to a shown n)."""
+    series = pd.Series(sizes, dtype="int64")
+    small = (series >= 1) & (series < k)
+    return set(series.index[metrics.complementary(series, small, k)])
+
+
+def protect_groups(out: pd.DataFrame, who) -> pd.DataFrame:
+    """`needs_by_group`'s result for an audience that does not own it: rows hidden as `RULE` and `WITHIN` say, and
+    every row of a group whose size is hidden; that group's size in attrs["groups"] becomes None."""
+    hidden = hidden_groups(out.attrs.get("groups", {}), who.k)
+    frame = out.assign(**{_GROUP_HIDDEN: out["group"].isin(hidden).astype(int)})
+    frame.attrs = dict(out.attrs)
+    rule = disclosure.Rule(counts=(*RULE.counts, _GROUP_HIDDEN), values=RULE.values)
+    protected = metrics.protect_rows(frame, rule, WITHIN, who)
+    attrs = dict(protected.attrs)
+    protected = protected.drop(columns=_GROUP_HIDDEN)
+    attrs["groups"] = {g: (None if g in hidden else n) for g, n in attrs.get("groups", {}).items()}
+    protected.attrs = attrs
+    return protected
+
+
+@metrics.protected(RULE, within=WITHIN, protect=protect_groups)
 def needs_by_organisation(requests: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
     """`needs_by_group` with one group per organisation (alphabetical): the small multiples' data."""
     organisation_of = requests.drop_duplicates("family").set_index("family")["organisation"]

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
+from . import disclosure, metrics
 from . import taxonomy as tx
 
 COLUMNS = ["month", "month_end", "starts", "ends", "running", "partial"]
@@ -22,6 +23,29 @@ DEFINITION = (
 )
 
 
+def _protect_caseload(flow: pd.DataFrame, who: disclosure.Audience) -> pd.DataFrame:
+    """Starts and ends of a month go together when one is 1..k-1 (their difference follows from two shown
+    caseloads, so one alone would give the other back); a caseload of 1..k-1 is hidden, and with it the flows of
+    its month and of the next month (a shown caseload next to shown flows would give it back)."""
+    k = who.k
+
+    def small(col: str) -> pd.Series:
+        return pd.to_numeric(flow[col], errors="coerce").map(lambda v: metrics._small(v, k)).astype(bool)
+
+    running = small("running")
+    flows = small("starts") | small("ends") | running | running.shift(1, fill_value=False)
+    out = flow.copy()
+    out.attrs = dict(flow.attrs)
+    out = metrics.blank(out, flows.to_numpy(), ["starts", "ends"])
+    out = metrics.hide_rows(out, running.to_numpy(), ["running"])
+    out[disclosure.HIDDEN] = (flows | running).to_numpy()
+    out.attrs |= {"suppressed": int((flows | running).sum()), "k": k}
+    return out
+
+
+@metrics.protected(disclosure.Rule(counts=("starts", "ends", "running"), note=(
+    "per month: starts and ends hidden together when one is small; a small caseload hidden with the flows of its "
+    "month and the next")), protect=_protect_caseload)
 def monthly_caseload(durations: pd.DataFrame, peildatum: dt.date, first: dt.date | None = None) -> pd.DataFrame:
     """One row per month from the first start (or `first`) to the peildatum's month.
 

@@ -1,4 +1,8 @@
-"""Command line: `python -m gezinsmonitor import|summary|export|template|samples`.
+"""Command line: `python -m gezinsmonitor import|summary|export|template|samples|gebruiker|gebruikers`.
+
+Whoever runs these commands has the database itself, so without `--gebruiker` a command acts as the
+beheerder. `--gebruiker NAAM` runs it with that user's role instead, as the app would: for producing an export
+or the key figures to hand to an organisation or a fund. It is a convenience, not a lock.
 
 The only core module that may reach into `loaders/` (to read files).
 """
@@ -6,26 +10,55 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import config, export, summary, template
+from . import audit, config, disclosure, export, summary, template, users
+from .permissions import EXPORT_ROWS, OWN_ROWS, UPLOAD, Access, Principal
 from .store import Store
 
 if str(config.PROJECT_ROOT) not in sys.path:  # loaders/ sits beside the package
     sys.path.insert(0, str(config.PROJECT_ROOT))
 
 
+COMMAND_LINE = Principal("opdrachtregel", "beheerder")  # no --gebruiker: who runs this has the database anyway
+
+
 def _store(args) -> Store:
     return Store(args.db)
+
+
+class Refused(Exception):
+    """A command this user may not run; the message is Dutch."""
+
+
+def _access(args) -> Access:
+    """The access of `--gebruiker` (or of the beheerder without it); every change is logged in that name."""
+    name = getattr(args, "gebruiker", None)
+    if not name:
+        return Access(COMMAND_LINE)
+    principal = users.principal_for(name, args.secrets)
+    audit.set_actor(audit.Actor(principal.name, principal.role))
+    return Access(principal)
 
 
 def cmd_import(args) -> int:
     from loaders.upload import import_upload, read_upload  # the CLI is the core's one door to loaders/
 
+    access = _access(args)
+    if not access.may(UPLOAD):
+        raise Refused(f"De rol {access.role.label.lower()} mag geen gegevens inlezen. Lees in als beheerder of als "
+                      "de organisatie zelf.")
+    if access.role.rows == OWN_ROWS:  # an organisation reads in its own data only, under its own name
+        own = access.principal.organisation
+        if args.org and args.org != own:
+            raise Refused(f"Gebruiker {access.principal.name} hoort bij {own} en mag geen gegevens van "
+                          f"{args.org} inlezen. Laat --org weg of lees in als beheerder.")
+        args.org = own
     store = _store(args)
     worst = 0
     for path in args.files:
@@ -37,7 +70,7 @@ def cmd_import(args) -> int:
             continue
         upload = read_upload(path)
         result, _ = import_upload(store, upload, organisation=args.org,
-                                          accept_suggestions=args.accept_suggestions, created_by="opdrachtregel")
+                                          accept_suggestions=args.accept_suggestions, created_by=audit.actor().name)
         if result.report.issues:
             print(result.report.to_text(limit=args.max_messages))
         print(result.message)
@@ -57,7 +90,10 @@ def _date(text: str) -> dt.date:
 
 def cmd_summary(args) -> int:
     peildatum = args.peildatum or dt.date.today()
-    data = summary.build_summary(_store(args).load_dataset(), peildatum)
+    access = _access(args)
+    dataset = access.dataset(_store(args).load_dataset())
+    with disclosure.audience(access.audience()):
+        data = summary.build_summary(dataset, peildatum)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -78,9 +114,15 @@ def _writable(out: str) -> bool:
 
 
 def cmd_export(args) -> int:
+    access = _access(args)
+    if not access.may(EXPORT_ROWS):
+        raise Refused(f"De rol {access.role.label.lower()} mag geen gegevens per gezin exporteren; die rol ziet "
+                      "alleen samengevatte cijfers (gebruik `summary --gebruiker " + access.principal.name + "`).")
     if not _writable(args.out):
         return 1
-    export.export_workbook(_store(args).load_dataset(), args.out)
+    dataset = access.detail(_store(args).load_dataset())  # only the rows this user may see one by one
+    with disclosure.audience(access.audience()):
+        export.export_workbook(dataset, args.out)
     print(f"Geëxporteerd naar {args.out}")
     return 0
 
@@ -101,6 +143,60 @@ def cmd_samples(args) -> int:
     return 0
 
 
+def _new_password(args) -> str:
+    if args.wachtwoord_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Wachtwoord voor {args.name}: ")
+        if getpass.getpass("Herhaal het wachtwoord: ") != password:
+            raise Refused("De twee wachtwoorden zijn niet gelijk. Er is niets opgeslagen; probeer het opnieuw.")
+    if len(password) < users.MIN_PASSWORD_LENGTH:
+        raise Refused(f"Kies een wachtwoord van minstens {users.MIN_PASSWORD_LENGTH} tekens. Er is niets opgeslagen.")
+    return password
+
+
+def cmd_user(args) -> int:
+    path = Path(args.secrets)
+    if args.verwijder:
+        if users.remove_user(args.name, path):
+            print(f"Gebruiker {args.name} verwijderd uit {path}.")
+            return 0
+        print(f"[fout] Gebruiker {args.name} staat niet in {path}.", file=sys.stderr)
+        return 1
+    if not users.NAME_PATTERN.fullmatch(args.name):
+        raise Refused(f"Ongeldige gebruikersnaam '{args.name}': gebruik letters, cijfers en . _ - @ (hoogstens 64 "
+                      "tekens, beginnend met een letter of cijfer).")
+    email = args.email.strip().lower() if args.email else None
+    if args.zonder_wachtwoord and not email:
+        raise Refused("--zonder-wachtwoord kan alleen met --email: zonder wachtwoord logt iemand in via de "
+                      "organisatie (OIDC), herkend aan het e-mailadres.")
+    fix = f"Er is niets opgeslagen. Voorbeeld: gebruiker {args.name} --rol organisatie --organisatie \"Stichting X\"."
+    role, organisation = users.check_role(args.name, args.rol, args.organisatie, fix)
+    users.read_secrets(path)  # a broken file is reported before the password is asked
+    password_hash = None if args.zonder_wachtwoord else users.hash_password(_new_password(args))
+    user = users.User(args.name, role, organisation, email, password_hash)
+    users.save_user(user, path)
+    print(f"Gebruiker {user.name} ({user.label}) opgeslagen in {path} (alleen leesbaar voor de eigenaar).")
+    secrets = users.read_secrets(path)
+    if users.auth_configured(secrets) and not email:
+        print("Let op: [auth] is ingesteld, dus inloggen gaat via uw organisatie. Geef deze gebruiker een --email.")
+    return 0
+
+
+def cmd_users(args) -> int:
+    configured = users.load(Path(args.secrets))
+    if not configured.configured:
+        print(f"Geen gebruikers in {args.secrets}: de app draait in demomodus (iedereen ziet alles).")
+        return 0
+    for user in configured.users.values():
+        login = ", ".join(filter(None, ["wachtwoord" if user.password_hash else None,
+                                        f"e-mail {user.email}" if user.email else None]))
+        print(f"{user.name:<24} {user.label:<40} {login}")
+    for name, problem in configured.problems.items():
+        print(f"[fout] {problem}")
+    return 1 if configured.problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gezinsmonitor", description="Gezinsmonitor: opdrachtregel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -109,7 +205,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", help="database-URL (standaard: GEZINSMONITOR_DB of data/gezinsmonitor.db)")
         return p
 
-    p = with_db(sub.add_parser("import", help="werkmappen inlezen: het registratieformat of een eigen indeling"))
+    def with_secrets(p):
+        p.add_argument("--secrets", default=str(config.SECRETS_PATH),
+                       help="het bestand met de gebruikers (standaard: .streamlit/secrets.toml van het project)")
+        return p
+
+    def as_user(p):
+        p.add_argument("--gebruiker", metavar="NAAM",
+                       help="uitvoeren met de rol van deze gebruiker (uit secrets.toml); zonder: als beheerder")
+        return with_secrets(p)
+
+    p = as_user(with_db(sub.add_parser("import",
+                                       help="werkmappen inlezen: het registratieformat of een eigen indeling")))
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--org", help="naam van de organisatie (registratieformat: anders uit blad Toelichting; "
                                  "eigen indeling: verplicht)")
@@ -119,12 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-messages", type=int, default=200, help="hoeveel meldingen maximaal tonen")
     p.set_defaults(func=cmd_import)
 
-    p = with_db(sub.add_parser("summary", help="kerncijfers"))
+    p = as_user(with_db(sub.add_parser("summary", help="kerncijfers")))
     p.add_argument("--peildatum", type=_date, help="JJJJ-MM-DD; standaard vandaag")
     p.add_argument("--json", action="store_true", help="als één JSON-object")
     p.set_defaults(func=cmd_summary)
 
-    p = with_db(sub.add_parser("export", help="geharmoniseerde gegevens naar Excel"))
+    p = as_user(with_db(sub.add_parser("export", help="geharmoniseerde gegevens naar Excel")))
     p.add_argument("out", metavar="OUT.xlsx")
     p.set_defaults(func=cmd_export)
 
@@ -134,6 +241,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("samples", help="voorbeelddata (opnieuw) inlezen"))
     p.set_defaults(func=cmd_samples)
+
+    p = with_secrets(sub.add_parser("gebruiker", help="gebruiker toevoegen of wijzigen (vraagt het wachtwoord)"))
+    p.add_argument("name", metavar="NAAM", help="gebruikersnaam (letters, cijfers, . _ - @)")
+    p.add_argument("--rol", metavar="ROL", help="beheerder, fonds, organisatie of leerkring")
+    p.add_argument("--organisatie", metavar="ORG", help="bij de rol organisatie: de naam zoals bij het inlezen")
+    p.add_argument("--email", metavar="E", help="e-mailadres waarmee deze gebruiker via de organisatie (OIDC) inlogt")
+    p.add_argument("--wachtwoord-stdin", action="store_true",
+                   help="het wachtwoord als één regel van standaardinvoer lezen (voor scripts)")
+    p.add_argument("--zonder-wachtwoord", action="store_true",
+                   help="geen wachtwoord: deze gebruiker logt alleen via de organisatie (OIDC) in; vraagt --email")
+    p.add_argument("--verwijder", action="store_true", help="de gebruiker verwijderen")
+    p.set_defaults(func=cmd_user)
+
+    p = with_secrets(sub.add_parser("gebruikers", help="ingestelde gebruikers en fouten in hun instellingen tonen"))
+    p.set_defaults(func=cmd_users)
     return parser
 
 
@@ -141,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except (Refused, users.ConfigError) as exc:
+        print(f"[fout] {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # unwritable output path, unreadable input
         print(f"[fout] {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 1

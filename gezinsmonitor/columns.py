@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 from rapidfuzz import fuzz
 
+from . import identifiers as ids
 from . import taxonomy as tx
 from . import values as vals
 from . import vocabulary as vocab
@@ -91,11 +92,13 @@ TARGETS: tuple[Target, ...] = (
                                               "soort", "vorm")),
     Target("legenda_code", "Code (legenda)", ()),
     Target("legenda_omschrijving", "Omschrijving (legenda)", ()),
+    Target("persoonsgegeven", "Persoonsgegeven (niet opslaan)"),
     Target("negeren", "Niet inlezen"),
 )
 TARGET_BY_KEY = {t.key: t for t in TARGETS}
 TARGET_BY_LABEL = {t.label: t for t in TARGETS}
 IGNORE = "negeren"
+PERSONAL = "persoonsgegeven"  # a column with direct identifiers: never read, never stored, not re-mappable
 WIDE = ("aangevinkt", "score_leefgebied", "zrm", "ernst", "uren_steun")
 FAMILY_FIELDS = ("start", "einde", "status", "reden_einde", "samenstelling", "kinderen", "wijk", "schulden", "taal",
                  "fase", "resultaat")
@@ -321,6 +324,10 @@ def suggest_table(table: SheetTable, taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY
     family_candidates: list[tuple[float, Choice]] = []
     for col in table.columns:
         values = table.values(col.index)
+        personal = _personal_choice(col.sheet, col.index, col.header, values)
+        if personal is not None:  # decided before anything else, so it can never win the family key either
+            choices.append(personal)
+            continue
         sniffed = sniff(values)
         examples = _examples(values)
         best: Choice | None = None
@@ -406,6 +413,36 @@ def _legend_choices(table: SheetTable) -> list[Choice] | None:
     return out
 
 
+def _personal_choice(sheet: str, index: int, header: str, values: pd.Series, trust_header: bool = True
+                     ) -> Choice | None:
+    finding = ids.detect_column(header, values, trust_header=trust_header)
+    if finding is None:
+        return None
+    # The examples would show the identifiers themselves: only the marker is shown.
+    return Choice(sheet, index, header, PERSONAL, finding.kind, None, 1.0, finding.reason, ids.marker(finding.kind))
+
+
+def is_detected_personal(choice: Choice) -> bool:
+    return choice.target == PERSONAL and choice.reason.startswith(ids.REASON)
+
+
+def mark_personal(tables: list[SheetTable], choices: list[Choice]) -> list[Choice]:
+    """Every column that holds identifiers becomes "persoonsgegeven", whatever a profile, a suggestion or a
+    person said: it is never mapped to a stored field. Code lists are judged on their values only (there
+    "Naam" is the description of a code)."""
+    by_key = {(t.sheet, c.index): t for t in tables for c in t.columns}
+    out = []
+    for c in choices:
+        table = by_key.get((c.sheet, c.index))
+        if table is None or is_detected_personal(c):
+            out.append(c)
+            continue
+        legend = c.target in ("legenda_code", "legenda_omschrijving")
+        personal = _personal_choice(c.sheet, c.index, c.header, table.values(c.index), trust_header=not legend)
+        out.append(personal or c)
+    return out
+
+
 def suggest(tables: list[SheetTable], taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOMY) -> list[Choice]:
     # Legends first, so a code column elsewhere can be recognised by them.
     legends = {t.sheet: _legend_choices(t) for t in tables}
@@ -416,15 +453,27 @@ def suggest(tables: list[SheetTable], taxonomy: tx.Taxonomy = tx.DEFAULT_TAXONOM
                 codes |= set(vals.as_text(_filled(t.values(c.index))).map(tx.normalise_label))
     out: list[Choice] = []
     for t in tables:
-        out.extend(legends[t.sheet] or suggest_table(t, taxonomy, codes or None))
+        if legends[t.sheet]:
+            out.extend(mark_personal([t], legends[t.sheet]))  # suggest_table checked the other sheets already
+        else:
+            out.extend(suggest_table(t, taxonomy, codes or None))
     return out
 
 
 # -- profiles ---------------------------------------------------------------------------------
+def _profile_header(header: str) -> str:
+    # A header that is itself personal data (a name in a wide layout) is kept in the profile only as its marker.
+    return tx.normalise_label(ids.scrub_text(header)[0])
+
+
+def _profile_sheet(sheet: str) -> str:
+    return sheet_pattern(ids.scrub_text(sheet)[0])
+
+
 def profile_content(choices: list[Choice]) -> str:
     """The confirmed choices as JSON, keyed by sheet pattern and header so a new year's sheet matches."""
-    items = [{"sheet": sheet_pattern(c.sheet), "header": tx.normalise_label(c.header), "target": c.target,
-              "param": c.param, "moment": c.moment} for c in choices]
+    items = [{"sheet": _profile_sheet(c.sheet), "header": _profile_header(c.header), "target": c.target,
+              "param": ids.scrub_text(c.param)[0] if c.param else c.param, "moment": c.moment} for c in choices]
     return json.dumps(items, ensure_ascii=False, sort_keys=True)
 
 
@@ -434,12 +483,13 @@ def apply_profile(tables: list[SheetTable], content: str, version: int) -> list[
     out = []
     for t in tables:
         for col in t.columns:
-            item = saved.get((sheet_pattern(t.sheet), tx.normalise_label(col.header)))
+            item = saved.get((_profile_sheet(t.sheet), _profile_header(col.header)))
             if item is None:
                 return None
-            out.append(Choice(t.sheet, col.index, col.header, item["target"], item.get("param"), item.get("moment"),
+            target = item["target"] if item["target"] in TARGET_BY_KEY else IGNORE
+            out.append(Choice(t.sheet, col.index, col.header, target, item.get("param"), item.get("moment"),
                               1.0, f"profiel versie {version}", _examples(t.values(col.index))))
-    return out
+    return mark_personal(tables, out)
 
 
 # -- the mapping table a person edits ----------------------------------------------------------
@@ -458,6 +508,9 @@ def from_frame(frame: pd.DataFrame, choices: list[Choice]) -> list[Choice]:
     """Apply a person's edits (betekenis, detail, moment) to the suggestions; edited rows become certain."""
     out = []
     for c, (_, row) in zip(choices, frame.iterrows()):
+        if is_detected_personal(c):
+            out.append(c)  # personal data is never read, even when someone picks another meaning
+            continue
         target = TARGET_BY_LABEL.get(str(row["betekenis"]), TARGET_BY_KEY[c.target]).key
         param = str(row["detail"]).strip() or None if pd.notna(row["detail"]) else None
         moment = str(row["moment"]).strip() or None if pd.notna(row["moment"]) else None

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from . import harmonise
+from . import identifiers as ids
 from . import taxonomy as tx
 from . import values as vals
 from . import vocabulary as vocab
-from .columns import FAMILY_FIELDS, IGNORE, Choice, split_param
+from .columns import FAMILY_FIELDS, IGNORE, PERSONAL, Choice, is_detected_personal, mark_personal, split_param
 from .layout import ROW, SheetTable, moment_of, moment_rank
 from .report import WARNING, Report
 from .validation import (
@@ -568,13 +569,24 @@ def convert(tables: list[SheetTable], choices: list[Choice], *, taxonomy: tx.Tax
             today: dt.date | None = None) -> Converted:
     report = report or Report()
     today = today or dt.date.today()
+    # Whatever path gave the choices, a column with identifiers is never read.
+    choices = mark_personal(tables, choices)
     by_sheet: dict[str, list[Choice]] = {}
     for c in choices:
         by_sheet.setdefault(c.sheet, []).append(c)
+    tables = [_without_identifiers(t, by_sheet.get(t.sheet, []), report) for t in tables]
     sheets = [_Sheet(t, by_sheet.get(t.sheet, []), report) for t in tables]
 
     for sh in sheets:
-        used = [c for c in sh.by_target if c != IGNORE]
+        used = [c for c in sh.by_target if c not in (IGNORE, PERSONAL)]
+        key_like = [c for c in sh.all(PERSONAL) if is_detected_personal(c) and c.param in ids.KEY_KINDS]
+        if sh.one("gezin") is None and used and key_like and not sh.one("legenda_code"):
+            # The only thing that tells families apart here is personal data: refuse rather than store it.
+            c = key_like[0]
+            report.error(sh.table.sheet, None, c.header,
+                         f"{ids.KEY_REFUSED} ({ids.LABELS[c.param]}): de enige kolom die de gezinnen onderscheidt "
+                         f"('{c.header}') wordt niet opgeslagen, dus dit bestand kan niet worden ingelezen.",
+                         ids.KEY_FIX)
         if sh.one("gezin") is None and used and not sh.one("legenda_code"):
             report.warning(sh.table.sheet, None, None, "Dit blad heeft geen kolom met de gezinscode en wordt niet ingelezen.",
                            "Geef bij de kolomindeling aan welke kolom de gezinscode bevat.")
@@ -600,4 +612,26 @@ def convert(tables: list[SheetTable], choices: list[Choice], *, taxonomy: tx.Tax
         report.error(None, None, None, "Geen gezinnen gevonden in dit bestand.",
                      "Geef bij de kolomindeling aan welke kolom de gezinscode bevat.")
     registration = Registration(organisation, None, families, requests, measurements, hours, report)
+    ids.scrub_registration(registration)  # text made from headers (ticks, wide columns) was not in a cell
     return Converted(registration, review)
+
+
+def _without_identifiers(table: SheetTable, choices: list[Choice], report: Report) -> SheetTable:
+    """The table with identifiers scrubbed from every cell that is read, reported per sheet, row and header;
+    the family-key column is checked instead (an identifier as key refuses the file)."""
+    personal = [c for c in choices if c.target == PERSONAL and c.index in table.data]
+    for c in personal:
+        if is_detected_personal(c):
+            filled = int((~vals.is_empty(table.data[c.index])).sum())
+            ids.report_column(report, table.sheet, table.header_row, c.header,
+                              ids.Finding(c.param if c.param in ids.LABELS else ids.NAAM, ""), filled)
+    # Personal columns leave the copy: nothing downstream can pick them up. Ignored columns are only counted.
+    data = table.data.drop(columns=[c.index for c in personal])
+    read = {c.index: c for c in choices if c.target not in (IGNORE, PERSONAL) and c.index in data}
+    key = next((c.index for c in choices if c.target == "gezin"), None)
+    headers = {i: c.header for i, c in read.items()}
+    scrubbed = ids.scrub_sheet(data[[ROW] + [i for i in read if i != key] + ([key] if key in read else [])],
+                               table.sheet, headers, report, key, ROW)
+    for i in scrubbed.columns:
+        data[i] = scrubbed[i]
+    return replace(table, data=data)

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import metrics, stats
+from . import disclosure, metrics, stats
 
 COLUMNS = ["leefgebied", "samen_met", "families", "families_pct", "families_pct_lo", "families_pct_hi",
            "base_families", "conditional_pct", "conditional_pct_lo", "conditional_pct_hi"]
 
 
+@disclosure.protects(disclosure.Rule(
+    counts=("families", "base_families"),
+    values=("families_pct", "families_pct_lo", "families_pct_hi", "conditional_pct", "conditional_pct_lo",
+            "conditional_pct_hi"),
+    note="per pair of leefgebieden; pairs overlap (a family is in many), so they are no partition of a total"))
 def cooccurrence(requests: pd.DataFrame) -> pd.DataFrame:
     """Long frame, one row per (leefgebied, samen_met), every leefgebied of the taxonomy in order.
     `.attrs`: n_families (families with a counted request), te_beoordelen, leefgebieden (the order)."""
@@ -38,9 +43,14 @@ def cooccurrence(requests: pd.DataFrame) -> pd.DataFrame:
 
 
 def pairs(table: pd.DataFrame) -> pd.DataFrame:
-    """The distinct pairs (A before B in taxonomy order, diagonal left out), most frequent first."""
+    """The distinct pairs (A before B in taxonomy order, diagonal left out), most frequent first.
+
+    Not protected again: it only selects rows of `cooccurrence`'s result, so a protected table gives protected
+    pairs (hidden pairs last, `verborgen` kept, attrs `suppressed` counted over the pairs shown here)."""
     rank = {lg: i for i, lg in enumerate(table.attrs.get("leefgebieden") or dict.fromkeys(table["leefgebied"]))}
     off = table[table["leefgebied"].map(rank) < table["samen_met"].map(rank)]
-    out = off.sort_values("families", ascending=False, kind="stable").reset_index(drop=True)
+    out = off.sort_values("families", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
     out.attrs.update(table.attrs)
+    if disclosure.is_protected(out):
+        out.attrs["suppressed"] = int(out[disclosure.HIDDEN].sum())
     return out

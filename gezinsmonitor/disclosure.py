@@ -11,6 +11,8 @@ organisation the viewer does not own:
 - with `partition`, the rows are one partition of a total (classes of a duration, reasons for ending): the
   complementary rule of `suppression.protect_partition` hides another row where a hidden one could be
   recovered by subtraction;
+- for an organisation, which knows its own rows, a row that mixes them with others' is also hidden when the
+  others' share is 1..k-1 (otherwise subtracting its own rows would reveal it);
 - with `row_level`, the result has one row per family (a histogram's or a box plot's input): rows of
   organisations the viewer does not own are dropped, since no per-family value of theirs may leave the store.
 
@@ -102,8 +104,10 @@ def _number(frame: pd.DataFrame, col: str) -> pd.Series:
     return pd.to_numeric(frame[col], errors="coerce")
 
 
-def protect(frame: pd.DataFrame, rule: Rule, who: Audience | None = None) -> pd.DataFrame:
-    """`frame` as `who` may see it under `rule` (see the module text). Always a copy with a `verborgen` column."""
+def protect(frame: pd.DataFrame, rule: Rule, who: Audience | None = None,
+            also: pd.Series | None = None) -> pd.DataFrame:
+    """`frame` as `who` may see it under `rule` (see the module text). Always a copy with a `verborgen` column.
+    `also`: rows to hide besides the small ones (e.g. where other organisations' share is small)."""
     who = who or current()
     out = frame.copy()
     out.attrs = dict(frame.attrs)
@@ -118,6 +122,8 @@ def protect(frame: pd.DataFrame, rule: Rule, who: Audience | None = None) -> pd.
     # Rows the function itself already hid (shapes a Rule cannot express) stay hidden.
     hidden = (out[HIDDEN].fillna(False).astype(bool) if HIDDEN in out
               else pd.Series(False, index=out.index))
+    if also is not None:
+        hidden |= also.reindex(out.index, fill_value=True).astype(bool)
     for col in rule.counts:
         if col in out:
             n = _number(out, col)
@@ -136,6 +142,46 @@ def protect(frame: pd.DataFrame, rule: Rule, who: Audience | None = None) -> pd.
     return out
 
 
+def _without(obj, owned: frozenset[str]):
+    """`obj` without the rows of `owned` organisations (DataFrames and Datasets; anything else as it is)."""
+    if isinstance(obj, pd.DataFrame):
+        return obj.loc[~obj[ORGANISATION].isin(owned)] if ORGANISATION in obj.columns else obj
+    if all(isinstance(getattr(obj, n, None), pd.DataFrame) for n in ("families", "trajectories", "requests")):
+        from dataclasses import replace
+        return replace(obj, **{n: _without(getattr(obj, n), owned)
+                               for n in ("families", "trajectories", "requests", "measurements", "hours")})
+    return obj
+
+
+def _others_small(fn: Callable, rule: Rule, result: pd.DataFrame, who: Audience, args, kwargs) -> pd.Series:
+    """Rows whose share from other organisations is 1..k-1. An organisation knows its own rows, so it could
+    subtract them from a mixed figure and read what the others add: that part must itself not be small."""
+    hidden = pd.Series(False, index=result.index)
+    counts = [c for c in rule.counts if c in result.columns]
+    if not counts or not who.owned:
+        return hidden
+    try:
+        others = fn(*(_without(a, who.owned) for a in args), **{k: _without(v, who.owned) for k, v in kwargs.items()})
+    except Exception:  # the function cannot run on the others' rows alone: hide every row that mixes them in
+        return pd.Series(True, index=result.index)
+    if not isinstance(others, pd.DataFrame):
+        return pd.Series(True, index=result.index)
+    keys = [c for c in result.columns if c in others.columns and c not in (*rule.counts, *rule.values)
+            and not pd.api.types.is_numeric_dtype(result[c])]
+    if keys:
+        part = others[keys + counts].drop_duplicates(subset=keys)
+        merged = result[keys].merge(part, on=keys, how="left")
+        values = merged[counts].set_axis(result.index)
+    elif len(others) == len(result):
+        values = others[counts].set_axis(result.index)
+    else:
+        return pd.Series(True, index=result.index)
+    for col in counts:
+        n = pd.to_numeric(values[col], errors="coerce")
+        hidden |= (n >= 1) & (n < who.k)
+    return hidden
+
+
 def protects(rule: Rule) -> Callable:
     """Decorator: the function's DataFrame result is protected for an audience that does not own its input."""
     def wrap(fn: Callable) -> Callable:
@@ -149,7 +195,8 @@ def protects(rule: Rule) -> Callable:
                 return result
             if who.owns(organisations_in(*args, *kwargs.values())):
                 return result
-            return protect(result, rule, who)
+            extra = None if rule.row_level else _others_small(fn, rule, result, who, args, kwargs)
+            return protect(result, rule, who, extra)
 
         guarded.rule = rule
         return guarded

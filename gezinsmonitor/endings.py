@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import metrics, stats
+import numpy as np
+
+from . import disclosure, metrics, stats, suppression
 from . import taxonomy as tx
 
 NO_REASON = "geen reden ingevuld"
@@ -48,6 +50,25 @@ def _reason_text(value) -> str:
     return text or NO_REASON
 
 
+REASONS_RULE = disclosure.Rule(
+    counts=("n",), values=("pct", "pct_lo", "pct_hi"), partition="n",
+    note="the reasons partition the afgerond trajectories (n shown): complementary suppression; hidden rows "
+         "sorted by name, so the order does not rank hidden counts")
+
+
+def _protect_reasons(reasons: pd.DataFrame, who: disclosure.Audience) -> pd.DataFrame:
+    out = disclosure.protect(reasons, REASONS_RULE, who)
+    hidden = out[disclosure.HIDDEN]
+    key = pd.DataFrame({"missing": out["reason"] == NO_REASON, "hidden": hidden,
+                        "n": -out["n"].fillna(0), "reason": out["reason"]})
+    order = key.sort_values(["missing", "hidden", "n", "reason"]).index
+    attrs = dict(out.attrs)
+    out = out.loc[order].reset_index(drop=True)
+    out.attrs = attrs
+    return out
+
+
+@metrics.protected(REASONS_RULE, protect=_protect_reasons)
 def ending_reasons(durations: pd.DataFrame) -> pd.DataFrame:
     """Reasons for ending among the trajectories afgerond at the peildatum (from `trajectory_durations`):
     reason, n, pct, pct_lo, pct_hi (percent of all afgerond). Most frequent first, 'geen reden ingevuld' last.
@@ -87,22 +108,73 @@ def end_date_summary(trajectories: pd.DataFrame) -> dict[str, int]:
     einddatum" agrees with the columns of `end_date_completeness`."""
     state = end_date_states(trajectories)
     counts = {key: int((state == key).sum()) for key in END_STATES}
-    return {"n": len(trajectories), **counts,
-            "no_end": counts["no_end_running"] + counts["no_end_completed"]}
+    out = {"n": len(trajectories), **counts, "no_end": counts["no_end_running"] + counts["no_end_completed"]}
+    if metrics.stranger(trajectories) is None or trajectories.empty:
+        return out
+    # Someone who does not own the rows sees what the Totaal row of the protected table shows: all or nothing.
+    table = end_date_completeness(trajectories)
+    total = table[table["group"] == COMPLETENESS_TOTAL]
+    if total.empty or bool(total[disclosure.HIDDEN].iloc[0]):
+        out |= {key: None for key in (*END_STATES, "no_end")}
+    return out
 
 
 def duration_summary(durations: pd.DataFrame) -> dict:
     """The head counts of a duration page from `trajectory_durations`: counted (usable duration), afgerond and
-    lopend among them as at the peildatum, and excluded (reason → trajectories left out, most frequent first)."""
+    lopend among them as at the peildatum, and excluded (reason → trajectories left out, most frequent first).
+
+    For a viewer who does not own every row a count is None where it is hidden: afgerond and lopend as the
+    column totals of `metrics.tabulate_durations`; the reasons as one partition of the excluded trajectories
+    (their total is n − counted, which the page shows anyway)."""
     kept = durations[durations["excluded"].isna()]
     status = kept["status_at_peildatum"]
     excluded = {str(k): int(v) for k, v in durations["excluded"].value_counts().items()}
-    return {"counted": len(kept), tx.STATUS_AFGEROND: int((status == tx.STATUS_AFGEROND).sum()),
-            tx.STATUS_LOPEND: int((status == tx.STATUS_LOPEND).sum()), "excluded": excluded}
+    out = {"counted": len(kept), tx.STATUS_AFGEROND: int((status == tx.STATUS_AFGEROND).sum()),
+           tx.STATUS_LOPEND: int((status == tx.STATUS_LOPEND).sum()), "excluded": excluded}
+    who = metrics.stranger(durations)
+    if who is None or durations.empty:
+        return out
+    totals = metrics.tabulate_durations(durations).attrs["totals"]
+    out[tx.STATUS_AFGEROND], out[tx.STATUS_LOPEND] = totals["completed"], totals["ongoing"]
+    if excluded:
+        cells = suppression.protect_partition(pd.Series(excluded, dtype="int64"), k=who.k)
+        out["excluded"] = {reason: None if status in suppression.HIDDEN else n
+                           for (reason, n), status in zip(excluded.items(), cells["status"])}
+    return out
 
 
+COMPLETENESS_TOTAL = "Totaal"
+COMPLETENESS_COUNTS = ("n", *END_STATES)
+
+
+def _protect_completeness(table: pd.DataFrame, who: disclosure.Audience) -> pd.DataFrame:
+    """Rows (organisations) with a count 1..k-1 are hidden whole; each count column is a partition of the Totaal
+    row, so more rows go where a hidden small count could be recovered from it (`metrics.suppress_rows`); the
+    Totaal row goes when one of its own counts is small."""
+    k = who.k
+    out = table.copy()
+    out.attrs = dict(table.attrs)
+    is_total = (out["group"] == COMPLETENESS_TOTAL).to_numpy()
+    positions = np.flatnonzero(~is_total)
+    hide, totals_hidden = metrics.suppress_rows([out.loc[~is_total, c].tolist() for c in COMPLETENESS_COUNTS], k)
+    mask = np.zeros(len(out), dtype=bool)
+    mask[positions[sorted(hide)]] = True
+    total_small = np.zeros(len(out), dtype=bool)
+    for col in COMPLETENESS_COUNTS:
+        total_small |= is_total & out[col].map(lambda v: metrics._small(v, k)).to_numpy(bool)
+    mask |= total_small | (is_total & totals_hidden)
+    out = metrics.hide_rows(out, mask, list(COMPLETENESS_COUNTS))
+    if disclosure.HIDDEN not in out:
+        out[disclosure.HIDDEN] = False
+    out.attrs |= {"suppressed": int(mask.sum()), "k": k}
+    return out
+
+
+@metrics.protected(disclosure.Rule(counts=COMPLETENESS_COUNTS, partition="n", note=(
+    "organisations x end-date states with a Totaal row: rows hidden whole, complementary per column")),
+    protect=_protect_completeness)
 def end_date_completeness(trajectories: pd.DataFrame, by: str | None = "organisation",
-                          total: str = "Totaal") -> pd.DataFrame:
+                          total: str = COMPLETENESS_TOTAL) -> pd.DataFrame:
     """Per group (and a total row last): n and the number of trajectories in each END_STATES state."""
     state = end_date_states(trajectories)
     keys = list(END_STATES)
@@ -141,8 +213,11 @@ def funnel_organisations(trajectories: pd.DataFrame, by: str = "organisation") -
     org = trajectories[by].astype(str)
     registered = _registered(trajectories).groupby(org, sort=True).any()
     sizes = org.value_counts()
+    who = metrics.stranger(trajectories)
+    # An organisation's number of trajectories is a count too: None (hidden) below k for someone else's rows.
     return ([str(o) for o in registered.index[registered]],
-            {str(o): int(sizes[o]) for o in registered.index[~registered]})
+            {str(o): None if who is not None and metrics._small(sizes[o], who.k) else int(sizes[o])
+             for o in registered.index[~registered]})
 
 
 def _clean(value) -> str | None:
@@ -152,6 +227,56 @@ def _clean(value) -> str | None:
     return text or None
 
 
+FUNNEL_VALUES = ("pct", "pct_lo", "pct_hi")
+
+
+def _funnel_leaves(funnel: pd.DataFrame) -> tuple[list[int], list[int]]:
+    """The funnel's steps as a partition: trajectories that stopped at each phase (the last phase: without a
+    result), then each result. Returns (leaf counts, for each leaf its index in the funnel's rows or -1)."""
+    n = [int(v) for v in funnel["n"]]
+    phases, results = len(PHASES), n[len(PHASES):]
+    stopped = [n[i] - n[i + 1] for i in range(phases - 1)] + [n[phases - 1] - sum(results)]
+    return stopped + results, [-1] * phases + list(range(phases, len(n)))
+
+
+def _protect_funnel(funnel: pd.DataFrame, who: disclosure.Audience) -> pd.DataFrame:
+    """The steps are cumulative, so a difference of two shown steps is a count too (those who stopped). The
+    partition underneath (`_funnel_leaves`) is protected as one (`suppression.protect_partition`), and a step is
+    shown only when its n and its 'of' follow from the shown leaves and the total alone: then the table tells
+    nothing the protected partition does not."""
+    k = who.k
+    leaves, _ = _funnel_leaves(funnel)
+    status = suppression.protect_partition(pd.Series(leaves, dtype="int64"), k=k)["status"].tolist()
+    shown_leaf = [st not in suppression.HIDDEN for st in status]
+    phases = len(PHASES)
+    total_known = not metrics._small(funnel["n"].iloc[0], k) if len(funnel) else False
+
+    def phase_known(i: int) -> bool:
+        """n of phase i (its trajectories went at least that far) from shown leaves: the total minus the
+        stops before it, or the sum of every leaf from it on."""
+        if i == 0:
+            return total_known
+        return (total_known and all(shown_leaf[:i])) or all(shown_leaf[i:])
+
+    known = []
+    for i in range(len(funnel)):
+        if i < phases:
+            known.append(phase_known(i) and (i == 0 or phase_known(i - 1)))
+        else:
+            known.append(shown_leaf[phases + (i - phases)] and phase_known(phases - 1))
+    mask = ~np.asarray(known, dtype=bool)
+    out = funnel.copy()
+    out.attrs = dict(funnel.attrs)
+    out = metrics.hide_rows(out, mask, ["n", "of", *FUNNEL_VALUES])
+    if disclosure.HIDDEN not in out:
+        out[disclosure.HIDDEN] = False
+    out.attrs |= {"suppressed": int(mask.sum()), "k": k}
+    return out
+
+
+@metrics.protected(disclosure.Rule(counts=("n", "of"), values=FUNNEL_VALUES, note=(
+    "cumulative steps: protected through the partition of where trajectories stopped (_protect_funnel)")),
+    protect=_protect_funnel)
 def funnel_rates(frame: pd.DataFrame, phase: str = FUNNEL_PHASE, result: str = FUNNEL_RESULT) -> pd.DataFrame:
     """Steps of the funnel: step, n, of (the previous step's n), pct, pct_lo, pct_hi (Wilson).
 
@@ -188,4 +313,10 @@ def funnel_success(frame: pd.DataFrame, result: str = FUNNEL_RESULT) -> dict:
     n = int(results.isin(RESULTS[:2]).sum())
     k = int((results == RESULTS[0]).sum())
     lo, hi = stats.wilson(k, n)
-    return {"n": n, "k": k, "pct": k / n * 100 if n else float("nan"), "pct_lo": float(lo), "pct_hi": float(hi)}
+    out = {"n": n, "k": k, "pct": k / n * 100 if n else float("nan"), "pct_lo": float(lo), "pct_hi": float(hi)}
+    if metrics.stranger(frame) is not None and n:
+        # Geslaagd and niet geslaagd are two result rows of the funnel: shown only where the funnel shows both.
+        funnel = funnel_rates(frame, result=result).set_index("step")
+        if funnel.loc[[f"resultaat: {name}" for name in RESULTS[:2]], disclosure.HIDDEN].any():
+            out |= {"n": None, "k": None, "pct": float("nan"), "pct_lo": float("nan"), "pct_hi": float("nan")}
+    return out

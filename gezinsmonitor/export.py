@@ -12,7 +12,9 @@ from openpyxl.styles import Font
 
 from .store import Dataset
 
-FORMULA_START = ("=", "+", "-", "@")
+# Text a spreadsheet program could take for a formula (OWASP's CSV/formula injection list, with the tab and
+# carriage return some programs strip first). Such cells are written as text, never as a live formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:

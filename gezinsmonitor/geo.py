@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from sqlalchemy import delete, select
 
-from . import config, formatting, suppression
+from . import audit, config, formatting, suppression
+from . import disclosure  # small-cell suppression follows the audience (issue 5)
 from . import schema as s
 
 if TYPE_CHECKING:
@@ -424,10 +425,14 @@ def replace_areas(store: Store, areas: list[Area], source: str, now: dt.datetime
     rows = [{"kind": a.kind, "name": a.name, "latitude": a.latitude, "longitude": a.longitude,
              "geometry": json.dumps(a.geometry, separators=(",", ":")) if a.geometry else None,
              "source": source, "uploaded_at": now} for a in areas]
+    counts = dict(Counter(a.kind for a in areas))
     with store.engine.begin() as conn:
         conn.execute(delete(s.areas).where(s.areas.c.kind.in_(kinds)))
         conn.execute(s.areas.insert(), rows)
-    return dict(Counter(a.kind for a in areas))
+        audit.record(conn, audit.AREAS, None,
+                     f"{source}: " + ", ".join(f"{n} {'wijken' if kind == KIND_WIJK else 'organisatielocaties'}"
+                                              for kind, n in sorted(counts.items())))
+    return counts
 
 
 def upload_area_file(store: Store, file_name: str, data: bytes | str) -> dict[str, int]:
@@ -438,7 +443,9 @@ def upload_area_file(store: Store, file_name: str, data: bytes | str) -> dict[st
 def restore_bundled(store: Store) -> int:
     """Back to the sample city's areas: delete every uploaded row; returns how many were deleted."""
     with store.engine.begin() as conn:
-        return conn.execute(delete(s.areas)).rowcount or 0
+        removed = conn.execute(delete(s.areas)).rowcount or 0
+        audit.record(conn, audit.AREAS_RESTORED, None, f"{removed} geüploade gebieden verwijderd; de voorbeeldstad geldt weer")
+    return removed
 
 
 def describe_source(areas: pd.DataFrame, kind: str) -> str:
@@ -453,6 +460,31 @@ def describe_source(areas: pd.DataFrame, kind: str) -> str:
 
 
 # -- counts -------------------------------------------------------------------------------
+def viewer_owns(families: pd.DataFrame) -> bool:
+    """Whether the active audience (`disclosure.current()`) owns every family in `families`: then the map shows
+    exact counts. Families without a known organisation count as someone else's."""
+    who = disclosure.current()
+    if who.owns_everything or families.empty:
+        return True
+    if "organisation" not in families or families["organisation"].isna().any():
+        return False
+    return who.owns(disclosure.organisations_in(families))
+
+
+def _partition(counts: pd.Series, k: int, protect: bool) -> pd.DataFrame:
+    """`suppression.protect_partition` for a viewer who does not own the rows, the exact counts for one who does."""
+    if protect:
+        return suppression.protect_partition(counts, k=k)
+    counts = counts.astype("int64")
+    out = pd.DataFrame({"count": counts, "status": pd.Series(suppression.SHOWN, index=counts.index, dtype=object),
+                        "shown": pd.Series([formatting.count(n) for n in counts], index=counts.index, dtype=object)},
+                       index=counts.index)
+    total = int(counts.sum())
+    out.attrs = {"k": k, "total": total, "total_status": suppression.SHOWN, "total_shown": formatting.count(total),
+                 "all_hidden": False}
+    return out
+
+
 def _one_per_family(families: pd.DataFrame) -> pd.DataFrame:
     return families.drop_duplicates("family") if "family" in families else families
 
@@ -470,11 +502,14 @@ def _sort_safely(frame: pd.DataFrame) -> pd.DataFrame:
 def families_per_wijk(families: pd.DataFrame, wijken: Iterable[str], k: int | None = None) -> pd.DataFrame:
     """Families per wijk of the area table (zeros included), then the families without a wijk and those
     whose wijk is not in the area table, so nothing disappears silently. These rows partition the total,
-    so they are suppressed together (suppression.protect_partition): '<k' for small counts and '×' for
-    cells hidden so that no small count can be recovered from the total.
+    so for a viewer who does not own every family (`viewer_owns`, from the active disclosure audience) they
+    are suppressed together (suppression.protect_partition): '<k' for small counts and '×' for cells hidden so
+    that no small count can be recovered from the total. The owner (beheerder, or an organisatie looking at its
+    own families only) sees exact counts.
 
     Columns: area, row (wijk | zonder wijk | onbekende wijk), families, status (shown | primary |
-    secondary), shown (text), suppressed (hidden either way). attrs: n (families), k, total_status,
+    secondary), shown (text), suppressed and verborgen (hidden either way). attrs: n (families), k, protected,
+    suppressed, total_status,
     total_shown (the total as text), unknown_names (wijk names in the data that are not on the map).
     """
     k = suppression.threshold() if k is None else int(k)
@@ -491,13 +526,16 @@ def families_per_wijk(families: pd.DataFrame, wijken: Iterable[str], k: int | No
             + [(NO_WIJK_LABEL, ROW_NONE, int(none.sum())), (UNKNOWN_LABEL, ROW_UNKNOWN, int(unknown.sum()))])
     frame = pd.DataFrame(rows, columns=["area", "row", "families"])
     frame["families"] = frame["families"].astype(int)
-    protected = suppression.protect_partition(frame["families"], total=len(fam), k=k)
+    protect = not viewer_owns(fam)
+    protected = _partition(frame["families"], k, protect)
     frame["status"] = protected["status"]
     frame["shown"] = protected["shown"]
     frame["suppressed"] = frame["status"].isin(suppression.HIDDEN).astype(bool)
     is_wijk = frame["row"] == ROW_WIJK
     out = pd.concat([_sort_safely(frame[is_wijk]), frame[~is_wijk]], ignore_index=True)
-    out.attrs = {"n": len(fam), "k": k, "total_status": protected.attrs["total_status"],
+    out[disclosure.HIDDEN] = out["suppressed"]
+    out.attrs = {"n": len(fam), "k": k, "protected": protect, "suppressed": int(out["suppressed"].sum()),
+                 "total_status": protected.attrs["total_status"],
                  "total_shown": protected.attrs["total_shown"],
                  "unknown_names": sorted(set(text[unknown]), key=name_key)}
     return out
@@ -528,7 +566,8 @@ def organisation_points(areas: pd.DataFrame, families: pd.DataFrame, k: int | No
     fam = _one_per_family(families)
     counts = fam.groupby("organisation").size() if "organisation" in fam and not fam.empty else pd.Series(dtype=int)
     counts = counts.loc[sorted(counts.index, key=name_key)]
-    protected = suppression.protect_partition(counts, k=k)
+    protect = not viewer_owns(fam)
+    protected = _partition(counts, k, protect)
     places = areas[areas["kind"] == KIND_ORG]
     lookup = {name_key(r.name): r for r in places.itertuples(index=False)}
     rows, missing = [], []
@@ -540,5 +579,11 @@ def organisation_points(areas: pd.DataFrame, families: pd.DataFrame, k: int | No
         rows.append({"name": org, "latitude": place.latitude, "longitude": place.longitude,
                      "families": int(cell["count"]), "status": cell["status"], "shown": cell["shown"]})
     out = pd.DataFrame(rows, columns=["name", "latitude", "longitude", "families", "status", "shown"])
-    out.attrs = {"missing": missing, "k": k}
+    out.attrs = {"missing": missing, "k": k, "protected": protect}
     return out
+
+
+for _name in ("families_per_wijk", "organisation_points"):  # protected inside (viewer_owns), listed with the rest
+    disclosure.REGISTRY[f"{__name__}.{_name}"] = disclosure.Rule(
+        counts=("families",), partition="families",
+        note="one partition with its total (suppression.protect_partition) for a viewer who does not own the rows")

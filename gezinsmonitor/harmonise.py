@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select, update
 
+from . import audit
 from . import schema as s
 from . import taxonomy as tx
 from . import vocabulary as vocab
@@ -139,6 +140,8 @@ def reapply(store, taxonomy: tx.Taxonomy | None = None) -> pd.DataFrame:
             conn.execute(update(t).where(t.c.id == int(rec.id)).values(
                 leefgebied=rec.leefgebied, categorie=rec.categorie, herkomst=rec.herkomst, confidence=rec.confidence))
         store.bump_revision(conn)
+        audit.record(conn, audit.REHARMONISED, None,
+                     f"{int(changed.sum())} hulpvragen anders ingedeeld (taxonomie versie {taxonomy.version})")
     moved = pd.DataFrame({
         "van leefgebied": rows.loc[changed, "leefgebied"], "van categorie": rows.loc[changed, "categorie"].fillna(""),
         "naar leefgebied": mapped.loc[changed, "leefgebied"], "naar categorie": mapped.loc[changed, "categorie"].fillna(""),

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import audit, pseudonym
+from . import audit, disclosure, identifiers, pseudonym
 from . import registratieformat as rf
 from . import schema as s
 from .report import Report
@@ -73,6 +73,10 @@ def import_registration(
     profile_id: int | None = None,
 ) -> ImportResult:
     report = registration.report
+    # Defence in depth: whatever built the registration, no identifier reaches the store (a no-op when the
+    # reader already scrubbed it; an identifier family key refuses the file).
+    identifiers.scrub_registration(registration)
+    file_name = identifiers.scrub_text(file_name)[0]  # "Fatima Yilmaz.xlsx" would end up in the history and audit log
     name = (organisation or "").strip() or (registration.organisation or "").strip()
     if not name and report.ok:
         report.error(rf.INFO_SHEET, None, rf.ORG_CELL, "Naam van de organisatie ontbreekt.",
@@ -99,10 +103,13 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample,
             .where(s.batches.c.sha256 == sha256)
         ).first()
         if existing is not None:
+            # Whose upload it was is told only to someone who may see that organisation's uploads.
+            mine = disclosure.current().owns([existing.name])
             return ImportResult(
-                DUPLICATE, report, existing.name, batch_id=existing.id,
+                DUPLICATE, report, existing.name if mine else None, batch_id=existing.id if mine else None,
                 message=(f"Dit bestand is al eerder ingelezen (upload {existing.id}, {existing.name}); "
-                         "er is niets dubbel geteld. Wilt u die gegevens terugzetten, gebruik dan de uploadgeschiedenis."),
+                         "er is niets dubbel geteld. Wilt u die gegevens terugzetten, gebruik dan de uploadgeschiedenis."
+                         if mine else "Dit bestand is al eerder ingelezen; er is niets dubbel geteld."),
             )
 
         org = conn.execute(select(s.organisations.c.id, s.organisations.c.is_sample)

@@ -112,7 +112,9 @@ def import_plan(store: Store, p: Plan, *, file_name: str, sha256: str, organisat
                                  organisation=organisation, is_sample=is_sample,
                                  format_name=OWN_FORMAT, profile_id=profile_id)
     if result.status == "imported" and p.profile is None:
-        profile_id, version = store.save_profile(organisation, p.signature, cols.profile_content(p.choices), created_by)
+        # Saved as read: a column with personal data stays "persoonsgegeven" in the profile, whatever was chosen.
+        choices = cols.mark_personal(p.tables, p.choices)
+        profile_id, version = store.save_profile(organisation, p.signature, cols.profile_content(choices), created_by)
         store.set_batch_profile(result.batch_id, profile_id)
     if result.status == "imported":
         result.message += f" Kolomindeling: profiel versie {version}."

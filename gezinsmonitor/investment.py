@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import disclosure, metrics
 from . import taxonomy as tx
 
 PROFESSIONAL = "professional"
@@ -122,8 +122,17 @@ def integrate_weekly(days, values, length: float) -> float:
     return float(np.sum((curve[1:] + curve[:-1]) / 2 * np.diff(grid)) / 7)
 
 
+@disclosure.protects(disclosure.Rule(row_level=True, note="one row per family: only the viewer's own"))
 def family_total_hours(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatum: dt.date,
-                       families: pd.DataFrame | None = None) -> pd.DataFrame:
+                      families: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Estimated investment hours per family (see `_family_total_hours`). For a viewer who does not own every
+    organisation only their own families' rows (`.attrs["rows_withheld"]`: the others); their aggregates
+    come from `total_hours_by_organisation`."""
+    return _family_total_hours(hours, trajectories, peildatum, families)
+
+
+def _family_total_hours(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatum: dt.date,
+                        families: pd.DataFrame | None = None) -> pd.DataFrame:
     """Estimated investment hours per family over its trajectory (see DEFINITIONS["total_hours"]).
 
     One row per family with investment hours: organisation, status at the peildatum, source (weekly hours,
@@ -232,10 +241,23 @@ def family_total_hours(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatu
     return out
 
 
+SUMMARY_VALUES = ("n_afgerond", "median", "q1", "q3", "min", "max", "mean", "mean_professional", "mean_volunteer",
+                  "median_afgerond")
+SUMMARY_RULE = disclosure.Rule(
+    counts=("n",), values=SUMMARY_VALUES,
+    note="a group with n, n afgerond or n lopend < k is hidden, and others where the Totaal row would give it "
+         "back; min and max (one family's value) are never shown to a non-owner")
+
+
+@disclosure.protects(SUMMARY_RULE)
 def total_hours_summary(totals: pd.DataFrame, by: str = "organisation") -> pd.DataFrame:
     """Per `by` (and a pooled 'Totaal' row): n families, median, quartiles and mean of total_hours, mean of the
-    professional and volunteer parts, and n afgerond (whose total is complete). Quartiles are pandas' linear
-    interpolation."""
+    professional and volunteer parts, n afgerond (whose total is complete) and the median of the afgerond ones.
+    Quartiles are pandas' linear interpolation.
+
+    For a viewer who does not own every organisation in `totals`: min and max are hidden (each is one family's
+    value), and a group is hidden whole when n, n afgerond or n lopend is below k or could be recovered from
+    the Totaal row (`metrics.suppress_rows`; the Totaal row too when that is not enough)."""
     def stats(g: pd.DataFrame) -> dict:
         t = g["total_hours"].astype(float)
         return {
@@ -249,16 +271,47 @@ def total_hours_summary(totals: pd.DataFrame, by: str = "organisation") -> pd.Da
             "mean": float(t.mean()) if len(t) else np.nan,
             "mean_professional": float(g["professional_hours"].mean()) if len(g) else np.nan,
             "mean_volunteer": float(g["volunteer_hours"].mean()) if len(g) else np.nan,
+            "median_afgerond": float(t[(g["status"] == tx.STATUS_AFGEROND).to_numpy()].median())
+            if (g["status"] == tx.STATUS_AFGEROND).any() else np.nan,
         }
     rows = [{by: name, **stats(g)} for name, g in totals.groupby(by, sort=True)]
     rows.append({by: ALL_ORGANISATIONS, **stats(totals)})
-    return pd.DataFrame(rows, columns=[by, "n", "n_afgerond", "median", "q1", "q3", "min", "max", "mean",
-                                       "mean_professional",
-                                       "mean_volunteer"])
+    out = pd.DataFrame(rows, columns=[by, "n", *SUMMARY_VALUES])
+    who = metrics.stranger(totals)
+    if who is None:
+        return out
+    out = metrics.blank(out, [True] * len(out), ["min", "max"])
+    groups = out[by] != ALL_ORGANISATIONS
+    part = out[groups]
+    hidden, total = metrics.suppress_rows(
+        [part["n"].tolist(), part["n_afgerond"].tolist(), (part["n"] - part["n_afgerond"]).tolist()], who.k)
+    rows = groups.copy() & False
+    rows.loc[part.index[sorted(hidden)]] = True
+    rows |= ~groups & total
+    return metrics.hide_rows(out, rows.to_numpy(), ["n", *SUMMARY_VALUES])
 
 
+@disclosure.protects(SUMMARY_RULE)
+def total_hours_by_organisation(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatum: dt.date,
+                                families: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`total_hours_summary` of every family's total hours (`family_total_hours`), protected as that is; `.attrs`
+    as the totals' (n_families, excluded, without_hours)."""
+    totals = _family_total_hours(hours, trajectories, peildatum, families)
+    out = total_hours_summary(totals)
+    out.attrs = {**totals.attrs, **out.attrs}
+    return out
+
+
+@disclosure.protects(disclosure.Rule(row_level=True, note="one row per family and moment: only the viewer's own"))
 def family_weekly_investment(hours: pd.DataFrame, trajectories: pd.DataFrame | None = None,
                              peildatum: dt.date | None = None) -> pd.DataFrame:
+    """Per family and moment the hours per week of professionals, volunteers and both (see
+    `weekly_investment_rows`); for a viewer who does not own every organisation only their own families."""
+    return weekly_investment_rows(hours, trajectories, peildatum)
+
+
+def weekly_investment_rows(hours: pd.DataFrame, trajectories: pd.DataFrame | None = None,
+                           peildatum: dt.date | None = None) -> pd.DataFrame:
     """Per family and moment (start, latest): hours per week of professionals, volunteers and both together.
 
     Weekly hours: per support type its first and last measurement (`metrics.chronological`: moment, then date,
@@ -267,7 +320,10 @@ def family_weekly_investment(hours: pd.DataFrame, trajectories: pd.DataFrame | N
     after it do not count (`metrics.weekly_at_peildatum`). Contact logs (families and types without weekly
     hours): trajectory month 0 and the last trajectory month with a contact (`metrics.contact_hours_by_month`).
     Columns: family, organisation, moment, source, professional, volunteer, total; `.attrs["excluded"]`:
-    reason → rows left out."""
+    reason → rows left out.
+
+    Unprotected: the input of aggregates computed in the core (`investment_by_organisation`,
+    `organisations.hours_vs_others`); a page shows `family_weekly_investment` or an aggregate, never this."""
     columns = ["family", "organisation", "moment", "source", *GROUPS]
     inv = _investment_rows(hours) if not hours.empty else hours.assign(group=None)
     contact = metrics.is_contact(inv)
@@ -282,7 +338,7 @@ def family_weekly_investment(hours: pd.DataFrame, trajectories: pd.DataFrame | N
                           value=picked["hours_per_week"].astype(float).where(~picked["not_applicable"].astype(bool)))
         parts.append(p[["family", "organisation", "support_type", "group", "moment", "source", "value"]])
     if contact.any() and trajectories is not None:
-        monthly = metrics.contact_hours_by_month(inv[contact], trajectories, peildatum, by_support_type=True,
+        monthly = metrics._contact_hours_by_month(inv[contact], trajectories, peildatum, by_support_type=True,
                                                  kind=tx.INVESTMENT)
         excluded[metrics.EXCLUDED_CONTACTS_OUTSIDE] = monthly.attrs["buiten_traject"]
         excluded[metrics.EXCLUDED_NO_START] = monthly.attrs["zonder_startdatum"]
@@ -320,10 +376,21 @@ def family_weekly_investment(hours: pd.DataFrame, trajectories: pd.DataFrame | N
     return out
 
 
+ORGANISATION_HOURS_RULE = disclosure.Rule(
+    values=tuple(c for g in GROUPS for c in (f"n_{g}", f"mean_{g}")),
+    note="per moment and group, an organisation's n < k is hidden with its mean, and others where the Totaal "
+         "would give it back (metrics.suppress_rows); verborgen when all three groups are")
+
+
+@disclosure.protects(ORGANISATION_HOURS_RULE)
 def hours_by_organisation(weekly: pd.DataFrame, organisations=None) -> pd.DataFrame:
     """Per organisation and moment (start, latest), plus a pooled 'Totaal': for each group (professional,
     volunteer, total) n families with a value and the mean hours per week. `organisations` lists the
-    organisations to show even without hours (n = 0)."""
+    organisations to show even without hours (n = 0).
+
+    For a viewer who does not own every organisation in `weekly`, per moment and group the n and mean of an
+    organisation are missing where n < k or where the Totaal would give a hidden one back (the Totaal's too
+    when that is not enough); a row is `verborgen` when all its groups are."""
     names = sorted(set(weekly["organisation"].dropna()) | set(organisations or []))
     rows = []
     for name in [*names, ALL_ORGANISATIONS]:
@@ -336,5 +403,34 @@ def hours_by_organisation(weekly: pd.DataFrame, organisations=None) -> pd.DataFr
                 row[f"n_{group}"] = int(len(values))
                 row[f"mean_{group}"] = float(values.mean()) if len(values) else np.nan
             rows.append(row)
-    return pd.DataFrame(rows, columns=["organisation", "moment",
-                                       *(c for g in GROUPS for c in (f"n_{g}", f"mean_{g}"))])
+    out = pd.DataFrame(rows, columns=["organisation", "moment",
+                                      *(c for g in GROUPS for c in (f"n_{g}", f"mean_{g}"))])
+    who = metrics.stranger(weekly)
+    if who is None:
+        return out
+    everything = pd.Series(True, index=out.index)
+    for moment in ("start", "latest"):
+        here = out["moment"] == moment
+        groups = here & (out["organisation"] != ALL_ORGANISATIONS)
+        part = out[groups]
+        for group in GROUPS:
+            hidden, total = metrics.suppress_rows([part[f"n_{group}"].tolist()], who.k)
+            rows = pd.Series(False, index=out.index)
+            rows.loc[part.index[sorted(hidden)]] = True
+            rows |= here & ~groups & total
+            out = metrics.blank(out, rows.to_numpy(), [f"n_{group}", f"mean_{group}"])
+    for group in GROUPS:
+        everything &= out[f"n_{group}"].isna()
+    out[disclosure.HIDDEN] = everything.to_numpy()
+    return out
+
+
+@disclosure.protects(ORGANISATION_HOURS_RULE)
+def investment_by_organisation(hours: pd.DataFrame, trajectories: pd.DataFrame | None = None,
+                               peildatum: dt.date | None = None, organisations=None) -> pd.DataFrame:
+    """`hours_by_organisation` of every family's weekly investment (`weekly_investment_rows`), protected as that
+    is; `.attrs["excluded"]` as the weekly rows'."""
+    weekly = weekly_investment_rows(hours, trajectories, peildatum)
+    out = hours_by_organisation(weekly, organisations)
+    out.attrs = {**weekly.attrs, **out.attrs}
+    return out

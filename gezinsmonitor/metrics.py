@@ -6,13 +6,17 @@ a DataFrame that carries its own n. Definitions are in DEFINITIONS, shown under 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import numpy as np
 import pandas as pd
 
 from . import config, stats
+from . import disclosure, suppression  # small-cell protection (issue 5)
 from . import taxonomy as tx
+from . import disclosure as _disclosure  # complementary suppression helpers below (needs section)
+from . import suppression as _suppression
 
 DEFINITIONS = {
     "needs_families": "Aandeel gezinnen met minstens één hulpvraag op dit leefgebied, van alle gezinnen met een hulpvraag. "
@@ -69,6 +73,139 @@ STARTED_LATER = "start na de peildatum"  # trajectory_durations' reason for a tr
 REQUESTS_PER_FAMILY = "hulpvragen per gezin met hulpvraag"
 
 
+# -- protection of aggregates beyond one flat partition (used by the needs and organisation figures) --------
+_HIDE = "_verbergen"  # a temporary count column: 1 where a row must be hidden, so disclosure.protect hides it
+
+
+def unprotected(fn):
+    """The function behind a `@disclosure.protects`-style decorator: a protected function that builds on another
+    one computes on the raw result and protects its own result once (protecting twice would lose the marks)."""
+    return getattr(fn, "__wrapped__", fn)
+
+
+def complementary(counts: pd.Series, hidden: pd.Series, k: int) -> pd.Series:
+    """Which rows of ONE partition (rows whose `counts` add up to a total shown elsewhere) must be hidden so that
+    no hidden count from 1 to k-1 can be recovered by subtraction: `hidden` (rows already hidden, for any reason)
+    plus the smallest shown nonzero rows, one at a time, while `suppression.partition_intervals`' audit still pins a
+    hidden small count down to fewer than two values. The total itself stays shown (it is published elsewhere);
+    when nothing is left to hide every row is hidden."""
+    values = [int(v) for v in pd.to_numeric(counts, errors="coerce").fillna(0)]
+    flags = [bool(h) for h in hidden]
+    status = [_suppression.PRIMARY if h and 0 < v < k else _suppression.SECONDARY if h else _suppression.SHOWN
+              for v, h in zip(values, flags)]
+    total = sum(values)
+    total_status = _suppression.PRIMARY if 0 < total < k else _suppression.SHOWN
+
+    def recoverable() -> bool:
+        return any(status[i] == _suppression.PRIMARY and hi - lo + 1 < 2
+                   for i, lo, hi in _suppression._intervals(values, status, total, total_status, k))
+
+    while recoverable():
+        candidates = [i for i, (v, st) in enumerate(zip(values, status)) if st == _suppression.SHOWN and v > 0]
+        if not candidates:
+            status = [_suppression.SECONDARY] * len(values)
+            break
+        status[min(candidates, key=lambda i: (values[i], i))] = _suppression.SECONDARY
+    return pd.Series([st != _suppression.SHOWN for st in status], index=counts.index)
+
+
+def protect_rows(frame: pd.DataFrame, rule, within=(), who=None) -> pd.DataFrame:
+    """`disclosure.protect` with complementary suppression inside groups: `within` lists (group columns, count
+    column) pairs, each group's rows adding up to a total that is shown (a leefgebied's requests split by
+    categorie; an organisation's families per leefgebied adding up to the leefgebied's). Repeated until no pair
+    hides another row, since hiding a row for one partition can expose a cell of another."""
+    who = who or _disclosure.current()
+    k = who.k
+    hidden = pd.Series(False, index=frame.index)
+    for col in rule.counts:
+        if col in frame:
+            n = pd.to_numeric(frame[col], errors="coerce")
+            hidden |= (n >= 1) & (n < k)
+    changed = True
+    while changed:
+        changed = False
+        for by, col in within:
+            if col not in frame:
+                continue
+            keys = list(by) if len(by) > 1 else (by[0] if by else None)
+            groups = frame.groupby(keys, sort=False, dropna=False).groups.values() if by else [frame.index]
+            for index in groups:
+                extra = complementary(frame.loc[index, col], hidden.loc[index], k)
+                new = extra & ~hidden.loc[index]
+                if new.any():
+                    hidden.loc[new.index[new]] = True
+                    changed = True
+    marked = frame.assign(**{_HIDE: hidden.astype(int)})
+    marked.attrs = dict(frame.attrs)
+    out = _disclosure.protect(marked, _disclosure.Rule(counts=(*rule.counts, _HIDE), values=rule.values), who)
+    attrs = dict(out.attrs)
+    out = out.drop(columns=_HIDE)
+    out.attrs = attrs
+    return out
+
+
+def protect_blocks(frame: pd.DataFrame, blocks, total=None, extra=(), who=None) -> pd.DataFrame:
+    """A wide table with one row per organisation (and a total row where `total` marks it) protected per block of
+    columns instead of per row: a block is (counts, values); a count from 1 to k-1 hides that block's counts and
+    values in that row only, so one small count does not blank a whole organisation. Every count column is one
+    partition over the organisation rows adding up to the total row (complementary suppression); `extra` lists
+    helper count columns (not shown) that belong to a block and are dropped afterwards. `verborgen` is True for
+    a row with any hidden block; attrs `suppressed` counts hidden cells' rows, `hidden_cells` the hidden cells."""
+    who = who or _disclosure.current()
+    k = who.k
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    is_total = pd.Series(False, index=out.index) if total is None else pd.Series(total, index=out.index).astype(bool)
+    rows = out.index[~is_total]
+    any_hidden = pd.Series(False, index=out.index)
+    cells = 0
+    for counts, values in blocks:
+        hidden = pd.Series(False, index=out.index)
+        for col in counts:
+            n = pd.to_numeric(out[col], errors="coerce")
+            hidden |= (n >= 1) & (n < k)
+        changed = True
+        while changed:
+            changed = False
+            for col in counts:
+                more = complementary(out.loc[rows, col], hidden.loc[rows], k)
+                new = more & ~hidden.loc[rows]
+                if new.any():
+                    hidden.loc[new.index[new]] = True
+                    changed = True
+        for col in (*counts, *values):
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+            out.loc[hidden, col] = np.nan
+        any_hidden |= hidden
+        cells += int(hidden.sum()) * len((*counts, *values))
+    out = out.drop(columns=[c for c in extra if c in out])
+    out[_disclosure.HIDDEN] = any_hidden.astype(bool)
+    out.attrs = dict(frame.attrs) | {"suppressed": int(any_hidden.sum()), "hidden_cells": cells, "k": k}
+    return out
+
+
+def protected(rule, within=(), protect=None):
+    """Decorator like `disclosure.protects` (registered in its REGISTRY under the same name) for results that need
+    more than one flat partition: `within` for `protect_rows`, or `protect(result, who)` for another shape."""
+    def wrap(fn):
+        _disclosure.REGISTRY[f"{fn.__module__}.{fn.__qualname__}"] = rule
+
+        @functools.wraps(fn)
+        def guarded(*args, **kwargs):
+            result = fn(*args, **kwargs)
+            who = _disclosure.current()
+            if who.owns_everything or not isinstance(result, pd.DataFrame):
+                return result
+            if who.owns(_disclosure.organisations_in(*args, *kwargs.values())):
+                return result
+            return protect(result, who) if protect else protect_rows(result, rule, within, who)
+
+        guarded.rule = rule
+        guarded.within = tuple(within)
+        return guarded
+    return wrap
+
+
 def _order_leefgebied(values) -> list[str]:
     known = [lg for lg in tx.LEEFGEBIED_NAMES]
     extra = sorted(set(values) - set(known))
@@ -89,6 +226,11 @@ def counted_requests(requests: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return requests[~pending], int(pending.sum())
 
 
+@_disclosure.protects(_disclosure.Rule(
+    counts=("families", "requests"),
+    values=("families_pct", "families_pct_lo", "families_pct_hi", "requests_pct", "requests_pct_lo", "requests_pct_hi"),
+    partition="requests",
+    note="per leefgebied; the requests add up to n_requests, which is shown (families overlap: no partition)"))
 def needs(requests: pd.DataFrame) -> pd.DataFrame:
     """Per leefgebied: families with a request there (share of families with any request) and requests,
     each share with its 95% Wilson interval (`*_pct_lo/_hi`). Requests still to be reviewed are left out;
@@ -112,6 +254,12 @@ def _with_needs_intervals(frame: pd.DataFrame, n_families: int, n_requests: int)
     return stats.with_wilson(frame, "requests", n_requests, "requests_pct")
 
 
+@protected(_disclosure.Rule(
+    counts=("families", "requests"),
+    values=("families_pct", "families_pct_lo", "families_pct_hi", "requests_pct", "requests_pct_lo", "requests_pct_hi"),
+    partition="requests",
+    note="per leefgebied × categorie; a leefgebied's categories add up to its requests in needs(), all to n_requests"),
+    within=((("leefgebied",), "requests"), ((), "requests")))
 def needs_detail(requests: pd.DataFrame) -> pd.DataFrame:
     """Per leefgebied and categorie (None where none was given), in taxonomy order; requests still to be
     reviewed are left out (`.attrs["te_beoordelen"]`)."""
@@ -139,6 +287,9 @@ def needs_detail(requests: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@_disclosure.protects(_disclosure.Rule(
+    counts=("gezinnen",), values=("pct", "pct_lo", "pct_hi"), partition="gezinnen",
+    note="already binned (families per number of requests), not one row per family; the bins add up to n_families"))
 def requests_per_family(requests: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
     """Distribution of the number of requests per family (families without requests count as 0), with the
     share of all families (`pct`, Wilson `pct_lo/_hi`). Requests still to be reviewed are left out
@@ -160,6 +311,10 @@ def whole_months(start: pd.Series, end: pd.Series) -> pd.Series:
     return months - (end.dt.day < start.dt.day).astype(int)
 
 
+@disclosure.protects(disclosure.Rule(note=(
+    "Per-trajectory working frame: only the input of the protected duration figures, never shown row by row "
+    "(the histogram gets `duration_bins`). Its rows stay complete: dropping other organisations' rows here "
+    "would make every aggregate built on it wrong.")))
 def trajectory_durations(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
     """Per trajectory, as it stood at the peildatum: status then, duration in months and bucket,
     or the reason it is left out. A trajectory that ended after the peildatum was still running
@@ -186,13 +341,45 @@ def trajectory_durations(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.D
     return t
 
 
+DURATION_RULE = disclosure.Rule(counts=("completed", "ongoing"), note=(
+    "Duration classes x afgerond/lopend with row and column totals: a class with a count 1..k-1 is hidden whole, "
+    "and more classes while a hidden small count could be recovered from a column total (`suppress_rows`); the "
+    "column totals afgerond/lopend (attrs totals) are hidden together when one is small."))
+
+
+def _protect_duration_table(table: pd.DataFrame, who: disclosure.Audience) -> pd.DataFrame:
+    k = who.k
+    if disclosure.HIDDEN in table:  # already protected (duration_table over tabulate_durations)
+        return table
+    row_total = table["completed"] + table["ongoing"]  # the table's Totaal column (duration_table_nl)
+    totals = {"completed": int(table["completed"].sum()), "ongoing": int(table["ongoing"].sum()),
+              "total": int(row_total.sum())}
+    # The grand total is n under every figure; afgerond and lopend add up to it, so both go when one is small.
+    split_hidden = _small(totals["completed"], k) or _small(totals["ongoing"], k)
+    columns = [row_total] if split_hidden else [table["completed"], table["ongoing"], row_total]
+    rows, all_hidden = suppress_rows(columns, k)
+    mask = np.isin(np.arange(len(table)), sorted(rows))
+    out = table.copy()
+    out.attrs = dict(table.attrs)
+    out = hide_rows(out, mask, ["completed", "ongoing"])
+    if disclosure.HIDDEN not in out:
+        out[disclosure.HIDDEN] = False
+    shown = {col: None if (all_hidden and col == "total") or _small(v, k) or (split_hidden and col != "total")
+             else v for col, v in totals.items()}
+    out.attrs |= {"totals": shown, "suppressed": int(mask.sum()), "k": k}
+    return out
+
+
+@protected(DURATION_RULE, protect=_protect_duration_table)
 def duration_table(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
     """The published-style table: trajectories per duration class, afgerond vs lopend."""
     return tabulate_durations(trajectory_durations(trajectories, peildatum))
 
 
+@protected(DURATION_RULE, protect=_protect_duration_table)
 def tabulate_durations(durations: pd.DataFrame) -> pd.DataFrame:
-    """`duration_table` from the output of `trajectory_durations`, for pages that show both."""
+    """`duration_table` from the output of `trajectory_durations`, for pages that show both. attrs n (counted)
+    and totals (completed, ongoing, total → the column totals; None = hidden for this viewer)."""
     t = durations[durations["excluded"].isna()]
     table = pd.crosstab(t["bucket"], t["status_at_peildatum"]).reindex(
         index=[b[0] for b in tx.DURATION_BUCKETS], columns=[tx.STATUS_AFGEROND, tx.STATUS_LOPEND], fill_value=0
@@ -202,8 +389,214 @@ def tabulate_durations(durations: pd.DataFrame) -> pd.DataFrame:
         "completed": table[tx.STATUS_AFGEROND].astype(int).to_numpy(),
         "ongoing": table[tx.STATUS_LOPEND].astype(int).to_numpy(),
     })
-    out.attrs.update(n=len(t))
+    out.attrs.update(n=len(t), totals={"completed": int(out["completed"].sum()), "ongoing": int(out["ongoing"].sum()),
+                                       "total": len(t)})
     return out
+
+
+BIN_COLUMNS = ["month", "month_end", "bucket", "status", "trajectories"]
+STRANGER_BIN_MONTHS = 3  # wider bins for a viewer who does not own the rows: fewer counts below k
+
+
+def _bins(durations: pd.DataFrame, step: int) -> pd.DataFrame:
+    kept = durations[durations["excluded"].isna() & durations["months"].notna()]
+    start = (np.floor(kept["months"].astype(float) / step) * step).astype(int)
+    frame = pd.DataFrame({"month": start.to_numpy(), "status": kept["status_at_peildatum"].astype(str).to_numpy()})
+    out = frame.value_counts().rename("trajectories").reset_index()
+    out["month_end"] = out["month"] + step
+    out["bucket"] = out["month"].map(tx.duration_bucket)
+    out = out.sort_values(["month", "status"], ignore_index=True)[BIN_COLUMNS]
+    out["trajectories"] = out["trajectories"].astype(int)
+    return out
+
+
+def duration_bins(durations: pd.DataFrame, step: int | None = None) -> pd.DataFrame:
+    """The histogram of the trajectory durations, binned here so that no per-trajectory duration has to reach the
+    browser: trajectories per bin of `step` months (`month` ≤ duration < `month_end`) and status at the
+    peildatum, nonzero bins only. `step` (a divisor of 6, so bins nest in the duration classes) defaults to 1 for
+    a viewer who owns every row, else STRANGER_BIN_MONTHS.
+
+    For such another viewer: bins with 1..k-1 trajectories are hidden (`verborgen`), and within each duration
+    class × status the bins are one partition of the class cell of `tabulate_durations` (shown on the same
+    page): complementary suppression there, and every bin of a class cell that is hidden itself is hidden.
+    attrs: step, n, k, suppressed."""
+    who = stranger(durations)
+    step = step or (1 if who is None else STRANGER_BIN_MONTHS)
+    if 6 % step:
+        raise ValueError("step must divide 6 so that bins nest in the duration classes")
+    out = _bins(durations, step)
+    out.attrs = {"step": step, "n": int(out["trajectories"].sum())}
+    if who is None:
+        return out
+    k = who.k
+    classes = tabulate_durations(durations)  # protected for `who`, as the page shows it
+    hidden_class = {(m, status) for m, hid in zip(classes["months"], classes[disclosure.HIDDEN]) if hid
+                    for status in (tx.STATUS_AFGEROND, tx.STATUS_LOPEND)}
+    mask = np.zeros(len(out), dtype=bool)
+    for (bucket, status), rows in out.groupby(["bucket", "status"], sort=False).groups.items():
+        positions = out.index.get_indexer(rows)
+        if (bucket, status) in hidden_class:
+            mask[positions] = True
+            continue
+        hide, _ = suppress_rows([out.loc[rows, "trajectories"].tolist()], k)
+        mask[positions[sorted(hide)]] = True
+    out = hide_rows(out, mask, ["trajectories"])
+    if disclosure.HIDDEN not in out:
+        out[disclosure.HIDDEN] = False
+    out.attrs |= {"k": k, "suppressed": int(mask.sum())}
+    return out
+
+
+disclosure.REGISTRY[f"{__name__}.duration_bins"] = disclosure.Rule(counts=("trajectories",), note=(
+    "Histogram bins: a bin of 1..k-1 trajectories is hidden; the bins of one duration class and status are a "
+    "partition of that class cell (complementary suppression), all hidden when the class cell is."))
+
+
+# -- small cells (DOMAIN §5): shapes a disclosure.Rule cannot express -----------------------
+# A Rule hides a row whole when one of its counts is small. Some figures need more: the cells of a distribution
+# within a row (scores 1–5 of a leefgebied add up to its n), and rows whose counts add up to a total that is
+# shown too (organisations and 'alle organisaties samen'). These helpers decide what to hide; the metric
+# functions apply them only for a viewer who does not own every organisation in their input (`stranger`).
+def stranger(*inputs) -> disclosure.Audience | None:
+    """The active audience when it does not own every organisation in `inputs` (its figures are protected),
+    else None (an owner sees the figures as they are)."""
+    who = disclosure.current()
+    if who.owns_everything or who.owns(disclosure.organisations_in(*inputs)):
+        return None
+    return who
+
+
+def _small(value, k: int) -> bool:
+    return value == value and value is not None and 0 < value < k
+
+
+def _pinned(column: list[int], hidden: set[int], total: int, k: int) -> list[int]:
+    """The small cells among `hidden` a reader can pin down to one value from the shown cells and the total:
+    a small cell lies in 1..k-1, another hidden cell anywhere from 0 up."""
+    rest = total - sum(v for i, v in enumerate(column) if i not in hidden)
+    bounds = {j: (1, k - 1) if _small(column[j], k) else (0, float("inf")) for j in hidden}
+    pinned = []
+    for i in hidden:
+        if not _small(column[i], k):
+            continue
+        lo = max(1, rest - sum(b[1] for j, b in bounds.items() if j != i))
+        hi = min(k - 1, rest - sum(b[0] for j, b in bounds.items() if j != i))
+        if hi - lo < 1:
+            pinned.append(i)
+    return pinned
+
+
+def suppress_rows(columns, k: int, hidden=()) -> tuple[set[int], bool]:
+    """Rows (positions) to hide whole so that no count 1..k-1 in any of `columns` (lists of counts, one value
+    per row) is shown or can be recovered from the column totals, which are shown too. `hidden`: rows already
+    hidden. Complementary rows are the smallest other nonzero ones (they lose the least). Also returns True
+    when that is not enough and the totals must be hidden as well."""
+    columns = [[int(v) if v == v else 0 for v in col] for col in columns]
+    rows = len(columns[0]) if columns else 0
+    out = set(hidden) | {i for col in columns for i in range(rows) if _small(col[i], k)}
+    if any(_small(sum(col), k) for col in columns):
+        return out, True
+    while True:
+        column = next((col for col in columns if _pinned(col, out, sum(col), k)), None)
+        if column is None:
+            return out, False
+        candidates = [i for i in range(rows) if i not in out]
+        if not candidates:
+            return out, True
+        out.add(min(candidates, key=lambda i: (column[i] == 0, column[i], i)))
+
+
+def split_cells(counts, high=(), k: int = suppression.DEFAULT_K) -> tuple[set, bool, bool]:
+    """Cells of one distribution (key → count, e.g. scores 1–5 adding up to n) to hide, whether the subtotal of
+    the `high` keys (score 4–5, middel + zwaar) and its share must be hidden, and whether the total must.
+
+    When the subtotal and the rest are both not small, each part is protected as a partition of its own (both
+    subtotals are shown); otherwise the whole distribution is one partition and the subtotal is hidden as soon
+    as any cell is (it would be one more equation to solve a hidden cell with)."""
+    keys = list(counts)
+    values = [int(counts[key]) for key in keys]
+
+    def part(names):
+        if not names:
+            return set(), False
+        result = suppression.protect_partition(pd.Series([int(counts[n]) for n in names], dtype="int64"), k=k)
+        hidden = {n for n, status in zip(names, result["status"]) if status in suppression.HIDDEN}
+        return hidden, result.attrs["total_status"] != suppression.SHOWN
+
+    n, h = sum(values), sum(int(counts[key]) for key in high if key in counts)
+    if high and not _small(h, k) and not _small(n - h, k):
+        low_hidden, low_total = part([key for key in keys if key not in high])
+        high_hidden, high_total = part([key for key in keys if key in high])
+        if not (low_total or high_total):
+            return low_hidden | high_hidden, False, False
+    hidden, total = part(keys)
+    return hidden, bool(hidden) or total, total
+
+
+def blank(frame: pd.DataFrame, rows, columns) -> pd.DataFrame:
+    """`frame` with `columns` missing (NaN, or None for non-numeric columns) in `rows` (a bool mask)."""
+    rows = pd.Series(rows, index=frame.index).astype(bool)
+    if not rows.any():
+        return frame
+    for col in columns:
+        if col not in frame:
+            continue
+        if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]):
+            frame[col] = frame[col].astype("float64")
+            frame.loc[rows, col] = np.nan
+        else:
+            frame[col] = frame[col].astype(object)
+            frame.loc[rows, col] = None
+    return frame
+
+
+def hide_rows(frame: pd.DataFrame, rows, columns) -> pd.DataFrame:
+    """`blank` and mark the rows hidden (`disclosure.HIDDEN`; the protecting decorator keeps the mark)."""
+    frame = blank(frame, rows, columns)
+    mark = pd.Series(rows, index=frame.index).astype(bool)
+    frame[disclosure.HIDDEN] = (frame[disclosure.HIDDEN].astype(bool) | mark) if disclosure.HIDDEN in frame else mark
+    return frame
+
+
+def protect_share(frame: pd.DataFrame, n: str, part: str, derived, k: int) -> pd.DataFrame:
+    """Hide `part` and its `derived` values (its %, interval) where `part` or n − `part` is a small count: the
+    share of a shown n gives both back."""
+    count, whole = pd.to_numeric(frame[part], errors="coerce"), pd.to_numeric(frame[n], errors="coerce")
+    small = count.map(lambda v: _small(v, k)) | (whole - count).map(lambda v: _small(v, k))
+    return blank(frame, small.to_numpy(), [part, *derived])
+
+
+def protect_counts(frame: pd.DataFrame, columns, k: int) -> pd.DataFrame:
+    """Primary suppression cell by cell: a count 1..k-1 in `columns` becomes missing (a count that is part of
+    no published total, e.g. n.v.t. beside n)."""
+    for col in columns:
+        if col in frame:
+            frame = blank(frame, pd.to_numeric(frame[col], errors="coerce").map(lambda v: _small(v, k)).to_numpy(),
+                          [col])
+    return frame
+
+
+def protect_distributions(frame: pd.DataFrame, cells, derived: dict, k: int, high=(), share=(),
+                          everything=()) -> pd.DataFrame:
+    """Row by row, `cells` (count columns adding up to the row's n) as a partition (`split_cells`): a hidden
+    cell and its `derived` columns (cell → columns, e.g. its % and interval) become missing; the `share`
+    columns (the subtotal of the `high` cells and its %) where the subtotal must go; `everything` where even
+    the row's n could be recovered (the row is then hidden)."""
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    cells = list(cells)
+    whole, sub, hide = [], [], {cell: [] for cell in cells}
+    for values in out[cells].itertuples(index=False):
+        counts = {cell: int(v) if v == v else 0 for cell, v in zip(cells, values)}
+        hidden, high_hidden, total_hidden = split_cells(counts, high, k)
+        for cell in cells:
+            hide[cell].append(cell in hidden)
+        sub.append(high_hidden)
+        whole.append(total_hidden)
+    for cell in cells:
+        out = blank(out, hide[cell], [cell, *derived.get(cell, ())])
+    out = blank(out, sub, list(share))
+    return hide_rows(out, whole, list(everything))
 
 
 # -- progress ----------------------------------------------------------------------------
@@ -223,12 +616,20 @@ def measured_until(measurements: pd.DataFrame, until: dt.date | None) -> pd.Data
     return measurements[~(pd.to_datetime(measurements["measured_on"]) > pd.Timestamp(until))]
 
 
+@disclosure.protects(disclosure.Rule(
+    counts=("n",), values=("mean", "counts", "nvt", "high", "high_pct", "high_pct_lo", "high_pct_hi"),
+    note="a leefgebied with n < k is hidden; within a shown one, the scores 1–5 are a partition of n (and 4–5 a "
+         "subtotal): see _protect_summary"))
 def progress_summary(measurements: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
     """Per leefgebied: n families, mean latest score, counts per score 1–5, families with only n.v.t., and
     families with latest score 4–5 (`high`) as % of n with its 95% Wilson interval (`high_pct`, `_lo`, `_hi`).
 
     With `until` (the peildatum) only scores measured on or before it count (undated ones too);
-    `.attrs["after_until"]` counts the families whose voortgangsscores all lie after it."""
+    `.attrs["after_until"]` counts the families whose voortgangsscores all lie after it.
+
+    For a viewer who does not own every organisation (`stranger`), score counts in `counts` that are small or
+    could be recovered become None, and the mean, the share 4–5 and n.v.t. are hidden where they would give
+    a small count back (see `_protect_summary`)."""
     every = measurements
     measurements = measured_until(measurements, until)
     latest = latest_scores(measurements)
@@ -254,18 +655,55 @@ def progress_summary(measurements: pd.DataFrame, until: dt.date | None = None) -
     out = stats.with_wilson(out, "high", "n", "high_pct")
     after = set(latest_scores(every)["family"]) - set(latest["family"]) if until is not None else set()
     out.attrs.update(n_families=int(latest["family"].nunique()), after_until=len(after))
-    return out
+    who = stranger(every)
+    return out if who is None else _protect_summary(out, who.k)
 
 
+HIGH_SCORES = ("4", "5")
+
+
+def _protect_summary(summary: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Per leefgebied, the scores 1–5 as a partition of n with the subtotal 4–5 (`split_cells`): hidden scores
+    become None in `counts`; the share 4–5 goes with its subtotal, the mean with any hidden score (it is one
+    more equation), the whole leefgebied when even n could be recovered; n.v.t. is hidden when small."""
+    out = summary.copy()
+    out.attrs = dict(summary.attrs)
+    counts, sub, whole, mean = [], [], [], []
+    for rec in out.itertuples():
+        hidden, high_hidden, total_hidden = split_cells(rec.counts, HIGH_SCORES, k)
+        counts.append({key: (None if key in hidden else value) for key, value in rec.counts.items()})
+        sub.append(high_hidden)
+        whole.append(total_hidden)
+        mean.append(bool(hidden))
+    out["counts"] = pd.Series(counts, index=out.index, dtype=object)
+    out = blank(out, sub, ["high", "high_pct", "high_pct_lo", "high_pct_hi"])
+    out = blank(out, mean, ["mean"])
+    out = protect_counts(out, ["nvt"], k)
+    return hide_rows(out, whole, ["n", "mean", "counts", "nvt", "high", "high_pct", "high_pct_lo", "high_pct_hi"])
+
+
+@disclosure.protects(disclosure.Rule(
+    counts=("gezinnen", "n"), values=("pct", "pct_lo", "pct_hi"),
+    note="long form of a protected progress_summary: a score hidden there is hidden here (verborgen)"))
 def progress_distribution(summary: pd.DataFrame) -> pd.DataFrame:
-    """Long form of `progress_summary` for the 100% stacked bars: leefgebied, score, families, pct."""
+    """Long form of `progress_summary` for the 100% stacked bars: leefgebied, score, families, pct.
+
+    From a protected summary (`disclosure.is_protected`) a hidden score or leefgebied has its families and %
+    missing and `verborgen` True."""
+    protected = disclosure.is_protected(summary)
     rows = []
     for rec in summary.itertuples():
-        for score, count in rec.counts.items():
+        counts = rec.counts if isinstance(rec.counts, dict) else dict.fromkeys(map(str, tx.VOORTGANG_SCORES))
+        for score, count in counts.items():
+            count = np.nan if count is None else count
             rows.append({"leefgebied": rec.leefgebied, "score": int(score), "gezinnen": count, "n": rec.n,
                          "pct": count / rec.n * 100 if rec.n else np.nan})
     out = pd.DataFrame(rows, columns=["leefgebied", "score", "gezinnen", "n", "pct"])
-    return stats.with_wilson(out, "gezinnen", "n", "pct")
+    out = stats.with_wilson(out, "gezinnen", "n", "pct")
+    if protected:
+        out[disclosure.HIDDEN] = out["gezinnen"].isna() | out["n"].isna()
+        out.attrs.update(k=summary.attrs.get("k"), suppressed=int(out[disclosure.HIDDEN].sum()))
+    return out
 
 
 # -- other instruments: ZRM, problem severity, direction of change (DOMAIN §3.2) ----------
@@ -410,6 +848,8 @@ def _left_out(measurements: pd.DataFrame, instrument: str, until: dt.date | None
     }
 
 
+@disclosure.protects(disclosure.Rule(counts=("n",), values=("mean",),
+                                     note="a point (group × moment) with n < k is hidden"))
 def zrm_levels(measurements: pd.DataFrame, by: str | None = "leefgebied", min_n: int | None = None,
                until: dt.date | None = None) -> pd.DataFrame:
     """Mean ZRM level (1–5) per moment, per leefgebied (by="leefgebied"), per ZRM domain (by="indicator", with
@@ -467,6 +907,13 @@ def _unanswered(m: pd.DataFrame, trajectories: pd.DataFrame | None, until: dt.da
     return grid[~grid["_known"] & passed].groupby(keys).size()
 
 
+SEVERITY_PROTECTED = ("n", *SEVERITY_LEVELS.values(), "middel_zwaar", "pct", "pct_lo", "pct_hi", "unanswered")
+
+
+@disclosure.protects(disclosure.Rule(
+    counts=("n",), values=SEVERITY_PROTECTED[1:],
+    note="a bar with N < k is hidden; within a shown one the levels are a partition of N with subtotal "
+         "middel + zwaar (protect_distributions); 'unanswered' is hidden when small"))
 def severity_share(measurements: pd.DataFrame, trajectories: pd.DataFrame | None = None, min_n: int | None = None,
                    until: dt.date | None = None) -> pd.DataFrame:
     """Per indicator, unit and moment: families per severity (geen/licht/middel/zwaar), N and % middel + zwaar
@@ -503,7 +950,18 @@ def severity_share(measurements: pd.DataFrame, trajectories: pd.DataFrame | None
     out.attrs.update(moments=order_moments(m["moment"]), n_families=int(m["family"].nunique()), min_n=limit,
                      unanswered={k: int(by_moment[k]) for k in order_moments(by_moment.index)},
                      excluded=_left_out(measurements, ERNST_INSTRUMENT, until, "ernst"))
-    return out[[*keys, "n", *names, "middel_zwaar", "pct", "pct_lo", "pct_hi", "small", "unanswered"]]
+    out = out[[*keys, "n", *names, "middel_zwaar", "pct", "pct_lo", "pct_hi", "small", "unanswered"]]
+    who = stranger(measurements)
+    if who is None:
+        return out
+    high = [name for level, name in SEVERITY_LEVELS.items() if level >= SEVERE]
+    out = protect_distributions(out, names, {}, who.k, high=high, share=("middel_zwaar", "pct", "pct_lo", "pct_hi"),
+                                everything=SEVERITY_PROTECTED)
+    out = protect_counts(out, ["unanswered"], who.k)
+    # A moment's total of 'unanswered' would give a hidden one back: it is left out where one is hidden.
+    gone = set(out.loc[out["unanswered"].isna(), "moment"])
+    out.attrs["unanswered"] = {m: v for m, v in out.attrs["unanswered"].items() if m not in gone}
+    return out
 
 
 def _voortgang_direction(measurements: pd.DataFrame) -> pd.DataFrame:
@@ -538,6 +996,11 @@ def _change_direction(measurements: pd.DataFrame, instrument: str,
     return changes[["family", "leefgebied", "direction"]], single, int(estimate.sum())
 
 
+@disclosure.protects(disclosure.Rule(
+    counts=("n",), values=(*DIRECTIONS, *(f"{d}_pct{end}" for d in DIRECTIONS for end in ("", "_lo", "_hi")),
+                           "een_meetmoment"),
+    note="a bar with n < k is hidden; within a shown one verbeterd/gelijk/verslechterd are a partition of n "
+         "(protect_distributions); een_meetmoment is hidden when small"))
 def direction_of_change(measurements: pd.DataFrame, min_n: int | None = None,
                         until: dt.date | None = None) -> pd.DataFrame:
     """The common denominator of the instruments: per leefgebied and instrument, families verbeterd / gelijk /
@@ -583,6 +1046,18 @@ def direction_of_change(measurements: pd.DataFrame, min_n: int | None = None,
                      een_meetmoment={i: int(parts[i][1]["family"].nunique()) for i in parts},
                      schatting={i: parts[i][2] for i in parts}, min_n=limit,
                      after_until={i: int(after.get(i, 0)) for i in parts})
+    who = stranger(counted)
+    if who is None:
+        return out
+    derived = {d: [f"{d}_pct", f"{d}_pct_lo", f"{d}_pct_hi"] for d in DIRECTIONS}
+    out = protect_distributions(out, DIRECTIONS, derived, who.k,
+                                everything=["n", *DIRECTIONS, *(c for cs in derived.values() for c in cs)])
+    out = protect_counts(out, ["een_meetmoment"], who.k)
+    # Per instrument, families with one moment: None where small or where a row of it is hidden (with one
+    # leefgebied the total is that row).
+    gone = set(out.loc[out["een_meetmoment"].isna(), "instrument"])
+    out.attrs["een_meetmoment"] = {i: (None if i in gone or _small(v, who.k) else v)
+                                   for i, v in out.attrs["een_meetmoment"].items()}
     return out
 
 
@@ -622,8 +1097,16 @@ def _trajectory_spans(trajectories: pd.DataFrame | None) -> pd.DataFrame:
     return spans[["start", "end"]]
 
 
+@disclosure.protects(disclosure.Rule(row_level=True, note="one row per family and month: only the viewer's own"))
 def contact_hours_by_month(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatum: dt.date | None = None,
                            by_support_type: bool = False, kind: str | None = None) -> pd.DataFrame:
+    """Contact logs as hours per week per family and trajectory month (see `_contact_hours_by_month`); for a
+    viewer who does not own every organisation only the rows of their own families (per-family values)."""
+    return _contact_hours_by_month(hours, trajectories, peildatum, by_support_type, kind)
+
+
+def _contact_hours_by_month(hours: pd.DataFrame, trajectories: pd.DataFrame, peildatum: dt.date | None = None,
+                            by_support_type: bool = False, kind: str | None = None) -> pd.DataFrame:
     """Contact logs as hours per week per family and trajectory month (and support type when asked).
 
     Month 0 is the first month from the trajectory's start date, in whole calendar months as in
@@ -696,12 +1179,14 @@ def contact_hours_by_month(hours: pd.DataFrame, trajectories: pd.DataFrame, peil
     return out
 
 
+@disclosure.protects(disclosure.Rule(counts=("n",), values=("mean_hours_per_week", "contacts"),
+                                     note="a point (organisation × month) with n < k is hidden"))
 def intensity_curve(hours: pd.DataFrame, trajectories: pd.DataFrame, by: str | None = "organisation",
                     peildatum: dt.date | None = None) -> pd.DataFrame:
     """Mean hours per week of investment (professionals and volunteers) from contact logs by trajectory month,
     per `by` (organisation; None = all families), with n families per point: the families whose trajectory
     covers that month (a month without contact counts as 0). `.attrs` as in `contact_hours_by_month`."""
-    monthly = contact_hours_by_month(hours, trajectories, peildatum, kind=tx.INVESTMENT)
+    monthly = _contact_hours_by_month(hours, trajectories, peildatum, kind=tx.INVESTMENT)
     keys = [by] if by else []
     out = (monthly.groupby([*keys, "month"], as_index=False)
            .agg(mean_hours_per_week=("hours_per_week", "mean"), n=("family", "nunique"),
@@ -752,7 +1237,7 @@ def _contact_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None
     """Per contact-log family and support type: "start" = hours per week in trajectory month 0, "latest" = in
     the family's last trajectory month with any contact (0 for a type without contact in that month), as it
     stood at the peildatum. `.attrs` as in `contact_hours_by_month`."""
-    monthly = contact_hours_by_month(hours, trajectories, peildatum, by_support_type=True)
+    monthly = _contact_hours_by_month(hours, trajectories, peildatum, by_support_type=True)
     if monthly.empty:
         out = pd.DataFrame(columns=["support_type", "family", "moment", "hours_per_week"])
         out.attrs.update(monthly.attrs)
@@ -765,6 +1250,9 @@ def _contact_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None
     return out
 
 
+@disclosure.protects(disclosure.Rule(
+    counts=("n",), values=("mean_hours_per_week", "n_contactlog"),
+    note="a bar (support type × moment) with n < k is hidden; n_contactlog (part of n) and nvt when small"))
 def hours_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None = None,
                        peildatum: dt.date | None = None) -> pd.DataFrame:
     """Per support type, the mean hours per week at each family's first ("start") and last ("latest")
@@ -794,7 +1282,7 @@ def hours_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None = 
     log = _contact_first_latest(hours[contact], trajectories, peildatum) if contact.any() else None
     if log is not None:
         for kind in (tx.INVESTMENT, tx.PARTICIPATION):  # per kind, so each chart says what it left out
-            counts = contact_hours_by_month(hours[contact], trajectories, peildatum, kind=kind).attrs
+            counts = _contact_hours_by_month(hours[contact], trajectories, peildatum, kind=kind).attrs
             by_kind.setdefault(kind, {}).update({EXCLUDED_CONTACTS_OUTSIDE: counts["buiten_traject"],
                                                  EXCLUDED_NO_START: counts["zonder_startdatum"]})
         weekly_pairs = pd.MultiIndex.from_frame(h[["support_type", "family"]])
@@ -824,25 +1312,62 @@ def hours_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None = 
         for reason, count in counts.items():
             excluded[reason] = excluded.get(reason, 0) + count
     out.attrs.update(excluded=excluded, excluded_by_kind=by_kind)
-    return out
+    who = stranger(hours)
+    if who is None:
+        return out
+    return protect_counts(protect_share(out, "n", "n_contactlog", [], who.k), ["nvt"], who.k)
 
 
+@disclosure.protects(disclosure.Rule(values=("hours_per_week",),
+                                     note="from a protected hours table: no sum over a hidden mean"))
 def professional_total(hours_table: pd.DataFrame) -> pd.DataFrame:
     """Per moment: sum of the mean hours of the professional support types (as published, §3.4),
-    with n per type. The n differ, so this is not a mean over the same families."""
-    prof = hours_table[hours_table["support_type"].isin(tx.PROFESSIONAL_TYPES) & (hours_table["n"] > 0)]
+    with n per type. The n differ, so this is not a mean over the same families.
+
+    From a protected hours table (`disclosure.is_protected`) a moment with a hidden professional type has no
+    sum (it would give the hidden mean back) and is `verborgen`; its n is None in `n_per_type`."""
+    protected = disclosure.is_protected(hours_table)
+    hidden = (hours_table[disclosure.HIDDEN].astype(bool) if protected
+              else pd.Series(False, index=hours_table.index))
+    prof = hours_table[hours_table["support_type"].isin(tx.PROFESSIONAL_TYPES) & ((hours_table["n"] > 0) | hidden)]
     rows = []
     for moment in ("start", "latest"):
         part = prof[prof["moment"] == moment]
+        secret = bool(hidden.reindex(part.index).any())
         rows.append({
             "moment": moment,
-            "hours_per_week": float(part["mean_hours_per_week"].sum()) if len(part) else np.nan,
-            "n_per_type": dict(zip(part["support_type"], part["n"].astype(int))),
+            "hours_per_week": float(part["mean_hours_per_week"].sum()) if len(part) and not secret else np.nan,
+            "n_per_type": {t: (int(n) if n == n else None) for t, n in zip(part["support_type"], part["n"])},
+            disclosure.HIDDEN: secret,
         })
-    return pd.DataFrame(rows, columns=["moment", "hours_per_week", "n_per_type"])
+    out = pd.DataFrame(rows, columns=["moment", "hours_per_week", "n_per_type", disclosure.HIDDEN])
+    if not protected:
+        return out.drop(columns=disclosure.HIDDEN)
+    out.attrs.update(k=hours_table.attrs.get("k"), suppressed=int(out[disclosure.HIDDEN].sum()))
+    return out
 
 
 # -- overview ----------------------------------------------------------------------------
+OVERVIEW_TOTAL = "Totaal"
+
+
+def _protect_overview(table: pd.DataFrame, who) -> pd.DataFrame:
+    """Per block of columns (see `protect_blocks`): families; lopend and afgerond together (with the families they
+    add up to about the families, so one of them alone would give the other away); requests with the families
+    with a request behind the mean."""
+    with_requests = table.attrs.get("families_with_requests", {})
+    frame = table.assign(_with_requests=table["organisatie"].map(with_requests).fillna(0))
+    frame.attrs = dict(table.attrs)
+    blocks = ((("gezinnen",), ()), ((tx.STATUS_LOPEND, tx.STATUS_AFGEROND), ()),
+              (("hulpvragen", "_with_requests"), (REQUESTS_PER_FAMILY,)))
+    return protect_blocks(frame, blocks, total=table["organisatie"].eq(OVERVIEW_TOTAL).to_numpy(),
+                          extra=("_with_requests",), who=who)
+
+
+@protected(_disclosure.Rule(
+    counts=("gezinnen", tx.STATUS_LOPEND, tx.STATUS_AFGEROND, "hulpvragen"), values=(REQUESTS_PER_FAMILY,),
+    note="per organisation and a total row; per block of columns, each column a partition of the total row"),
+    protect=_protect_overview)
 def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.DataFrame,
              batches: pd.DataFrame) -> pd.DataFrame:
     """Key figures per organisation plus a total row. Requests still to be reviewed are left out of the
@@ -864,7 +1389,7 @@ def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.Da
     out["laatste upload"] = out["organisatie"].map(latest["uploaded_at"]) if len(latest) else pd.NaT
     out["bestand"] = out["organisatie"].map(latest["file_name"]) if len(latest) else None
     total = {
-        "organisatie": "Totaal",
+        "organisatie": OVERVIEW_TOTAL,
         "gezinnen": int(out["gezinnen"].sum()),
         tx.STATUS_LOPEND: int(out[tx.STATUS_LOPEND].sum()),
         tx.STATUS_AFGEROND: int(out[tx.STATUS_AFGEROND].sum()),
@@ -874,5 +1399,7 @@ def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.Da
         "bestand": "",
     }
     table = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
-    table.attrs.update(te_beoordelen=pending)
+    with_requests = {str(o): int(n) for o, n in families_with_requests.items()}
+    table.attrs.update(te_beoordelen=pending,
+                       families_with_requests=with_requests | {OVERVIEW_TOTAL: int(requests["family"].nunique())})
     return table

@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from . import investment, metrics, stats
+from . import disclosure, investment, metrics, stats
 from . import taxonomy as tx
 from .store import Dataset
 
@@ -106,6 +106,30 @@ COMPARISON_COLUMNS = [
 ]
 
 
+# Per block of columns: a count from 1 to k-1 hides the block in that row (see metrics.protect_blocks). Lopend and
+# afgerond go with the trajectories they add up to; the mean requests and the median duration with their counts.
+COMPARISON_BLOCKS = (
+    (("intensive",), ()),
+    (("families_not_started",), ()),
+    (("trajectories", tx.STATUS_LOPEND, tx.STATUS_AFGEROND), ()),
+    (("not_started",), ()),
+    (("requests", "families_with_requests"), ("requests_per_family",)),
+    (("km_n", "km_afgerond"), ("median", "median_lo", "median_hi")),
+    (("n_hours_start",), ("hours_start",)),
+    (("n_hours_latest",), ("hours_latest",)),
+)
+
+
+def _protect_comparison(table: pd.DataFrame, who) -> pd.DataFrame:
+    return metrics.protect_blocks(table, COMPARISON_BLOCKS, total=(table["organisation"] == ALL_ORGANISATIONS).to_numpy(),
+                                  who=who)
+
+
+@metrics.protected(disclosure.Rule(
+    counts=tuple(c for counts, _ in COMPARISON_BLOCKS for c in counts),
+    values=tuple(v for _, values in COMPARISON_BLOCKS for v in values),
+    note="per organisation and a total row; per block of columns (COMPARISON_BLOCKS), each count column a "
+         "partition of the total row"), protect=_protect_comparison)
 def comparison_table(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.DataFrame,
                      hours: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
     """One row per organisation and a pooled 'Totaal' row (see DEFINITIONS["comparison"]).
@@ -117,9 +141,10 @@ def comparison_table(families: pd.DataFrame, trajectories: pd.DataFrame, request
     a mean of the rows): its median duration is the Kaplan–Meier median of all trajectories together.
     `.attrs["te_beoordelen"]`: requests left out."""
     counted, pending = metrics.counted_requests(requests)
-    durations = (metrics.trajectory_durations(trajectories, peildatum) if len(trajectories)
+    # Computed on every row and protected once, as a whole (see metrics.unprotected).
+    durations = (metrics.unprotected(metrics.trajectory_durations)(trajectories, peildatum) if len(trajectories)
                  else trajectories.assign(excluded=None, status_at_peildatum=None, months=np.nan))
-    weekly = investment.family_weekly_investment(hours, trajectories, peildatum)
+    weekly = metrics.unprotected(investment.family_weekly_investment)(hours, trajectories, peildatum)
     orgs = sorted(set(families["organisation"].dropna()) | set(trajectories["organisation"].dropna()))
 
     def row(name, fam, traj, dur, req, wk) -> dict:
@@ -157,13 +182,35 @@ def _split(frame: pd.DataFrame, organisation: str) -> dict[str, pd.DataFrame]:
             OTHERS: frame[frame["organisation"] != organisation]}
 
 
+def _protect_needs_vs_others(out: pd.DataFrame, who) -> pd.DataFrame:
+    """Rows as the rule says; the two groups add up, per leefgebied, to the figure of all organisations (families),
+    and their sizes to all families with a request, so hiding one can hide the other. A hidden group size (in
+    attrs["n"] None) hides all of that group's rows."""
+    sizes = pd.Series(out.attrs["n"], dtype="int64")
+    hidden = set(sizes.index[metrics.complementary(sizes, (sizes >= 1) & (sizes < who.k), who.k)])
+    frame = out.assign(_groep_verborgen=out["group"].isin(hidden).astype(int))
+    frame.attrs = dict(out.attrs)
+    rule = disclosure.Rule(counts=(*NEEDS_VS_OTHERS.counts, "_groep_verborgen"), values=NEEDS_VS_OTHERS.values)
+    protected = metrics.protect_rows(frame, rule, ((("leefgebied",), "families"),), who)
+    attrs = dict(protected.attrs)
+    protected = protected.drop(columns="_groep_verborgen")
+    protected.attrs = attrs | {"n": {g: (None if g in hidden else int(n)) for g, n in out.attrs["n"].items()}}
+    return protected
+
+
+NEEDS_VS_OTHERS = disclosure.Rule(
+    counts=("families", "n"), values=("families_pct", "families_pct_lo", "families_pct_hi"),
+    note="per leefgebied × (selected, others); per leefgebied the two groups add up to all organisations'")
+
+
+@metrics.protected(NEEDS_VS_OTHERS, protect=_protect_needs_vs_others)
 def needs_vs_others(requests: pd.DataFrame, organisation: str) -> pd.DataFrame:
     """Per leefgebied and group (selected organisation / the others pooled): families with a request there out of
     the group's families with any request, with a 95% Wilson interval. `.attrs`: n per group, te_beoordelen."""
     counted, pending = metrics.counted_requests(requests)
     parts, n = [], {}
     for group, part in _split(counted, organisation).items():
-        table = metrics.needs(part)
+        table = metrics.unprotected(metrics.needs)(part)
         n[group] = table.attrs["n_families"]
         table = stats.with_wilson(table.assign(n=n[group]), "families", "n", "families_pct")
         parts.append(table.assign(group=group))
@@ -173,11 +220,41 @@ def needs_vs_others(requests: pd.DataFrame, organisation: str) -> pd.DataFrame:
     return out
 
 
+def _protect_duration(out: pd.DataFrame, who) -> pd.DataFrame:
+    """A Kaplan–Meier curve steps at every single trajectory's end: per family values, so a group's curve is kept
+    only when the viewer owns every organisation in it (attrs `rows_withheld`: the steps left out). Its summary
+    (n, afgerond, median) is an aggregate: hidden (None, `verborgen` True) when a count is 1..k-1, or when the
+    other group's is (both add up to all organisations' trajectories)."""
+    k = who.k
+    owned = {g: who.owns(orgs) for g, orgs in out.attrs.get("organisations", {}).items()}
+    keep = out["group"].map(owned).fillna(False).astype(bool)
+    kept = out.loc[keep].copy()
+    summary = {g: dict(v) for g, v in out.attrs["summary"].items()}
+    hidden = pd.Series(False, index=list(summary))
+    for col in ("km_n", "km_afgerond"):
+        counts = pd.Series({g: v[col] for g, v in summary.items()})
+        hidden |= (counts >= 1) & (counts < k)
+        hidden |= metrics.complementary(counts, hidden, k)
+    for g, v in summary.items():
+        v[disclosure.HIDDEN] = bool(hidden[g])
+        if hidden[g]:
+            v.update(km_n=None, km_afgerond=None, median=np.nan, median_lo=np.nan, median_hi=np.nan)
+    kept[disclosure.HIDDEN] = False
+    kept.attrs = dict(out.attrs) | {"summary": summary, "rows_withheld": int((~keep).sum()),
+                                    "groups_withheld": sorted(g for g, mine in owned.items() if not mine),
+                                    "suppressed": int(hidden.sum()), "k": k}
+    return kept
+
+
+@metrics.protected(disclosure.Rule(
+    row_level=True, counts=("km_n", "km_afgerond"), values=("median", "median_lo", "median_hi"),
+    note="Kaplan–Meier steps are per trajectory: a group's curve only for its owner; the summary per group is "
+         "suppressed as counts"), protect=_protect_duration)
 def duration_vs_others(trajectories: pd.DataFrame, organisation: str, peildatum: dt.date) -> pd.DataFrame:
     """Kaplan–Meier tables of the selected organisation and the others pooled, stacked with a `group` column.
     `.attrs["summary"]`: per group n, afgerond (events), median and its 95% interval; `.attrs["excluded"]`:
     reason → trajectories left out (both groups)."""
-    durations = metrics.trajectory_durations(trajectories, peildatum)
+    durations = metrics.unprotected(metrics.trajectory_durations)(trajectories, peildatum)
     tables, summary = [], {}
     for group, part in _split(durations, organisation).items():
         kept = part[part["excluded"].isna()]
@@ -188,17 +265,23 @@ def duration_vs_others(trajectories: pd.DataFrame, organisation: str, peildatum:
     out = (pd.concat(tables, ignore_index=True) if tables
            else pd.DataFrame(columns=[*stats.KM_COLUMNS, "group"]))
     out.attrs.update(summary=summary,
-                     excluded={str(k): int(v) for k, v in durations["excluded"].value_counts().items()})
+                     excluded={str(k): int(v) for k, v in durations["excluded"].value_counts().items()},
+                     organisations={g: sorted(set(part["organisation"].dropna()))
+                                    for g, part in _split(durations, organisation).items()})
     return out
 
 
+@metrics.protected(disclosure.Rule(
+    counts=("n",), values=("mean_hours_per_week",),
+    note="per group × moment × measure; per moment and measure the two groups add up to all organisations' n"),
+    within=((("moment", "measure"), "n"),))
 def hours_vs_others(hours: pd.DataFrame, trajectories: pd.DataFrame, organisation: str,
                     peildatum: dt.date | None = None) -> pd.DataFrame:
     """Mean investment hours per week per family at the first and latest moment, professional, volunteer and
     total (see investment.DEFINITIONS["organisation_hours"]), for the selected organisation and the others
     pooled: columns group, moment, measure, n, mean_hours_per_week; `.attrs["excluded"]` as
     family_weekly_investment's (all organisations)."""
-    weekly = investment.family_weekly_investment(hours, trajectories, peildatum)
+    weekly = metrics.unprotected(investment.family_weekly_investment)(hours, trajectories, peildatum)
     rows = []
     for group, part in _split(weekly, organisation).items():
         for moment in ("start", "latest"):

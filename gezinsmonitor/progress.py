@@ -13,7 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from . import metrics, stats
+from . import disclosure, metrics, stats
 from . import taxonomy as tx
 
 HIGH = 4  # scores 4 and 5
@@ -106,13 +106,26 @@ COMPARISON_COLUMNS = ["organisation", "n", "nvt", "high", "pct", "pct_lo", "pct_
                       *(str(s) for s in tx.VOORTGANG_SCORES), "small"]
 
 
+COMPARISON_RULE = disclosure.Rule(
+    counts=("n",), values=("nvt", "high", "pct", "pct_lo", "pct_hi", "mean", "leefgebieden_mean",
+                           *(str(s) for s in tx.VOORTGANG_SCORES)),
+    note="an organisation is hidden when n, 4–5, 1–3 or n.v.t. is below k, or when the pooled figures would "
+         "give a hidden one back (metrics.suppress_rows); per-organisation scores and means never")
+
+
+@disclosure.protects(COMPARISON_RULE)
 def organisation_comparison(outcomes: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
     """Per organisation: n families with a score, families with only n.v.t., families high, % with its 95%
     Wilson interval, the mean number of leefgebieden with a score per family (`leefgebieden_mean`: over all
     leefgebieden a family with more of them has more chances of one score below 4), and `small` when n < min_n
     (config, default 20). For one leefgebied also the mean latest score and the families per score 1–5 (NaN over
     all leefgebieden, where a family has several scores). Organisations without any score in scope are not
-    listed. `.attrs["pooled"]` holds all organisations together (with `leefgebieden_mean` too)."""
+    listed. `.attrs["pooled"]` holds all organisations together (with `leefgebieden_mean` too).
+
+    For a viewer who does not own every organisation: an organisation whose n, families 4–5, families 1–3 or
+    n.v.t. is below k is hidden, and more where the pooled figures would give one back (when that is not
+    enough the pooled figures are hidden: `pooled["verborgen"]`); the counts per score and the mean score per
+    organisation are never shown (with n and the share 4–5 they could pin a small count down)."""
     limit = metrics.resolve_min_n(min_n)
     single = outcomes.attrs.get("leefgebied", ALL) is not ALL
     rows = []
@@ -137,6 +150,20 @@ def organisation_comparison(outcomes: pd.DataFrame, min_n: int | None = None) ->
                      after_until=int(outcomes.attrs.get("after_until", 0)),
                      without_score=sorted(set(outcomes.loc[~outcomes["scored"], "organisation"].dropna())
                                           - set(out["organisation"])))
+    who = metrics.stranger(outcomes)
+    return out if who is None else _protect_comparison(out, who.k)
+
+
+def _protect_comparison(comparison: pd.DataFrame, k: int) -> pd.DataFrame:
+    out = metrics.blank(comparison.copy(), [True] * len(comparison), ["mean", *(str(s) for s in tx.VOORTGANG_SCORES)])
+    out.attrs = dict(comparison.attrs)
+    hidden, total = metrics.suppress_rows(
+        [out["n"].tolist(), out["high"].tolist(), (out["n"] - out["high"]).tolist(), out["nvt"].tolist()], k)
+    out = metrics.hide_rows(out, out.index.isin(out.index[sorted(hidden)]), COMPARISON_RULE.values + ("n",))
+    pooled = dict(out.attrs["pooled"], verborgen=total)
+    if total:
+        pooled.update({key: np.nan for key in ("n", "high", "pct", "pct_lo", "pct_hi", "nvt", "leefgebieden_mean")})
+    out.attrs["pooled"] = pooled
     return out
 
 
@@ -153,6 +180,10 @@ def family_durations(durations: pd.DataFrame) -> pd.DataFrame:
     return t.groupby("family").last()[["status_at_peildatum", "whole_months", "bucket", "excluded"]]
 
 
+@disclosure.protects(disclosure.Rule(
+    counts=("n",), values=("high", "pct", "pct_lo", "pct_hi"),
+    note="per status the classes partition the families counted (shown): a class with n, 4–5 or 1–3 below k "
+         "is hidden, and more where the status total would give it back"))
 def duration_classes(outcomes: pd.DataFrame, durations: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
     """Share of families high per trajectory duration class, separately for afgerond and lopend (at the peildatum).
 
@@ -185,9 +216,28 @@ def duration_classes(outcomes: pd.DataFrame, durations: pd.DataFrame, min_n: int
         n_by_status={s: int((counted["status_at_peildatum"] == s).sum()) for s in STATUS_ORDER},
         leefgebied=outcomes.attrs.get("leefgebied", ALL),
     )
-    return table
+    who = metrics.stranger(outcomes)
+    if who is None:
+        return table
+    rows = pd.Series(False, index=table.index)
+    for status in STATUS_ORDER:
+        part = table[table["status"] == status]
+        hidden, total = metrics.suppress_rows(
+            [part["n"].tolist(), part["high"].tolist(), (part["n"] - part["high"]).tolist()], who.k)
+        rows.loc[part.index[sorted(hidden)]] = True
+        if total:
+            table.attrs["n_by_status"][status] = None
+    if any(v is None for v in table.attrs["n_by_status"].values()):
+        table.attrs["n"] = None
+    return metrics.hide_rows(table, rows.to_numpy(), ["n", "high", "pct", "pct_lo", "pct_hi"])
 
 
+COVERAGE_COUNTS = ("families", "with_score", "without_score", "after_until")
+
+
+@disclosure.protects(disclosure.Rule(
+    counts=COVERAGE_COUNTS, values=("other_instruments",),
+    note="an organisation with a count below k is hidden, and more where the totals would give it back"))
 def coverage(families: pd.DataFrame, measurements: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
     """Per organisation: families, families with at least one voortgangsscore (not n.v.t.), families without,
     and which other instruments they have. With `until` only scores on or before it count (undated ones too); a
@@ -208,4 +258,10 @@ def coverage(families: pd.DataFrame, measurements: pd.DataFrame, until: dt.date 
                                       "other_instruments"])
     out.attrs.update(without=int(out["without_score"].sum()) if len(out) else 0,
                      after_until=int(out["after_until"].sum()) if len(out) else 0)
-    return out
+    who = metrics.stranger(families, measurements)
+    if who is None:
+        return out
+    hidden, total = metrics.suppress_rows([out[c].tolist() for c in COVERAGE_COUNTS], who.k)
+    if total:
+        out.attrs.update(without=None, after_until=None)
+    return metrics.hide_rows(out, out.index.isin(out.index[sorted(hidden)]), [*COVERAGE_COUNTS, "other_instruments"])

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, and_, case, create_engine, delete, event, func, select, update
 
-from . import config, migrations
+from . import audit, config, migrations
 from . import schema as s
 from . import taxonomy as tx
 
@@ -18,6 +19,13 @@ REVISION_KEY = "revision"
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _column_count(content: str) -> str:
+    try:
+        return str(len(json.loads(content)))
+    except (ValueError, TypeError):
+        return "?"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -164,26 +172,79 @@ class Store:
             restored = conn.execute(update(f).where(f.c.batch_id == batch_id).values(active=True)).rowcount
             self.refresh_batch_status(conn, org_id)
             self.bump_revision(conn)
+            batch = conn.execute(select(s.batches.c.file_name, s.organisations.c.name)
+                                 .join(s.organisations, s.organisations.c.id == s.batches.c.organisation_id)
+                                 .where(s.batches.c.id == batch_id)).one()
+            audit.record(conn, audit.RESTORE, batch.name,
+                         f"upload {batch_id} ({batch.file_name}): {restored} gezinnen tellen weer mee")
         return restored
 
-    def delete_organisations(self, organisation_ids: list[int]) -> None:
+    @staticmethod
+    def _erase(conn, organisation_id: int, action: str) -> dict[str, int]:
+        """Remove one organisation everywhere its name or id is stored, and log it; returns what was removed.
+
+        Kept: the shared vocabulary (a person's value decisions hold no organisation) and the audit log, whose
+        earlier upload and restore entries for this organisation lose their detail (a file name can name a
+        family) but keep who did what when: the accountability the log exists for."""
+        name = conn.execute(select(s.organisations.c.name).where(s.organisations.c.id == organisation_id)).scalar()
+        if name is None:
+            raise KeyError(organisation_id)
+        batch_ids = select(s.batches.c.id).where(s.batches.c.organisation_id == organisation_id)
+        f = s.families
+        counts = {"gezinnen": int(conn.execute(select(func.count(f.c.family_key.distinct()))
+                                               .where(f.c.organisation_id == organisation_id)).scalar() or 0)}
+        for label, table in zip(("trajecten", "hulpvragen", "metingen", "inzetregels"), s.CHILD_TABLES):
+            counts[label] = conn.execute(delete(table).where(table.c.batch_id.in_(batch_ids))).rowcount or 0
+        conn.execute(delete(f).where(f.c.organisation_id == organisation_id))
+        counts["uploads"] = conn.execute(delete(s.batches).where(s.batches.c.organisation_id == organisation_id)
+                                         ).rowcount or 0
+        counts["kolomprofielen"] = conn.execute(delete(s.mapping_profiles)
+                                                .where(s.mapping_profiles.c.organisation == name)).rowcount or 0
+        # The organisation's point on the map carries its name too (names compare as the map does).
+        from .geo import KIND_ORG, name_key
+        a = s.areas
+        points = conn.execute(select(a.c.id, a.c.name).where(a.c.kind == KIND_ORG)).all()
+        ids = [p.id for p in points if name_key(p.name) == name_key(name)]
+        counts["kaartpunten"] = (conn.execute(delete(a).where(a.c.id.in_(ids))).rowcount or 0) if ids else 0
+        conn.execute(delete(s.organisations).where(s.organisations.c.id == organisation_id))
+        log = s.audit_log
+        conn.execute(update(log).where(log.c.organisation == name, log.c.action.in_((audit.UPLOAD, audit.RESTORE)))
+                     .values(detail="toelichting (bestandsnaam) gewist met de gegevens van de organisatie"))
+        audit.record(conn, action, name, "verwijderd: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        return counts
+
+    def delete_organisations(self, organisation_ids: list[int], action: str = audit.ERASE) -> dict[str, dict[str, int]]:
+        """Remove these organisations everywhere (see `_erase`), in one transaction, with one log entry each;
+        returns per organisation name what was removed."""
         if not organisation_ids:
-            return
+            return {}
         with self.engine.begin() as conn:
-            batch_ids = select(s.batches.c.id).where(s.batches.c.organisation_id.in_(organisation_ids))
-            for table in s.CHILD_TABLES:
-                conn.execute(delete(table).where(table.c.batch_id.in_(batch_ids)))
-            conn.execute(delete(s.families).where(s.families.c.organisation_id.in_(organisation_ids)))
-            conn.execute(delete(s.batches).where(s.batches.c.organisation_id.in_(organisation_ids)))
-            conn.execute(delete(s.organisations).where(s.organisations.c.id.in_(organisation_ids)))
+            names = dict(conn.execute(select(s.organisations.c.id, s.organisations.c.name)
+                                      .where(s.organisations.c.id.in_(organisation_ids))).all())
+            removed = {names[i]: self._erase(conn, i, action) for i in organisation_ids if i in names}
             self.bump_revision(conn)
+        return removed
+
+    def erase_organisation(self, name: str) -> dict[str, int]:
+        """The right to erasure: every row of this organisation removed, logged; returns what was removed.
+        KeyError when there is no organisation of that name."""
+        with self.engine.begin() as conn:
+            org_id = conn.execute(select(s.organisations.c.id).where(s.organisations.c.name == name)).scalar()
+            if org_id is None:
+                raise KeyError(name)
+            counts = self._erase(conn, int(org_id), audit.ERASE)
+            self.bump_revision(conn)
+        return counts
 
     def remove_sample_data(self) -> int:
         """Delete every sample organisation; returns how many were removed."""
-        orgs = self.organisations()
-        ids = [int(i) for i in orgs.loc[orgs["is_sample"].astype(bool), "id"]]
-        self.delete_organisations(ids)
         with self.engine.begin() as conn:
+            ids = conn.execute(select(s.organisations.c.id).where(s.organisations.c.is_sample.is_(True))
+                               .order_by(s.organisations.c.name)).scalars().all()
+            for org_id in ids:
+                self._erase(conn, int(org_id), audit.SAMPLES_REMOVED)
+            if ids:
+                self.bump_revision(conn)
             self.set_meta(conn, SAMPLE_STATE_KEY, "removed")
         return len(ids)
 
@@ -213,6 +274,10 @@ class Store:
             conn.execute(t.insert().values(version=version, created_at=utcnow(), author=author, note=note,
                                            content=taxonomy.to_json()))
             self.bump_revision(conn)
+            audit.record(conn, audit.TAXONOMY, None,
+                         f"versie {version}: {len(taxonomy.leefgebieden)} leefgebieden, "
+                         f"{sum(map(len, taxonomy.leefgebieden.values()))} categorieën, "
+                         f"{len(taxonomy.synonyms)} synoniemen")
         return version
 
     def learned_values(self, kind: str = "hulpvraag") -> dict[str, tuple[str, str | None]]:
@@ -235,12 +300,16 @@ class Store:
             conn.execute(v.insert().values(kind=kind, key=key, example=example, leefgebied=leefgebied,
                                            categorie=categorie, decided_by=decided_by, decided_at=utcnow()))
             self.bump_revision(conn)
+            # The text itself is what an organisation wrote about a family: never in the log.
+            audit.record(conn, audit.VALUE, None, f"{kind}tekst gekoppeld aan {leefgebied}"
+                                                  + (f" – {categorie}" if categorie else ""))
 
     def forget_value(self, key: str, kind: str = "hulpvraag") -> int:
         v = s.value_mappings
         with self.engine.begin() as conn:
             n = conn.execute(delete(v).where(v.c.kind == kind, v.c.key == key)).rowcount
             self.bump_revision(conn)
+            audit.record(conn, audit.VALUE_FORGOTTEN, None, f"koppeling van een {kind}tekst ingetrokken ({n} vergeten)")
         return n
 
     def profile(self, organisation: str | None, signature: str) -> tuple[int, int, str] | None:
@@ -269,6 +338,8 @@ class Store:
             pid = conn.execute(p.insert().values(organisation=organisation, signature=signature, version=version,
                                                  content=content, created_at=utcnow(), created_by=created_by)
                                ).inserted_primary_key[0]
+            audit.record(conn, audit.PROFILE, organisation,
+                         f"kolomindeling versie {version} ({_column_count(content)} kolommen)")
         return int(pid), version
 
     def set_batch_profile(self, batch_id: int, profile_id: int) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import harmonise
+from . import identifiers as ids
 from . import registratieformat as rf
 from . import taxonomy as tx
 from . import values as vals
@@ -398,11 +399,15 @@ def validate(raw: RawWorkbook, today: dt.date | None = None,
     fam_sheet = rf.SHEET_BY_KEY["families"]
     if raw.report.errors and not raw.sheets:  # the loader could not read the file at all
         return Registration(organisation, peildatum, report=report, **tables)
-    if "families" not in raw.sheets:
+    # Identifiers leave every cell before anything is read from it, so the preview is already clean.
+    sheets = {key: ids.scrub_sheet(frame, rf.SHEET_BY_KEY[key].name,
+                                   {c.key: c.header for c in rf.SHEET_BY_KEY[key].columns}, report, "family", ROW)
+              for key, frame in raw.sheets.items()}
+    if "families" not in sheets:
         report.error(fam_sheet.name, None, None, "Blad Gezinnen ontbreekt.",
                      "Gebruik het registratieformat (download het op de pagina Gegevens) en vul blad Gezinnen in.")
         return Registration(organisation, peildatum, report=report, **tables)
-    frame = _drop_blank_rows(raw.sheets["families"])
+    frame = _drop_blank_rows(sheets["families"])
     if _check_required_columns(fam_sheet, frame, report):
         if frame.empty:
             report.error(fam_sheet.name, None, None, "Blad Gezinnen bevat geen gezinnen.", "Vul minstens één gezin in.")
@@ -412,11 +417,11 @@ def validate(raw: RawWorkbook, today: dt.date | None = None,
 
     for sheet_key, (table, build) in builders.items():
         sheet = rf.SHEET_BY_KEY[sheet_key]
-        if sheet_key not in raw.sheets:
+        if sheet_key not in sheets:
             report.warning(sheet.name, None, None, f"Blad {sheet.name} ontbreekt; er worden geen gegevens van dit blad ingelezen.",
                            "Voeg het blad toe als u deze gegevens bijhoudt (zie het registratieformat).")
             continue
-        frame = _drop_blank_rows(raw.sheets[sheet_key])
+        frame = _drop_blank_rows(sheets[sheet_key])
         if _check_required_columns(sheet, frame, report) and not frame.empty:
             tables[table] = build(frame, report, known)
     return Registration(organisation, peildatum, report=report, **tables)

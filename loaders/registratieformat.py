@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from gezinsmonitor import identifiers
 from gezinsmonitor import registratieformat as rf
 from gezinsmonitor import taxonomy as tx
 from gezinsmonitor.report import Report
@@ -53,6 +54,12 @@ def _sheet_frame(rows: list[list], sheet: rf.Sheet, report: Report) -> pd.DataFr
             continue
         key = by_header.get(_header_key(value))
         if key is None:
+            # Never read; said plainly when it holds personal data, so the user removes it next time.
+            column = pd.Series([r[j] if j < len(r) else "" for r in rows[header_at + 1:]], dtype=object)
+            finding = identifiers.detect_column(value, column)
+            if finding is not None:
+                identifiers.report_column(report, sheet.name, header_at + 1, str(value), finding)
+                continue
             report.warning(sheet.name, header_at + 1, str(value), "Onbekende kolom; deze wordt niet ingelezen.",
                            "Laat de kolom weg of hernoem hem naar een kolom van het registratieformat.")
         elif key in positions:
@@ -88,6 +95,12 @@ def read_registration(
     opened = open_workbook(source, file_name, on_progress)
     if opened.refusal is not None:
         return LoadedFile(opened.file_name, opened.sha256, RawWorkbook(sheets={}, report=opened.refusal))
+    if opened.workbook is None:  # a CSV file: one sheet cannot hold the format's sheets
+        report = Report()
+        report.error(None, None, None, "Dit bestand is geen Excel-werkmap (.xlsx).",
+                     "Het registratieformat heeft meerdere bladen: vul het gedownloade registratieformat in Excel in "
+                     "en sla het op als 'Excel-werkmap (*.xlsx)'.")
+        return LoadedFile(opened.file_name, opened.sha256, RawWorkbook(sheets={}, report=report))
     return registration_from(opened, on_progress)
 
 

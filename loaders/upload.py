@@ -1,4 +1,4 @@
-"""One door for every upload: the registratieformat or an organisation's own layout.
+"""One door for every upload: the registratieformat or an organisation's own layout (a CSV file is always one).
 
 Used by the command line, the sample loader and the Gegevens page. The registratieformat is
 validated strictly; an own layout goes through `gezinsmonitor.intake` (profile or suggestions).
@@ -47,11 +47,14 @@ class Upload:
 
 def read_upload(source: str | Path | bytes | BinaryIO, file_name: str | None = None,
                 on_progress: ProgressCallback = _noop) -> Upload:
+    """Read any upload: xlsx, xlsm, xls, ods or CSV, judged by content (see loaders/workbook.py). A refused
+    file carries its Dutch reason in `report` and is never imported."""
     opened = open_workbook(source, file_name, on_progress)
     if opened.refusal is not None:
         return Upload(opened, report=opened.refusal)
     if opened.is_registratieformat:
         loaded = registration_from(opened, on_progress)
+        loaded.raw.report.extend(opened.notes)
         return Upload(opened, loaded=loaded, report=loaded.raw.report)
     grids, report = read_grids(opened, on_progress)
     on_progress(0.7, "Kolommen herkennen")

@@ -42,7 +42,8 @@ if n_families == 0:  # every request still waits for review
                icon=":material/rule:")
     st.stop()
 excluded = {PENDING: pending}
-n_text = f"n = {formatting.count(n_families)} gezinnen met een hulpvraag · {formatting.count(n_requests)} hulpvragen"
+n_text = (f"n = {charts.n_text(n_families, needs)} gezinnen met een hulpvraag · {charts.n_text(n_requests, needs)} "
+          "hulpvragen")
 if pending:
     n_text += f" · {formatting.count(pending)} te beoordelen, niet meegeteld"
     st.warning(f"{pending} hulpvraag/-vragen hebben een onzekere koppeling aan een leefgebied en "
@@ -67,17 +68,18 @@ st.subheader("Per leefgebied")
 st.altair_chart(charts.needs_bars(needs, measure, focus), width="stretch", key=CHART_KEY, on_select=_follow_click,
                 selection_mode=charts.NEEDS_SELECTION)
 figure.caption(ctx, n_text, f"{definition} Streepjes: 95%-betrouwbaarheidsinterval (Wilson). Klik op een "
-                            "leefgebied om het in de andere grafieken uit te lichten.", excluded)
-st.dataframe(charts.needs_table(needs), hide_index=True)
+                            "leefgebied om het in de andere grafieken uit te lichten.",
+               excluded | figure.withheld(needs))
+figure.table(charts.needs_table(needs), needs)
 figure.caption(ctx, n_text, f"{charts.NEEDS_MEASURES['families_pct']}: {metrics.DEFINITIONS['needs_families']} "
                             f"{charts.NEEDS_MEASURES['requests_pct']}: {metrics.DEFINITIONS['needs_requests']} "
-                            f"{REQUESTS_CI_NOTE}", excluded)
+                            f"{REQUESTS_CI_NOTE}", excluded | figure.withheld(needs))
 
 st.subheader("Per leefgebied en categorie")
 st.altair_chart(charts.needs_detail_bars(detail, measure, focus), width="stretch")
 figure.caption(ctx, n_text, f"{definition} Hulpvragen zonder categorie staan als '{charts.NO_CATEGORY}'.{ci_note}",
-               excluded)
-st.dataframe(charts.needs_table(detail), hide_index=True)
+               excluded | figure.withheld(detail))
+figure.table(charts.needs_table(detail), detail)
 
 st.subheader("Per organisatie")
 min_n = figure.min_n()
@@ -85,25 +87,27 @@ by_org = breakdown.needs_by_organisation(ds.requests, min_n)
 org_sizes = by_org.attrs["groups"]
 st.altair_chart(charts.needs_org_multiples(by_org, measure, focus, min_n), width="stretch")
 if len(org_sizes) > 1:
-    figure.small_n_warning(org_sizes, "gezinnen met een hulpvraag")
+    figure.small_n_warning(charts.shown_sizes(org_sizes, by_org), "gezinnen met een hulpvraag")
 figure.caption(
-    ctx, f"n = {len(org_sizes)} organisaties · " + ", ".join(f"{o}: {formatting.count(n)}" for o, n in org_sizes.items())
+    ctx, f"n = {len(org_sizes)} organisaties · " + ", ".join(f"{o}: {charts.n_text(n, by_org)}"
+                                                            for o, n in org_sizes.items())
     + " gezinnen met een hulpvraag",
     f"Per organisatie apart berekend. {definition} Organisaties met minder dan {min_n} gezinnen zijn bleek en hebben "
-    f"'n < {min_n}' in hun titel.{ci_note}", excluded)
+    f"'n < {min_n}' in hun titel.{ci_note}", excluded | figure.withheld(by_org))
 with st.expander("Tabel per organisatie", icon=":material/table:"):
-    st.dataframe(charts.needs_group_table(by_org, measure, "Organisatie"), hide_index=True)
+    figure.table(charts.needs_group_table(by_org, measure, "Organisatie"))
 
 st.subheader("Welke hulpvragen komen samen voor?")
 co = cooccurrence.cooccurrence(ds.requests)
+co_pairs = cooccurrence.pairs(co)
 st.altair_chart(charts.cooccurrence_heatmap(co, focus), width="content")
 figure.caption(
-    ctx, f"n = {formatting.count(co.attrs['n_families'])} gezinnen met een hulpvraag",
+    ctx, f"n = {charts.n_text(co.attrs['n_families'], co)} gezinnen met een hulpvraag",
     "Per paar leefgebieden: het aantal gezinnen met minstens één hulpvraag op beide, en dat aantal als % van alle "
     "gezinnen met een hulpvraag. Op de omkaderde diagonaal: gezinnen met een hulpvraag op dat leefgebied (zoals "
     "'Per leefgebied'). De tooltip geeft ook welk deel van de gezinnen met het leefgebied van de rij ook een hulpvraag "
-    "op dat van de kolom heeft. 95%-BI: Wilson.", excluded)
-st.dataframe(charts.cooccurrence_table(cooccurrence.pairs(co)), hide_index=True)
+    "op dat van de kolom heeft. 95%-BI: Wilson.", excluded | figure.withheld(co))
+figure.table(charts.cooccurrence_table(co_pairs), co_pairs)
 
 st.subheader("Naar achtergrond van het gezin")
 st.caption("Per groep gezinnen: welk deel heeft een hulpvraag op elk leefgebied? Gezinnen zonder ingevulde waarde "
@@ -114,30 +118,32 @@ for tab, key in zip(tabs, background.DIMENSIONS):
         by_bg = background.needs_by_background(ds.requests, ds.families, key, min_n)
         label, phrase = by_bg.attrs["label"], by_bg.attrs["phrase"]
         if by_bg.attrs["empty"]:
-            st.info(f"Geen gegevens over {phrase}: bij geen van de {formatting.count(by_bg.attrs['families'])} "
+            st.info(f"Geen gegevens over {phrase}: bij geen van de {charts.n_text(by_bg.attrs['families'], by_bg)} "
                     "gezinnen is dit ingevuld (allemaal 'onbekend'). Daarom staat hier geen grafiek; vul het in de "
                     "registratie in om deze uitsplitsing te zien.", icon=":material/info:")
             continue
         groups = by_bg.attrs["groups"]
         st.altair_chart(charts.background_bars(by_bg, focus, min_n), width="stretch")
-        figure.small_n_warning(groups, "gezinnen met een hulpvraag")
+        figure.small_n_warning(charts.shown_sizes(groups, by_bg), "gezinnen met een hulpvraag")
         figure.caption(
-            ctx, f"n = {formatting.count(by_bg.attrs['n_families'])} gezinnen met een hulpvraag · "
-            + ", ".join(f"{g}: {formatting.count(n)}" for g, n in groups.items())
-            + f" · {phrase} bekend bij {formatting.count(by_bg.attrs['known'])} van "
-              f"{formatting.count(by_bg.attrs['families'])} gezinnen",
+            ctx, f"n = {charts.n_text(by_bg.attrs['n_families'], by_bg)} gezinnen met een hulpvraag · "
+            + ", ".join(f"{g}: {charts.n_text(n, by_bg)}" for g, n in groups.items())
+            + f" · {phrase} bekend bij {charts.n_text(by_bg.attrs['known'], by_bg)} van "
+              f"{charts.n_text(by_bg.attrs['families'], by_bg)} gezinnen",
             f"Per groep: het aandeel van de gezinnen van die groep met een hulpvraag dat minstens één hulpvraag op het "
             f"leefgebied heeft (n = gezinnen van de groep met een hulpvraag). Zonder ingevulde waarde: groep 'onbekend'. "
             f"Groepen met minder dan {min_n} gezinnen zijn bleek. 95%-BI: Wilson.",
-            {**excluded, "gezinnen zonder meegetelde hulpvraag": by_bg.attrs["without_request"]})
-        st.dataframe(charts.needs_group_table(by_bg, "families_pct", label), hide_index=True)
+            {**excluded, "gezinnen zonder meegetelde hulpvraag": by_bg.attrs["without_request"],
+             **figure.withheld(by_bg)})
+        figure.table(charts.needs_group_table(by_bg, "families_pct", label))
 
 st.subheader("Aantal hulpvragen per gezin")
 dist = metrics.requests_per_family(ds.requests, ds.families)
 st.altair_chart(charts.requests_per_family_bars(dist), width="stretch")
 figure.caption(
     ctx,
-    f"n = {dist.attrs['n_families']} gezinnen · gemiddeld {figure.nl_number(dist.attrs['mean'])} hulpvragen per gezin",
+    f"n = {charts.n_text(dist.attrs['n_families'], dist)} gezinnen · gemiddeld {figure.nl_number(dist.attrs['mean'])} "
+    "hulpvragen per gezin",
     "Aantal geregistreerde hulpvragen per gezin; gezinnen zonder hulpvraag tellen mee als 0.",
-    excluded,
+    excluded | figure.withheld(dist),
 )

@@ -2,7 +2,7 @@ import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import investment, metrics
+from gezinsmonitor import formatting, investment, metrics
 from gezinsmonitor import taxonomy as tx
 
 ctx = page_context()
@@ -24,6 +24,11 @@ if ds.hours.empty:
     st.stop()
 
 hours = metrics.hours_first_latest(ds.hours, ds.trajectories, peildatum=ctx.peildatum)
+mark = charts.hidden_mark(hours)  # '<10' where this viewer may not see a small group; None for an owner
+
+
+def n_of(value) -> str:
+    return charts.count_text(value, mark) if mark else str(int(value))
 
 
 def left_out(table, by_peildatum: dict) -> dict:
@@ -37,48 +42,58 @@ def left_out(table, by_peildatum: dict) -> dict:
 total = metrics.professional_total(hours).set_index("moment")
 by_type = hours.set_index(["support_type", "moment"])
 n_per_type = " · ".join(
-    f"{name} {int(by_type.at[(name, 'start'), 'n'])}/{int(by_type.at[(name, 'latest'), 'n'])}"
+    f"{name} {n_of(by_type.at[(name, 'start'), 'n'])}/{n_of(by_type.at[(name, 'latest'), 'n'])}"
     for name in (*tx.PROFESSIONAL_TYPES, *investment.VOLUNTEER_TYPES))
 
 st.subheader("Inzet: professionals en vrijwilligers")
 cols = st.columns(2)
 for col, moment in zip(cols, ("start", "latest")):
     value = total.at[moment, "hours_per_week"]
+    secret = bool(total.at[moment, "verborgen"]) if "verborgen" in total else False
     col.metric(f"Totaal professioneel, {charts.MOMENT_LABELS[moment]}",
-               f"{figure.nl_number(value)} uur/week" if value == value else "–",
-               help=charts.hours_text(value) + " per week")
+               f"{figure.nl_number(value)} uur/week" if value == value else ("verborgen" if secret else "–"),
+               help=(f"Verborgen: een soort steun heeft minder dan {mark[1:]} gezinnen (uit die som zou zijn "
+                     "gemiddelde terug te rekenen)." if secret else charts.hours_text(value) + " per week"))
 for col, moment in zip(st.columns(2), ("start", "latest")):
     for name in investment.VOLUNTEER_TYPES:
         value = by_type.at[(name, moment), "mean_hours_per_week"]
-        n = int(by_type.at[(name, moment), "n"])
+        n = n_of(by_type.at[(name, moment), "n"])
         label = "Vrijwilligers (maatje)" if "maatje" in name else f"Vrijwilligers ({name})"
         col.metric(f"{label}, {charts.MOMENT_LABELS[moment]}",
-                   f"{figure.nl_number(value)} uur/week" if value == value else "–",
-                   help=f"{name}: {charts.hours_text(value)} per week; n = {n} gezinnen (n.v.t. telt niet mee)")
+                   f"{figure.nl_number(value)} uur/week" if value == value else ("verborgen" if n == mark else "–"),
+                   help=f"{name}: {charts.hours_text(value) if n != mark else 'verborgen'} per week; n = {n} gezinnen "
+                        "(n.v.t. telt niet mee)")
 figure.caption(
     ctx, f"n (eerste/laatste meting): {n_per_type}",
     "Professioneel: som van de gemiddelden van " + ", ".join(tx.PROFESSIONAL_TYPES) + " (soorten zonder metingen "
     "tellen niet mee). Vrijwilligers: gemiddelde van " + ", ".join(investment.VOLUNTEER_TYPES) + " over de gezinnen "
     "waarvoor die steun gold. Let op: n verschilt per soort steun en moment, dus dit is geen "
     "gemiddelde van dezelfde gezinnen.",
-    excluded=left_out(hours[hours["kind"] == tx.INVESTMENT], hours.attrs["excluded_by_kind"].get(tx.INVESTMENT, {})),
+    excluded={**left_out(hours[hours["kind"] == tx.INVESTMENT], hours.attrs["excluded_by_kind"].get(tx.INVESTMENT, {})),
+              **figure.withheld(hours)},
 )
 
 for kind, what in ((tx.INVESTMENT, "inzet"), (tx.PARTICIPATION, "deelname")):
     part = hours[(hours["kind"] == kind) & (hours["n"] > 0)]
+    hidden_here = bool(hours.loc[hours["kind"] == kind, "n"].isna().any())
     st.subheader("Inzet (professionals en vrijwilligers)" if kind == tx.INVESTMENT else "Deelname van het gezin")
     if part.empty:
-        figure.no_data(f"metingen van {what}")
+        if hidden_here:
+            st.info(f"Alle groepen {what} hebben minder dan {mark[1:]} gezinnen van andere organisaties: hun "
+                    "uren worden niet getoond. Kies een ruimere selectie.", icon=":material/shield:")
+        else:
+            figure.no_data(f"metingen van {what}")
         continue
     st.altair_chart(charts.hours_bars(hours, kind), width="stretch")
     n_range = f"{int(part['n'].min())}–{int(part['n'].max())}" if part["n"].nunique() > 1 else str(int(part["n"].iloc[0]))
     figure.caption(ctx, f"n = {n_range} gezinnen per balk (n staat bij elke balk)", metrics.DEFINITIONS["hours"],
-                   excluded=left_out(hours[hours["kind"] == kind], hours.attrs["excluded_by_kind"].get(kind, {})))
+                   excluded={**left_out(hours[hours["kind"] == kind], hours.attrs["excluded_by_kind"].get(kind, {})),
+                             **figure.withheld(hours[hours["kind"] == kind])})
 
 st.subheader("Tabel")
-st.dataframe(charts.hours_table(hours), hide_index=True)
-figure.caption(ctx, f"n = {ds.hours['family'].nunique()} gezinnen met urenregistratie", metrics.DEFINITIONS["hours"],
-               excluded=left_out(hours, hours.attrs["excluded"]))
+figure.table(charts.hours_table(hours))
+figure.caption(ctx, f"n = {n_of(ds.hours['family'].nunique())} gezinnen met urenregistratie",
+               metrics.DEFINITIONS["hours"], excluded={**left_out(hours, hours.attrs["excluded"]), **figure.withheld(hours)})
 
 st.subheader("Intensiteit per trajectmaand")
 if not metrics.is_contact(ds.hours).any():
@@ -95,63 +110,83 @@ else:
             st.caption("**Telt niet mee**: " + "; ".join(listed) + ".")
     else:
         st.altair_chart(charts.intensity_lines(curve, min_n=figure.min_n()), width="stretch")
-        n_text = (f"n = {curve.attrs['n_families']} gezinnen met een contactlog · n per trajectmaand in de tooltip "
+        curve_mark = charts.hidden_mark(curve)
+        families = curve.attrs["n_families"]
+        n_families = curve_mark if curve_mark and 0 < families < curve.attrs["k"] else families
+        n_text = (f"n = {n_families} gezinnen met een contactlog · n per trajectmaand in de tooltip "
                   f"(gezinnen waarvan het traject die maand omvat)")
-        figure.caption(ctx, n_text, metrics.DEFINITIONS["intensity"], excluded=curve_left_out)
+        figure.caption(ctx, n_text, metrics.DEFINITIONS["intensity"], excluded={**curve_left_out,
+                                                                              **figure.withheld(curve)})
         small = metrics.intensity_small_n(curve, figure.min_n())
         figure.small_n_warning({f"{r.organisation} vanaf trajectmaand {r.month}": int(r.n)
                                 for r in small.itertuples()})
 
 # -- total hours per family -------------------------------------------------------------------
 st.subheader("Totaal aantal uren per gezin")
-totals = investment.family_total_hours(ds.hours, ds.trajectories, ctx.peildatum, families=ds.families)
-excluded = dict(totals.attrs["excluded"])
-if totals.attrs.get("without_hours"):
-    excluded["gezinnen zonder registratie van inzet (uren of contactlog)"] = totals.attrs["without_hours"]
-if totals.empty:
+summary = investment.total_hours_by_organisation(ds.hours, ds.trajectories, ctx.peildatum, families=ds.families)
+totals = investment.family_total_hours(ds.hours, ds.trajectories, ctx.peildatum, families=ds.families)  # own rows
+excluded = dict(summary.attrs["excluded"])
+if summary.attrs.get("without_hours"):
+    excluded["gezinnen zonder registratie van inzet (uren of contactlog)"] = summary.attrs["without_hours"]
+overall = summary.set_index("organisation").loc[investment.ALL_ORGANISATIONS]
+total_mark = charts.hidden_mark(summary)
+if overall["n"] == 0:
     figure.no_data("gezinnen met uren inzet over een traject")
 else:
-    summary = investment.total_hours_summary(totals)
-    overall = summary.set_index("organisation").loc[investment.ALL_ORGANISATIONS]
-    done = totals[totals["status"] == tx.STATUS_AFGEROND]["total_hours"]
+    def whole(value) -> str:
+        return charts.count_text(value, total_mark) if total_mark else str(int(value))
+
     cols = st.columns(3)
-    cols[0].metric("Gezinnen met een totaal", figure.nl_number(len(totals), 0),
-                   help=f"waarvan {int(overall['n_afgerond'])} afgerond")
-    cols[1].metric("Mediaan uren per gezin", figure.nl_number(overall["median"], 0),
+    cols[0].metric("Gezinnen met een totaal", whole(overall["n"]) if total_mark else figure.nl_number(overall["n"], 0),
+                   help=f"waarvan {whole(overall['n_afgerond'])} afgerond")
+    cols[1].metric("Mediaan uren per gezin", charts.hidden_or(figure.nl_number(overall["median"], 0), overall["n"],
+                                                               total_mark),
                    help="Alle gezinnen; voor lopende trajecten is het totaal een ondergrens.")
-    cols[2].metric("Mediaan, alleen afgeronde trajecten", figure.nl_number(done.median(), 0) if len(done) else "–",
-                   help=f"n = {len(done)} afgeronde trajecten: hun totaal is volledig.")
+    cols[2].metric("Mediaan, alleen afgeronde trajecten",
+                   charts.hidden_or(figure.nl_number(overall["median_afgerond"], 0) if overall["n_afgerond"] else "–",
+                                    overall["n_afgerond"], total_mark),
+                   help=f"n = {whole(overall['n_afgerond'])} afgeronde trajecten: hun totaal is volledig.")
     st.altair_chart(charts.total_hours_chart(totals, summary), width="content")  # concat: fixed view widths
-    figure.caption(ctx, f"n = {len(totals)} gezinnen ({int(overall['n_afgerond'])} afgerond, "
-                        f"{len(totals) - int(overall['n_afgerond'])} lopend) · n per organisatie in de tooltip",
-                   investment.DEFINITIONS["total_hours"], excluded=excluded)
-    per_org = summary[summary["organisation"] != investment.ALL_ORGANISATIONS]
+    if totals.attrs.get("rows_withheld"):
+        st.caption("**Verdeling per gezin**: het histogram toont alleen gezinnen van uw eigen organisatie"
+                   + (f" ({formatting.count(len(totals))})" if len(totals) else " (geen)")
+                   + "; van andere organisaties worden geen waarden per gezin getoond, alleen de samenvatting per "
+                   "organisatie hierboven en in de tabel.")
+    n_total = whole(overall["n"])
+    figure.caption(ctx, f"n = {n_total} gezinnen ({whole(overall['n_afgerond'])} afgerond, "
+                        f"{whole(overall['n'] - overall['n_afgerond'])} lopend) · n per organisatie in de tooltip",
+                   investment.DEFINITIONS["total_hours"], excluded={**excluded, **figure.withheld(summary, totals)})
+    per_org = summary[(summary["organisation"] != investment.ALL_ORGANISATIONS) & summary["n"].notna()]
     figure.small_n_warning(dict(zip(per_org["organisation"], per_org["n"])))
-    st.dataframe(charts.total_hours_table(summary), hide_index=True)
+    figure.table(charts.total_hours_table(summary), summary)
 
 # -- hours per organisation -------------------------------------------------------------------
 st.subheader("Uren per organisatie")
-weekly = investment.family_weekly_investment(ds.hours, ds.trajectories, ctx.peildatum)
-by_org = investment.hours_by_organisation(weekly, ds.families["organisation"].dropna().unique())
+by_org = investment.investment_by_organisation(ds.hours, ds.trajectories, ctx.peildatum,
+                                              ds.families["organisation"].dropna().unique())
+org_mark = charts.hidden_mark(by_org)
 measure = st.segmented_control("Welke inzet", list(charts.HOURS_MEASURES), key="iz_measure", default="total",
                                format_func=charts.HOURS_MEASURES.get) or "total"
 with_hours = by_org[(by_org[f"n_{measure}"] > 0) & (by_org["organisation"] != investment.ALL_ORGANISATIONS)]
-if with_hours.empty:
+hidden_orgs = set(by_org.loc[by_org[f"n_{measure}"].isna(), "organisation"])
+if with_hours.empty and not hidden_orgs:
     figure.no_data(f"uren van {charts.HOURS_MEASURES[measure].lower()}")
 else:
     st.altair_chart(charts.organisation_hours_bars(by_org, measure), width="stretch")
     n_org = with_hours.groupby("organisation")[f"n_{measure}"].min()
-    no_hours = sorted(set(by_org["organisation"]) - set(n_org.index) - {investment.ALL_ORGANISATIONS})
+    no_hours = sorted(set(by_org["organisation"]) - set(n_org.index) - hidden_orgs - {investment.ALL_ORGANISATIONS})
     total_n = by_org.set_index(["organisation", "moment"])[f"n_{measure}"]
     figure.caption(
-        ctx, f"n = {total_n[(investment.ALL_ORGANISATIONS, 'start')]} / "
-             f"{total_n[(investment.ALL_ORGANISATIONS, 'latest')]} gezinnen (eerste/laatste meting) · n per balk",
+        ctx, f"n = {charts.count_text(total_n[(investment.ALL_ORGANISATIONS, 'start')], org_mark) if org_mark else total_n[(investment.ALL_ORGANISATIONS, 'start')]} / "
+             f"{charts.count_text(total_n[(investment.ALL_ORGANISATIONS, 'latest')], org_mark) if org_mark else total_n[(investment.ALL_ORGANISATIONS, 'latest')]} "
+             "gezinnen (eerste/laatste meting) · n per balk",
         investment.DEFINITIONS["organisation_hours"],
         excluded={**({f"organisaties zonder deze inzet: {', '.join(no_hours)}": len(no_hours)} if no_hours else {}),
-                  **weekly.attrs.get("excluded", {})})
+                  **by_org.attrs.get("excluded", {}), **figure.withheld(by_org)})
     figure.small_n_warning(n_org.to_dict())
-    any_hours = by_org.groupby("organisation")["n_total"].transform("max") > 0
-    st.dataframe(charts.organisation_hours_table(by_org[any_hours]), hide_index=True)
+    any_hours = ((by_org.groupby("organisation")["n_total"].transform("max") > 0)
+                 | by_org.groupby("organisation")["n_total"].transform(lambda n: n.isna().any()))
+    figure.table(charts.organisation_hours_table(by_org[any_hours]), by_org[any_hours])
     without = sorted(set(by_org.loc[~any_hours, "organisation"]))
     if without:
         st.caption("Zonder uren of contactlog (niet in de tabel): " + ", ".join(without) + ".")

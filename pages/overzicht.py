@@ -2,7 +2,7 @@ import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import metrics
+from gezinsmonitor import disclosure, metrics
 
 ctx = page_context()
 ds = ctx.data
@@ -17,18 +17,30 @@ table = metrics.overview(ds.families, ds.trajectories, ds.requests, ctx.full.bat
 total = table.iloc[-1]
 cols = st.columns(5)
 cols[0].metric("Organisaties", len(table) - 1)
-cols[1].metric("Gezinnen", int(total["gezinnen"]))
-cols[2].metric("Lopend / afgerond", f"{int(total['lopend'])} / {int(total['afgerond'])}")
-cols[3].metric("Hulpvragen", int(total["hulpvragen"]))
-cols[4].metric("Hulpvragen per gezin", figure.nl_number(total[metrics.REQUESTS_PER_FAMILY]),
+# A viewer who does not own every organisation gets a protected table: a hidden or small count reads '<10'.
+cols[1].metric("Gezinnen", charts.n_text(total["gezinnen"], table))
+cols[2].metric("Lopend / afgerond",
+               f"{charts.n_text(total['lopend'], table)} / {charts.n_text(total['afgerond'], table)}")
+cols[3].metric("Hulpvragen", charts.n_text(total["hulpvragen"], table))
+per_family = total[metrics.REQUESTS_PER_FAMILY]
+cols[4].metric("Hulpvragen per gezin",
+               charts.hidden_mark(table) if disclosure.is_protected(table) and per_family != per_family
+               and total["hulpvragen"] != total["hulpvragen"] else figure.nl_number(per_family),
                help="Gemiddeld aantal hulpvragen per gezin dat minstens één hulpvraag heeft.")
 
 st.altair_chart(charts.overview_bars(table.iloc[:-1]), width="stretch")
-figure.caption(ctx, f"n = {int(total['gezinnen'])} gezinnen", metrics.DEFINITIONS["overview"])
+figure.caption(ctx, f"n = {charts.n_text(total['gezinnen'], table)} gezinnen", metrics.DEFINITIONS["overview"],
+               excluded=figure.withheld(table))
 
-st.dataframe(
+shown = table.drop(columns=[disclosure.HIDDEN], errors="ignore")
+hidden = charts.hidden_rows(table)
+for col in ("gezinnen", "lopend", "afgerond", "hulpvragen"):
+    shown[col] = charts.count_column(table[col], table[col].isna() & hidden)
+if disclosure.is_protected(table):  # another organisation's file name is not shown: say so, not '<10'
+    shown["bestand"] = shown["bestand"].astype(object).where(shown["bestand"].notna(), "niet getoond")
+figure.table(
     # Dutch decimal comma: a NumberColumn format would print a point.
-    table.assign(**{metrics.REQUESTS_PER_FAMILY: table[metrics.REQUESTS_PER_FAMILY].map(figure.nl_number)}),
-    hide_index=True,
+    shown.assign(**{metrics.REQUESTS_PER_FAMILY: table[metrics.REQUESTS_PER_FAMILY].map(figure.nl_number)}),
+    table,
     column_config={"laatste upload": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm")},
 )

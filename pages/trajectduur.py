@@ -1,8 +1,9 @@
+import pandas as pd
 import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import caseload, endings, formatting, metrics, survival
+from gezinsmonitor import caseload, disclosure, endings, formatting, metrics, suppression, survival
 from gezinsmonitor import taxonomy as tx
 
 ctx = page_context()
@@ -18,26 +19,49 @@ if ds.trajectories.empty:
 durations = metrics.trajectory_durations(ds.trajectories, ctx.peildatum)
 table = metrics.tabulate_durations(durations)
 head = endings.duration_summary(durations)
-excluded_map = head["excluded"]
 ends = endings.end_date_summary(ds.trajectories)
+K = ctx.access.k
+HIDDEN = suppression.label(K)
+
+
+def shown(n, k: int = K):
+    """A head count as the data layer gave it: None is hidden for this viewer ('<10'). Counts of rows the viewer
+    does not own were already protected; small counts here (e.g. the excluded total, which is n minus the
+    counted trajectories, both shown) go as '<10' too for such a viewer."""
+    if n is None:
+        return HIDDEN
+    return suppression.suppress(n, k) if protected else n
+
+
+protected = disclosure.is_protected(table)
+# Excluded trajectories per reason: for the caption only those the data layer did not hide.
+excluded_map = {reason: n for reason, n in head["excluded"].items() if n is not None}
+excluded_total = len(durations) - head["counted"]
 
 cols = st.columns(5)
-cols[0].metric("Trajecten meegeteld", head["counted"])
-cols[1].metric("Afgerond / lopend", f"{head[tx.STATUS_AFGEROND]} / {head[tx.STATUS_LOPEND]}")
-cols[2].metric("Niet meegeteld", sum(excluded_map.values()))
-cols[3].metric("Zonder einddatum", ends["no_end"],
+cols[0].metric("Trajecten meegeteld", shown(head["counted"]))
+cols[1].metric("Afgerond / lopend", f"{shown(head[tx.STATUS_AFGEROND])} / {shown(head[tx.STATUS_LOPEND])}")
+cols[2].metric("Niet meegeteld", shown(excluded_total))
+cols[3].metric("Zonder einddatum", shown(ends["no_end"]),
                help="Geen einddatum en ook geen verwachte einddatum; zoals in de tabel 'Einddatum ingevuld?'.")
-cols[4].metric("Alleen verwachte einddatum", ends["expected_only"],
+cols[4].metric("Alleen verwachte einddatum", shown(ends["expected_only"]),
                help="Bijvoorbeeld 'naar verwachting januari 2027': het traject loopt nog.")
 
-notes = [f"**{ends['no_end']}** van de {ends['n']} trajecten hebben geen einddatum ({ends['no_end_running']} lopend, "
-         f"{ends['no_end_completed']} afgerond, status zoals geregistreerd)"
-         + (f"; {ends['expected_only']} hebben alleen een verwachte einddatum." if ends["expected_only"] else ".")]
-if excluded_map:
-    notes.append("Niet meegeteld: " + ", ".join(f"{n} × {reason}" for reason, n in excluded_map.items()) + ".")
+notes = [f"**{shown(ends['no_end'])}** van de {shown(ends['n'])} trajecten hebben geen einddatum "
+         f"({shown(ends['no_end_running'])} lopend, {shown(ends['no_end_completed'])} afgerond, status zoals "
+         "geregistreerd)"
+         + (f"; {shown(ends['expected_only'])} hebben alleen een verwachte einddatum." if ends["expected_only"] != 0
+            else ".")]
+if head["excluded"]:
+    notes.append("Niet meegeteld: " + ", ".join(f"{shown(n)} × {reason}" for reason, n in head["excluded"].items())
+                 + ".")
+if protected:
+    notes.append(f"Aantallen van 1 tot en met {K - 1} trajecten van organisaties die niet de uwe zijn staan er als "
+                 f"'{HIDDEN}', en waar zo'n aantal uit een totaal terug te rekenen zou zijn ook een ander aantal: zo "
+                 "blijft elk gezin onherkenbaar.")
 st.markdown(" ".join(notes))
 st.warning(
-    f"Van {head[tx.STATUS_LOPEND]} lopende trajecten is de duur een **ondergrens**: ze lopen nog, dus hun "
+    f"Van {shown(head[tx.STATUS_LOPEND])} lopende trajecten is de duur een **ondergrens**: ze lopen nog, dus hun "
     "uiteindelijke duur is langer dan de tijd tot de peildatum (gecensureerde waarnemingen). Vergelijk lopend en "
     "afgerond daarom niet als gelijke duren; de Kaplan–Meier-curve hieronder houdt er wel rekening mee.",
     icon=":material/hourglass_top:",
@@ -50,13 +74,16 @@ if head["counted"] == 0:
 n_text = f"n = {table.attrs['n']} trajecten (peildatum {ctx.peildatum:%d-%m-%Y})"
 st.subheader("Trajecten per duurklasse")
 st.altair_chart(charts.duration_bars(table), width="stretch")
-figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"], excluded=excluded_map)
-st.dataframe(charts.duration_table_nl(table), hide_index=True)
+figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"], excluded=excluded_map | figure.withheld(table))
+st.dataframe(charts.duration_table_nl(table), hide_index=True)  # a protected table is text with '<10' already
 
 st.subheader("Verdeling in maanden")
-st.altair_chart(charts.duration_histogram(durations), width="stretch")
-figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"] + " Stippellijnen bij 6, 12, 18 en 24 maanden.",
-               excluded=excluded_map)
+bins = metrics.duration_bins(durations)  # binned here: no duration of a single trajectory goes to the browser
+st.altair_chart(charts.duration_histogram(bins), width="stretch")
+step = bins.attrs["step"]
+figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"] + " Stippellijnen bij 6, 12, 18 en 24 maanden."
+               + (f" Staven van {step} maanden." if step != 1 else ""),
+               excluded=excluded_map | figure.withheld(bins))
 
 # -- Kaplan–Meier ---------------------------------------------------------------------------
 st.subheader("Hoe lang blijven gezinnen in begeleiding? (Kaplan–Meier)")
@@ -67,16 +94,18 @@ min_n = figure.min_n()
 km = survival.km_by_group(durations)
 medians = survival.median_table(durations)
 overall = medians[medians["is_overall"]].iloc[0]
-km_n = (f"n = {int(overall['n'])} trajecten: {int(overall['events'])} afgerond (einde gezien), "
-        f"{int(overall['censored'])} lopend (gecensureerd op de peildatum {ctx.peildatum:%d-%m-%Y})")
+km_n = (f"n = {shown(overall['n'])} trajecten: {shown(overall['events'])} afgerond (einde gezien), "
+        f"{shown(overall['censored'])} lopend (gecensureerd op de peildatum {ctx.peildatum:%d-%m-%Y})"
+        if not overall.get(disclosure.HIDDEN, False) else f"n = {HIDDEN} trajecten")
+km_definition = survival.DEFINITION + (" " + survival.PROTECTED_NOTE if km.attrs.get("coarse") else "")
 st.altair_chart(charts.km_chart(km, min_n=min_n), width="stretch")
-figure.caption(ctx, km_n, survival.DEFINITION + " De band hoort bij de curve van alle organisaties samen.",
-               excluded=excluded_map)
-per_org = medians[~medians["is_overall"]]
-figure.small_n_warning(dict(zip(per_org["group"], per_org["families"])))
-st.dataframe(charts.km_median_table_nl(medians, min_n=min_n), hide_index=True)
-figure.caption(ctx, km_n, "Mediane duur in maanden met 95%-interval per organisatie. " + survival.DEFINITION,
-               excluded=excluded_map)
+figure.caption(ctx, km_n, km_definition + " De band hoort bij de curve van alle organisaties samen.",
+               excluded=excluded_map | figure.withheld(km))
+per_org = medians[~medians["is_overall"] & medians["families"].notna()]
+figure.small_n_warning(dict(zip(per_org["group"], per_org["families"].astype(int))))
+figure.table(charts.km_median_table_nl(medians, min_n=min_n), medians)
+figure.caption(ctx, km_n, "Mediane duur in maanden met 95%-interval per organisatie. " + km_definition,
+               excluded=excluded_map | figure.withheld(medians))
 
 # -- inflow, outflow, caseload ----------------------------------------------------------------
 st.subheader("Instroom, uitstroom en caseload per maand")
@@ -85,14 +114,20 @@ if flow.empty:
     figure.no_data("trajecten met een startdatum vóór de peildatum")
 else:
     last = flow.iloc[-1]
-    st.write(f"Op de peildatum lopen **{int(last['running'])}** trajecten; in de laatste maand startten er "
-             f"{int(last['starts'])} en werden er {int(last['ends'])} afgerond. Sleep in de bovenste grafiek over "
-             "een periode om de onderste in te zoomen.")
+
+    def month_count(value) -> str:
+        return HIDDEN if pd.isna(value) else formatting.count(value)
+
+    st.write(f"Op de peildatum lopen **{month_count(last['running'])}** trajecten; in de laatste maand startten er "
+             f"{month_count(last['starts'])} en werden er {month_count(last['ends'])} afgerond. Sleep in de bovenste "
+             "grafiek over een periode om de onderste in te zoomen.")
     st.altair_chart(charts.caseload_chart(flow), width="stretch")
+    flow_excluded = {reason: n for reason, n in flow.attrs["excluded"].items() if not protected or n >= K}
     figure.caption(ctx, f"n = {flow.attrs['n']} trajecten, {len(flow)} maanden t/m de peildatum "
-                        f"{ctx.peildatum:%d-%m-%Y}", caseload.DEFINITION, excluded=flow.attrs["excluded"])
+                        f"{ctx.peildatum:%d-%m-%Y}", caseload.DEFINITION,
+                   excluded=flow_excluded | figure.withheld(flow))
     with st.expander("Tabel per maand", icon=":material/table:"):
-        st.dataframe(charts.caseload_table_nl(flow), hide_index=True)
+        figure.table(charts.caseload_table_nl(flow), flow)
 
 # -- reasons for ending ---------------------------------------------------------------------
 st.subheader("Redenen van beëindiging")
@@ -101,41 +136,44 @@ if reasons.empty:
     figure.no_data("afgeronde trajecten")
 else:
     st.altair_chart(charts.reasons_chart(reasons), width="stretch")
-    figure.caption(ctx, f"n = {reasons.attrs['n']} afgeronde trajecten (peildatum {ctx.peildatum:%d-%m-%Y})",
-                   endings.REASONS_DEFINITION, excluded=reasons.attrs["excluded"])
-    st.dataframe(charts.reasons_table_nl(reasons), hide_index=True)
+    reasons_excluded = {reason: n for reason, n in reasons.attrs["excluded"].items() if not protected or n >= K}
+    figure.caption(ctx, f"n = {shown(reasons.attrs['n'])} afgeronde trajecten (peildatum {ctx.peildatum:%d-%m-%Y})",
+                   endings.REASONS_DEFINITION, excluded=reasons_excluded | figure.withheld(reasons))
+    figure.table(charts.reasons_table_nl(reasons), reasons)
     missing = reasons.loc[reasons["reason"] == endings.NO_REASON, "n"]
     if len(missing):
-        st.caption(f"Bij {int(missing.iloc[0])} van de {reasons.attrs['n']} afgeronde trajecten is geen reden "
-                   "ingevuld; zulke gaten maken de verdeling onzeker.")
+        st.caption(f"Bij {month_count(missing.iloc[0]) if protected else int(missing.iloc[0])} van de "
+                   f"{shown(reasons.attrs['n'])} afgeronde trajecten is geen reden ingevuld; zulke gaten maken de "
+                   "verdeling onzeker.")
 
 # -- end dates ------------------------------------------------------------------------------
 st.subheader("Einddatum ingevuld?")
 completeness = endings.end_date_completeness(ds.trajectories)
-st.dataframe(charts.end_dates_table_nl(completeness), hide_index=True)
-figure.caption(ctx, f"n = {completeness.attrs['n']} trajecten (alle trajecten, ook die niet in de trajectduur "
-                    "meetellen)", endings.END_DATES_DEFINITION)
+figure.table(charts.end_dates_table_nl(completeness), completeness)
+figure.caption(ctx, f"n = {shown(completeness.attrs['n'])} trajecten (alle trajecten, ook die niet in de "
+                    "trajectduur meetellen)", endings.END_DATES_DEFINITION, excluded=figure.withheld(completeness))
 
 # -- funnel ---------------------------------------------------------------------------------
 st.subheader("Trechter: aanmelding → intake → begeleiding → resultaat")
 with_funnel, without_funnel = endings.funnel_organisations(ds.trajectories)
 if with_funnel:
     funnel = endings.funnel_rates(ds.trajectories[ds.trajectories["organisation"].isin(with_funnel)])
-    excluded = dict(funnel.attrs["excluded"])
-    if without_funnel:
+    excluded = {reason: n for reason, n in funnel.attrs["excluded"].items() if not protected or n >= K}
+    if without_funnel and None not in without_funnel.values():
         excluded[endings.NO_FUNNEL] = sum(without_funnel.values())
+    excluded |= figure.withheld(funnel)
     st.write("Per stap: hoeveel trajecten die stap bereikten, van hoeveel bij de vorige stap. Alleen organisaties "
              f"die een fase of resultaat registreren tellen mee: {', '.join(with_funnel)}.")
-    st.dataframe(charts.funnel_table_nl(funnel), hide_index=True)
-    figure.caption(ctx, f"n = {funnel.attrs['n']} trajecten met een fase of resultaat", endings.FUNNEL_DEFINITION,
-                   excluded=excluded)
+    figure.table(charts.funnel_table_nl(funnel), funnel)
+    figure.caption(ctx, f"n = {shown(funnel.attrs['n'])} trajecten met een fase of resultaat",
+                   endings.FUNNEL_DEFINITION, excluded=excluded)
     success = endings.funnel_success(ds.trajectories[ds.trajectories["organisation"].isin(with_funnel)])
     if success["n"]:
         st.write(f"Van de **{success['n']}** trajecten met een eindresultaat (geslaagd of niet geslaagd; lopende "
                  f"tellen niet mee) is **{success['k']}** geslaagd: "
                  f"{formatting.percent_ci(success['pct'], success['pct_lo'], success['pct_hi'])}.")
     if without_funnel:
-        st.info("Geen trechter geregistreerd bij: " + ", ".join(f"{org} ({n} trajecten)"
+        st.info("Geen trechter geregistreerd bij: " + ", ".join(f"{org} ({shown(n)} trajecten)"
                                                                   for org, n in without_funnel.items())
                 + ". Deze organisaties tellen hierboven niet mee (dus niet als 0%).", icon=":material/filter_alt_off:")
 else:

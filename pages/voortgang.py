@@ -1,8 +1,9 @@
+import pandas as pd
 import streamlit as st
 
 from components import charts, figure
 from components.context import page_context
-from gezinsmonitor import formatting, metrics
+from gezinsmonitor import formatting, metrics, suppression
 from gezinsmonitor import progress as pg
 from gezinsmonitor import taxonomy as tx
 
@@ -28,6 +29,19 @@ if not any(present.values()):
     st.stop()
 
 
+def shown(value, frame) -> str:
+    """A count for the text under a figure: '<10' where `frame` is protected and the count is small or hidden."""
+    mark = charts.hidden_mark(frame)
+    if mark and (value is None or value != value or suppression.is_suppressed(value, frame.attrs.get("k"))):
+        return mark
+    return formatting.count(value)
+
+
+def counted(values: dict) -> dict:
+    """`excluded` without the counts a protected figure hides (None or NaN)."""
+    return {reason: n for reason, n in values.items() if n is not None and n == n}
+
+
 def absent(what: str) -> None:
     st.info(f"Geen {what} voor de gekozen filters.", icon=":material/info:")
 
@@ -44,7 +58,7 @@ st.subheader("Voortgangsscore")
 st.write("De laatste voortgangsscore per leefgebied, zoals de gezinswerker die inschat: "
          "van 1 (negatieve ontwikkeling) tot 5 (positieve ontwikkeling, geen steun meer nodig).")
 summary = metrics.progress_summary(m, until=peil) if present[tx.VOORTGANG_INSTRUMENT] else None
-scored = summary is not None and summary["n"].sum() > 0
+scored = summary is not None and bool(((summary["n"] > 0) | summary["n"].isna()).any())
 if summary is None:
     absent("voortgangsscores")
 elif not scored:
@@ -57,25 +71,30 @@ else:
     distribution = metrics.progress_distribution(summary)
     st.altair_chart(charts.progress_bars(distribution, summary), width="stretch", key=BARS_KEY,
                     on_select=follow_click, selection_mode=charts.PROGRESS_LEEFGEBIED_PARAM)
-    n_text = (f"n = {formatting.count(summary.attrs['n_families'])} gezinnen met een score · n per leefgebied bij "
+    n_text = (f"n = {shown(summary.attrs['n_families'], summary)} gezinnen met een score · n per leefgebied bij "
               "de balk en in de tabel")
     figure.caption(ctx, n_text, metrics.DEFINITIONS["progress"] + " Het 95%-betrouwbaarheidsinterval (Wilson) "
                    "hoort bij het aandeel score 4–5. " + pg.DEFINITIONS["until"],
-                   excluded={"gezin × leefgebied met alleen n.v.t. (geen score)": nvt,
-                             "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen "
-                             "instrument)": int(coverage.attrs["without"]),
-                             "gezinnen met alleen voortgangsscores na de peildatum": summary.attrs["after_until"]})
-    st.dataframe(charts.progress_table(summary), hide_index=True)
-    st.caption(f"**n.v.t. telt niet mee**: {formatting.count(nvt)} keer had een gezin op een leefgebied alleen n.v.t. "
+                   excluded=counted({"gezin × leefgebied met alleen n.v.t. (geen score)": nvt,
+                                     "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen "
+                                     "instrument)": coverage.attrs["without"],
+                                     "gezinnen met alleen voortgangsscores na de peildatum": summary.attrs["after_until"],
+                                     **figure.withheld(summary, coverage)}))
+    figure.table(charts.progress_table(summary))
+    hidden_nvt = " (buiten de verborgen kleine aantallen)" if summary["nvt"].isna().any() else ""
+    st.caption(f"**n.v.t. telt niet mee**: {formatting.count(nvt)} keer{hidden_nvt} had een gezin op een leefgebied alleen n.v.t. "
                "(geen steun op dat leefgebied); dat is geen score en valt buiten n en het gemiddelde. Het gemiddelde "
                "van deze schaal is alleen een samenvatting: kijk vooral naar de verdeling.")
-    if len(without):
+    if len(without) and coverage.attrs["without"] is not None:
         listed = ", ".join(
             f"{r.organisation} ({formatting.count(r.without_score)}"
             + (f"; {' en '.join(r.other_instruments)}" if r.other_instruments else "") + ")"
             for r in without.itertuples())
+        if coverage.get("verborgen", pd.Series(dtype=bool)).any():
+            listed += " en organisaties met kleine aantallen (verborgen)"
+        families = ds.families["family"].nunique() if charts.hidden_mark(coverage) else coverage["families"].sum()
         st.caption(f"**Zonder voortgangsscore**: {formatting.count(coverage.attrs['without'])} van de "
-                   f"{formatting.count(coverage['families'].sum())} gezinnen vallen buiten deze figuren: {listed}. "
+                   f"{formatting.count(families)} gezinnen vallen buiten deze figuren: {listed}. "
                    "Hun voortgang staat, waar gemeten, hieronder bij ZRM, ernst en richting van verandering.")
 
     # -- per organisatie --------------------------------------------------------------------------
@@ -99,17 +118,18 @@ else:
     else:
         st.altair_chart(charts.progress_organisation_chart(comparison, scope), width="stretch")
         pooled = comparison.attrs["pooled"]
-        n_text = (f"n = {formatting.count(pooled['n'])} gezinnen met een score in "
+        n_text = (f"n = {shown(pooled['n'], comparison)} gezinnen met een score in "
                   f"{formatting.count(len(comparison))} organisatie{'' if len(comparison) == 1 else 's'} · n per "
                   "organisatie bij de stip en in de tabel")
-        excluded = {"gezinnen met alleen n.v.t. (geen score)": pooled["nvt"],
-                    "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen instrument)":
-                        int(coverage.attrs["without"]),
-                    "gezinnen met alleen scores na de peildatum": comparison.attrs["after_until"]}
+        excluded = counted({"gezinnen met alleen n.v.t. (geen score)": pooled["nvt"],
+                            "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen instrument)":
+                                coverage.attrs["without"],
+                            "gezinnen met alleen scores na de peildatum": comparison.attrs["after_until"],
+                            **figure.withheld(comparison)})
         figure.caption(ctx, n_text, " ".join([pg.definition(scope), pg.DEFINITIONS["organisations"],
                                               pg.DEFINITIONS["until"]]), excluded=excluded)
-        figure.small_n_warning({r.organisation: r.n for r in comparison.itertuples()})
-        st.dataframe(charts.progress_organisation_table(comparison), hide_index=True)
+        figure.small_n_warning({r.organisation: r.n for r in comparison.itertuples() if r.n == r.n})
+        figure.table(charts.progress_organisation_table(comparison))
         st.caption("Organisaties begeleiden verschillende gezinnen en scoren op hun eigen manier en momenten: een "
                    "verschil is een aanleiding voor het gesprek (‘hoe is dat bij jullie?’), geen rangorde. Overlappen "
                    "de intervallen, dan is het verschil niet duidelijk groter dan toeval.")
@@ -124,15 +144,15 @@ else:
              f"trajecten, op peildatum {formatting.date(ctx.peildatum)}.")
     durations = metrics.trajectory_durations(ds.trajectories, ctx.peildatum)
     classes = pg.duration_classes(outcomes, durations, min_n)
-    if classes.attrs["n"] == 0:
+    if classes.attrs["n"] == 0 and not charts.hidden_mark(classes):
         absent(f"gezinnen met zowel een voortgangsscore ({choice}) als een traject met een duur op de peildatum")
     else:
         st.altair_chart(charts.progress_duration_chart(classes, scope), width="content")
         by_status = classes.attrs["n_by_status"]
-        n_text = (f"n = {formatting.count(classes.attrs['n'])} gezinnen ({formatting.count(by_status[tx.STATUS_AFGEROND])}"
-                  f" afgerond, {formatting.count(by_status[tx.STATUS_LOPEND])} lopend) · n per klasse bij elke rij")
+        n_text = (f"n = {shown(classes.attrs['n'], classes)} gezinnen ({shown(by_status[tx.STATUS_AFGEROND], classes)}"
+                  f" afgerond, {shown(by_status[tx.STATUS_LOPEND], classes)} lopend) · n per klasse bij elke rij")
         figure.caption(ctx, n_text, pg.definition(scope) + " " + pg.DEFINITIONS["duration"],
-                       excluded=classes.attrs["excluded"])
+                       excluded={**classes.attrs["excluded"], **figure.withheld(classes)})
         st.warning(
             "**Samenhang, geen effect.** Deze figuur laat zien of gezinnen met een langere begeleiding vaker een hoge "
             "laatste score hebben, niet dat langere steun tot meer voortgang leidt. Lopende trajecten zijn nog niet "
@@ -143,7 +163,7 @@ else:
             icon=":material/balance:")
         figure.small_n_warning({f"{status} {bucket} mnd": n for status, bucket, n
                                 in classes[["status", "bucket", "n"]].itertuples(index=False) if n > 0})
-        st.dataframe(charts.progress_duration_table(classes), hide_index=True)
+        figure.table(charts.progress_duration_table(classes), classes)
 
 # -- ZRM ----------------------------------------------------------------------------------------
 st.subheader("Zelfredzaamheid (ZRM)")
@@ -152,11 +172,11 @@ if levels is None or levels.empty:
     absent("ZRM-metingen (Zelfredzaamheid-Matrix)")
 else:
     st.altair_chart(charts.zrm_level_lines(levels), width="stretch")
-    figure.caption(ctx, f"n = {formatting.count(levels.attrs['n_families'])} gezinnen met een ZRM-niveau · n per "
+    figure.caption(ctx, f"n = {shown(levels.attrs['n_families'], levels)} gezinnen met een ZRM-niveau · n per "
                         "punt in de tabel", metrics.DEFINITIONS["zrm"] + " " + UNTIL_TEXT,
-                   excluded=levels.attrs["excluded"])
+                   excluded={**levels.attrs["excluded"], **figure.withheld(levels)})
     figure.small_n_warning(charts.zrm_groups(levels))
-    st.dataframe(charts.zrm_table(levels), hide_index=True)
+    figure.table(charts.zrm_table(levels))
 
 # -- ernst --------------------------------------------------------------------------------------
 st.subheader("Ernst van problemen")
@@ -168,36 +188,38 @@ else:
     st.altair_chart(charts.severity_bars(share), width="stretch")
     unanswered = {f"gezin × indicator zonder bekend antwoord op {moment} (onbekend of leeg; het moment was zeker "
                   "voorbij)": count for moment, count in share.attrs["unanswered"].items()}
-    figure.caption(ctx, f"n = {formatting.count(share.attrs['n_families'])} gezinnen met een ernstscore · N per "
+    figure.caption(ctx, f"n = {shown(share.attrs['n_families'], share)} gezinnen met een ernstscore · N per "
                         "indicator en moment bij elke balk en in de tabel",
                    metrics.DEFINITIONS["severity"] + " " + UNTIL_TEXT,
-                   excluded={**unanswered, **share.attrs["excluded"]})
+                   excluded={**unanswered, **share.attrs["excluded"], **figure.withheld(share)})
     figure.small_n_warning(charts.severity_groups(share))
-    st.dataframe(charts.severity_table(share), hide_index=True)
+    figure.table(charts.severity_table(share), share)
 
 # -- richting van verandering -------------------------------------------------------------------
 st.subheader("Richting van verandering (alle instrumenten)")
 direction = metrics.direction_of_change(m, min_n=min_n, until=peil)
-counted = direction[direction["n"] > 0]
+measured = direction[(direction["n"] > 0) | direction["n"].isna()]
 single = direction.attrs["een_meetmoment"]
 missing = [metrics.INSTRUMENT_LABELS[i] for i in metrics.INSTRUMENTS if not present[i]]
-if counted.empty:
+if measured.empty:
     absent("metingen met een richting van verandering (ZRM en ernst hebben minstens twee meetmomenten nodig)")
 else:
     st.altair_chart(charts.direction_bars(direction), width="stretch")
     n_text = "n = " + " · ".join(
-        f"{formatting.count(direction.attrs['n_families'][i])} gezinnen ({metrics.INSTRUMENT_LABELS[i]})"
+        f"{shown(direction.attrs['n_families'][i], direction)} gezinnen ({metrics.INSTRUMENT_LABELS[i]})"
         for i in metrics.INSTRUMENTS if present[i])
     labels = metrics.INSTRUMENT_LABELS
     excluded = {
-        **{f"gezinnen met één meetmoment ({labels[i]})": single[i] for i in metrics.INSTRUMENTS},
+        **{f"gezinnen met één meetmoment ({labels[i]})": single[i] for i in metrics.INSTRUMENTS
+           if single[i] is not None},
         **{f"metingen T-alternatief ({labels[i]}; een schatting, geen meetmoment)": direction.attrs["schatting"][i]
            for i in metrics.INSTRUMENTS},
         **{f"metingen na de peildatum ({labels[i]})": direction.attrs["after_until"][i] for i in metrics.INSTRUMENTS},
     }
-    figure.caption(ctx, n_text, metrics.DEFINITIONS["direction"] + " " + UNTIL_TEXT, excluded=excluded)
+    figure.caption(ctx, n_text, metrics.DEFINITIONS["direction"] + " " + UNTIL_TEXT,
+                   excluded={**excluded, **figure.withheld(direction)})
     figure.small_n_warning(charts.direction_groups(direction))
-    st.dataframe(charts.direction_table(direction), hide_index=True)
+    figure.table(charts.direction_table(direction), direction)
 left_out = [f"{formatting.count(single[i])} gezinnen bij {metrics.INSTRUMENT_LABELS[i]}"
             for i in metrics.INSTRUMENTS if single.get(i)]
 if left_out:

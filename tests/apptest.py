@@ -54,7 +54,10 @@ def app_test(monkeypatch, url: str, *, samples: bool = False) -> AppTest:
     monkeypatch.delenv(suppression.ENV_K, raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    # Any secret replaces the developer's own .streamlit/secrets.toml, whose users would ask for a login.
+    at.secrets["_test"] = True
+    return at
 
 
 def open_app(monkeypatch, url: str, *, samples: bool = False) -> AppTest:

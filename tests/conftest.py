@@ -109,3 +109,13 @@ def samples(samples_db):
 def empty_db(tmp_path_factory) -> str:
     """URL of a store without data (the app creates the tables when it first opens it)."""
     return f"sqlite:///{tmp_path_factory.mktemp('empty_db') / 'store.db'}"
+
+
+@pytest.fixture(autouse=True)
+def _owner_and_command_line():
+    """Every test starts as the command line with every row owned: a page run by AppTest in this thread set
+    its viewer's audience and actor, which must not leak into the next test."""
+    from gezinsmonitor import audit, disclosure
+    disclosure.set_audience(disclosure.OWNER)
+    audit.set_actor(audit.COMMAND_LINE)
+    yield

@@ -47,7 +47,7 @@ def test_upload_save_duplicate_and_refusal(monkeypatch, sqlite_url, fixture_path
     assert report.iloc[0]["blad"] == "Hulpvragen" and report.iloc[0]["kolom"] == "Leefgebied"
 
     upload(at, "tekst.xlsx", b"dit is geen excel")
-    assert any("geen Excel-werkmap" in e and "Sla het bestand in Excel op" in e for e in ui.texts(at.error))
+    assert any("tekstbestand zonder herkenbare kolommen" in e and "Upload een Excel-werkmap" in e for e in ui.texts(at.error))
     assert len(Store(sqlite_url).batches()) == 1
 
 

@@ -8,9 +8,17 @@ import pandas as pd
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from gezinsmonitor import geo, suppression
+from gezinsmonitor import disclosure, geo, suppression
 from gezinsmonitor.store import Store
 from sample_data import generate as gen
+
+
+@pytest.fixture(autouse=True)
+def stranger():
+    """The counts here are suppressed as for a viewer who does not own the rows (a fonds); the owner's exact
+    counts are tested in tests/test_suppression_duration.py."""
+    with disclosure.audience(disclosure.Audience(frozenset(), 10)) as who:
+        yield who
 
 
 # -- suppression ---------------------------------------------------------------------------

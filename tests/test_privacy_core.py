@@ -184,3 +184,24 @@ def test_row_level_rule_drops_other_organisations_rows():
     shown = disclosure.protect(frame, rule, disclosure.Audience(frozenset({"A"}), 10))
     assert shown["hours"].tolist() == [10.0] and shown.attrs["rows_withheld"] == 2
     assert disclosure.protect(frame, rule, disclosure.Audience(frozenset(), 10)).empty
+
+
+def test_an_organisation_cannot_subtract_its_own_rows_to_read_a_small_rest():
+    # Group "b": 25 of our own families and 3 of another organisation's. 28 is not small, but an organisation
+    # that knows its own 25 would read the other's 3 by subtraction.
+    rows = pd.concat([_rows({"a": 30, "b": 25}, "Eigen"), _rows({"a": 15, "b": 3}, "Ander")], ignore_index=True)
+    with disclosure.audience(disclosure.Audience(frozenset({"Eigen"}), 10)):
+        shown = _per_group(rows).set_index("group")
+    assert shown.loc["a", "n"] == 45 and not shown.loc["a", disclosure.HIDDEN]
+    assert shown.loc["b", disclosure.HIDDEN] and pd.isna(shown.loc["b", "n"])
+    with disclosure.audience(disclosure.Audience(frozenset(), 10)):  # a fund knows neither part: 28 may be shown
+        assert _per_group(rows).set_index("group").loc["b", "n"] == 28
+
+
+def test_duplicate_upload_names_the_first_uploader_only_to_who_may_see_it(sqlite_url, fixture_paths):
+    store = fixture_store(sqlite_url, fixture_paths)
+    with disclosure.audience(disclosure.Audience(frozenset({"Een andere organisatie"}), 10)):
+        result = import_file(store, fixture_paths[0])
+    assert result.status == "duplicate" and result.organisation is None
+    assert ORG_A not in result.message and "al eerder ingelezen" in result.message
+    assert ORG_A in import_file(store, fixture_paths[0]).message  # the beheerder is told whose it was

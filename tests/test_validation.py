@@ -151,7 +151,7 @@ def test_stray_far_cell_is_refused_before_reading(tmp_path):
     wb.save(path)
     reg = validate(read_registration(path).raw)
     assert [i.message for i in reg.report.errors] == [
-        "Een blad beslaat een veel te groot bereik (tot kolom XFD, rij 1000)."]
+        "Een blad beslaat een veel te groot bereik (tot rij 1000, kolom 16384)."]
 
 
 def test_cells_of_the_wrong_type_are_errors_not_silence():

@@ -11,6 +11,7 @@ from gezinsmonitor import taxonomy as tx
 from ..figure import nl_number
 from .base import (NAVY, MOMENT_LABELS, MOMENT_COLORS, KIND_TITLES, BAR_ROW_HEIGHT, STATUS_COLORS, dutch, plain,
                    faint_when_small, hours_text, small_note)
+from .progress import count_text, hidden_mark, hidden_or, shown_count
 
 
 # -- inzet -----------------------------------------------------------------------------------
@@ -37,7 +38,12 @@ def hours_bars(hours: pd.DataFrame, kind: str = tx.INVESTMENT) -> alt.LayerChart
     """Mean hours per week per support type of one kind, first vs latest moment side by side, n on each bar.
 
     Support types and moments without any measurement (n = 0) are left out."""
+    mark = hidden_mark(hours)
     frame = hours[(hours["kind"] == kind) & (hours["n"] > 0)].copy()
+    if mark:  # a hidden bar (n < k) is not in `frame`; hidden parts of a shown one are '<10' in the tooltip
+        for col in ("nvt", "n_contactlog"):
+            if col in frame:
+                frame[col] = [count_text(v, mark) for v in frame[col]]
     frame["moment_label"] = frame["moment"].map(MOMENT_LABELS)
     frame["n_label"] = "n = " + frame["n"].astype(int).astype(str)
     frame["hours_text"] = frame["mean_hours_per_week"].map(hours_text)
@@ -47,8 +53,9 @@ def hours_bars(hours: pd.DataFrame, kind: str = tx.INVESTMENT) -> alt.LayerChart
         alt.Tooltip("mean_hours_per_week:Q", title="uren per week", format=".2f"),
         alt.Tooltip("hours_text:N", title="= per week"),
         alt.Tooltip("n:Q", title="n (gezinnen)"),
-        alt.Tooltip("nvt:Q", title="n.v.t. (telt niet mee)"),
-        *([alt.Tooltip("n_contactlog:Q", title="waarvan uit contactlog")] if "n_contactlog" in frame else []),
+        alt.Tooltip(f"nvt:{'N' if mark else 'Q'}", title="n.v.t. (telt niet mee)"),
+        *([alt.Tooltip(f"n_contactlog:{'N' if mark else 'Q'}", title="waarvan uit contactlog")]
+          if "n_contactlog" in frame else []),
     ]
     return _first_latest_bars(frame, "support_type", list(dict.fromkeys(frame["support_type"])),
                               "Gemiddeld aantal uren per week", tooltip, KIND_TITLES.get(kind, kind),
@@ -56,7 +63,8 @@ def hours_bars(hours: pd.DataFrame, kind: str = tx.INVESTMENT) -> alt.LayerChart
 
 
 def hours_table(hours: pd.DataFrame) -> pd.DataFrame:
-    """Per support type: n and mean at both moments, side by side."""
+    """Per support type: n and mean at both moments, side by side ('<10' where a protected table hides them)."""
+    mark = hidden_mark(hours)
     rows = []
     for support_type, group in hours.groupby("support_type", sort=False):
         by_moment = group.set_index("moment")
@@ -64,13 +72,14 @@ def hours_table(hours: pd.DataFrame) -> pd.DataFrame:
                "Soort": "inzet" if group["kind"].iloc[0] == tx.INVESTMENT else "deelname (uitkomst)"}
         for moment, label in (("start", "eerste meting"), ("latest", "laatste meting")):
             rec = by_moment.loc[moment] if moment in by_moment.index else None
-            row[f"n {label}"] = int(rec["n"]) if rec is not None else 0
+            row[f"n {label}"] = shown_count(rec["n"], mark) if rec is not None else 0
             mean = rec["mean_hours_per_week"] if rec is not None else np.nan
-            row[f"uur/week {label}"] = nl_number(mean, 1)
-            row[f"= {label}"] = hours_text(mean)
-            row[f"n.v.t. {label}"] = int(rec["nvt"]) if rec is not None else 0
+            secret = rec is not None and rec["n"] != rec["n"]
+            row[f"uur/week {label}"] = mark if secret and mark else nl_number(mean, 1)
+            row[f"= {label}"] = mark if secret and mark else hours_text(mean)
+            row[f"n.v.t. {label}"] = shown_count(rec["nvt"], mark) if rec is not None else 0
             if "n_contactlog" in group:
-                row[f"waarvan contactlog {label}"] = int(rec["n_contactlog"]) if rec is not None else 0
+                row[f"waarvan contactlog {label}"] = shown_count(rec["n_contactlog"], mark) if rec is not None else 0
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -102,7 +111,7 @@ def intensity_lines(curve: pd.DataFrame, by: str = "organisation", min_n: int | 
     Months where n (families whose trajectory covers the month) is below min_n are drawn faint and dashed,
     their points faint, with "n < min_n" in the tooltip."""
     limit = metrics.resolve_min_n(min_n)
-    frame = _intensity_frame(curve, by, limit)
+    frame = _intensity_frame(curve[curve["n"].notna()], by, limit)  # a hidden month (n < k) has no point
     groups = list(dict.fromkeys(frame[by].astype(str))) if by in frame else []
     color = alt.Color(f"{by}:N", title="Organisatie" if by == "organisation" else by, sort=groups,
                       legend=alt.Legend(orient="bottom", labelLimit=320)) if by in frame else alt.value(NAVY)
@@ -150,29 +159,38 @@ def total_hours_chart(totals: pd.DataFrame, summary: pd.DataFrame, min_n: int | 
     stacked by status. Clicking an organisation's box filters the histogram to its families (an Altair point
     selection on `organisation`); organisations below min_n are drawn faint and say so in the tooltip."""
     limit = metrics.resolve_min_n(min_n)
+    mark = hidden_mark(summary)
     box = plain(summary[summary["organisation"] != TOTAL_ROW])
     box["small"] = box["n"] < limit
-    box["small_label"] = box["n"].map(lambda n: small_note(int(n), limit))
-    box["label"] = box["organisation"] + " (n = " + box["n"].astype(int).astype(str) + ")"
+    box["small_label"] = box["n"].map(lambda n: "" if n != n else small_note(int(n), limit))
+    box["label"] = [f"{o} (n = {count_text(n, mark) if mark else int(n)})" for o, n in zip(box["organisation"], box["n"])]
+    if mark:  # a hidden organisation keeps its label ('<10') but no box; min and max are never shown
+        for col in ("n", "n_afgerond"):
+            box[col] = [count_text(v, mark) for v in box[col]]
     order = list(box["label"])
     pick = alt.selection_point(name="org_pick", fields=["organisation"], empty=True)
     opacity = alt.condition(pick, faint_when_small(bright=0.9), alt.value(0.12))
     tooltip = [
         alt.Tooltip("organisation:N", title="organisatie"),
-        alt.Tooltip("n:Q", title="n (gezinnen)"),
-        alt.Tooltip("n_afgerond:Q", title="waarvan afgerond"),
+        alt.Tooltip(f"n:{'N' if mark else 'Q'}", title="n (gezinnen)"),
+        alt.Tooltip(f"n_afgerond:{'N' if mark else 'Q'}", title="waarvan afgerond"),
         alt.Tooltip("median:Q", title="mediaan (uren)", format=",.0f"),
         alt.Tooltip("q1:Q", title="25e percentiel", format=",.0f"),
         alt.Tooltip("q3:Q", title="75e percentiel", format=",.0f"),
-        alt.Tooltip("min:Q", title="minimum", format=",.0f"),
-        alt.Tooltip("max:Q", title="maximum", format=",.0f"),
+        *([] if mark else [alt.Tooltip("min:Q", title="minimum", format=",.0f"),
+                           alt.Tooltip("max:Q", title="maximum", format=",.0f")]),
         alt.Tooltip("small_label:N", title="let op"),
     ]
     # n sits in the axis label: a text mark at the whisker's end would run out of the chart.
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
     x = alt.X("min:Q", title="Uren per gezin over het traject")
     base = alt.Chart(box).encode(y=y, tooltip=tooltip)
-    whisker = base.mark_rule(color="#6B7280").encode(x=x, x2="max:Q")
+    if mark:
+        box = box.drop(columns=["min", "max"])
+        base = alt.Chart(box).encode(y=y, tooltip=tooltip)
+        x = alt.X("q1:Q", title="Uren per gezin over het traject")
+    whisker = (base.mark_rule(color="#6B7280").encode(x=x, x2="max:Q") if not mark
+               else base.transform_filter("isValid(datum.q1)").mark_rule(color="#6B7280").encode(x=x, x2="q3:Q"))
     iqr = base.mark_bar(size=18, color=NAVY).encode(x="q1:Q", x2="q3:Q", opacity=opacity).add_params(pick)
     median = base.mark_tick(color="white", thickness=3, size=18).encode(x="median:Q")
     boxes = alt.layer(whisker, iqr, median).properties(
@@ -197,13 +215,16 @@ def total_hours_chart(totals: pd.DataFrame, summary: pd.DataFrame, min_n: int | 
 
 
 def total_hours_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per organisation (and Totaal): n, median with quartiles, mean, professional and volunteer means."""
+    """Per organisation (and Totaal): n, median with quartiles, mean, professional and volunteer means; a protected
+    summary's hidden rows show '<10' (through `figure.table`)."""
+    mark = hidden_mark(summary)
     return pd.DataFrame({
         "Organisatie": summary["organisation"],
-        "n (gezinnen)": summary["n"].astype(int),
-        "waarvan afgerond": summary["n_afgerond"].astype(int),
+        "n (gezinnen)": [shown_count(v, mark) for v in summary["n"]],
+        "waarvan afgerond": [shown_count(v, mark) for v in summary["n_afgerond"]],
         "Mediaan (uren)": summary["median"].map(lambda v: nl_number(v, 0)),
-        "25e–75e percentiel": [f"{nl_number(a, 0)}–{nl_number(b, 0)}" for a, b in zip(summary["q1"], summary["q3"])],
+        "25e–75e percentiel": ["–" if a != a else f"{nl_number(a, 0)}–{nl_number(b, 0)}"
+                               for a, b in zip(summary["q1"], summary["q3"])],
         "Gemiddelde (uren)": summary["mean"].map(lambda v: nl_number(v, 0)),
         "waarvan professionals": summary["mean_professional"].map(lambda v: nl_number(v, 0)),
         "waarvan vrijwilligers (maatje)": summary["mean_volunteer"].map(lambda v: nl_number(v, 0)),
@@ -241,10 +262,12 @@ def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n:
 
 def organisation_hours_table(by_org: pd.DataFrame) -> pd.DataFrame:
     """Per organisation and moment: mean hours per week and n of professionals, volunteers and both."""
+    mark = hidden_mark(by_org)
     out = pd.DataFrame({"Organisatie": by_org["organisation"],
                         "Moment": by_org["moment"].map(MOMENT_LABELS)})
     for measure, what in (("professional", "Professionals"), ("volunteer", "Vrijwilligers (maatje)"),
                           ("total", "Inzet totaal")):
-        out[f"{what} (uur/week)"] = by_org[f"mean_{measure}"].map(lambda v: nl_number(v, 1))
-        out[f"n {what.lower()}"] = by_org[f"n_{measure}"].astype(int)
+        out[f"{what} (uur/week)"] = [hidden_or(nl_number(v, 1), v if n != 0 else 0, mark)
+                                     for v, n in zip(by_org[f"mean_{measure}"], by_org[f"n_{measure}"])]
+        out[f"n {what.lower()}"] = [shown_count(v, mark) for v in by_org[f"n_{measure}"]]
     return out.reset_index(drop=True)

@@ -13,6 +13,7 @@ from gezinsmonitor import taxonomy as tx
 
 from .base import BAR_ROW_HEIGHT, LIGHT, MOMENT_LABELS, NAVY, PCT_TICKS, dutch, faint_when_small, hours_text, plain
 from .hours import TOTAL_ROW
+from .needs import HIDDEN_COLOR, count_column, count_text, hidden_mark, hidden_rows
 
 __all__ = [
     "NOT_REGISTERED", "NOT_REACHED", "OTHERS_LABEL", "comparison_table_nl", "median_duration_chart",
@@ -51,24 +52,33 @@ def median_text(median, lo, hi) -> str:
 
 
 def comparison_table_nl(table: pd.DataFrame) -> pd.DataFrame:
-    """The comparison table with Dutch headings and text cells; short trajectories say 'niet geregistreerd'."""
+    """The comparison table with Dutch headings and text cells; short trajectories say 'niet geregistreerd'.
+    A protected table hides blocks of cells (organisations.COMPARISON_BLOCKS): such a cell is missing (a count)
+    or reads '<10' (text), never 'niet bereikt' or 'nan'."""
+    mark = hidden_mark(table)
     table = plain(table)
+
+    def hidden(col: str) -> pd.Series:  # a block is hidden where its count is missing
+        return table[col].isna()
+
+    def texts(make, col: str, *cols: str) -> list[str]:
+        return [mark if h else make(*values) for h, *values in zip(hidden(col), *(table[c] for c in cols))]
+
     return pd.DataFrame({
         "Organisatie": table["organisation"],
         "Start": table["start"].map(month_text),
-        "Intensief (gezinnen)": table["intensive"].astype(int),
+        "Intensief (gezinnen)": count_column(table["intensive"], hidden("intensive")),
         "Kort (1–3 gesprekken)": NOT_REGISTERED,
-        "Lopend": table[tx.STATUS_LOPEND].astype(int),
-        "Afgerond": table[tx.STATUS_AFGEROND].astype(int),
-        "Hulpvragen per gezin": [_with_n(v, n) for v, n in zip(table["requests_per_family"],
-                                                                table["families_with_requests"])],
-        "Mediane duur in maanden (95%-BI)": [median_text(m, lo, hi) for m, lo, hi in
-                                             zip(table["median"], table["median_lo"], table["median_hi"])],
-        "Trajecten in de duur (waarvan afgerond)": [f"{n} ({a})" for n, a in zip(table["km_n"], table["km_afgerond"])],
-        "Uren professionals per week, eerste meting": [_with_n(v, n) for v, n in
-                                                        zip(table["hours_start"], table["n_hours_start"])],
-        "Uren professionals per week, laatste meting": [_with_n(v, n) for v, n in
-                                                         zip(table["hours_latest"], table["n_hours_latest"])],
+        "Lopend": count_column(table[tx.STATUS_LOPEND], hidden(tx.STATUS_LOPEND)),
+        "Afgerond": count_column(table[tx.STATUS_AFGEROND], hidden(tx.STATUS_AFGEROND)),
+        "Hulpvragen per gezin": texts(_with_n, "families_with_requests", "requests_per_family",
+                                      "families_with_requests"),
+        "Mediane duur in maanden (95%-BI)": texts(median_text, "km_n", "median", "median_lo", "median_hi"),
+        "Trajecten in de duur (waarvan afgerond)": texts(lambda n, a: f"{int(n)} ({int(a)})", "km_n", "km_n",
+                                                         "km_afgerond"),
+        "Uren professionals per week, eerste meting": texts(_with_n, "n_hours_start", "hours_start", "n_hours_start"),
+        "Uren professionals per week, laatste meting": texts(_with_n, "n_hours_latest", "hours_latest",
+                                                             "n_hours_latest"),
     })
 
 
@@ -77,18 +87,25 @@ def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.
     An interval whose upper end is not reached runs dashed to the right edge; a median that is not reached has no
     point, only its label. Organisations below min_n trajectories are faint and flagged in the tooltip."""
     limit = metrics.resolve_min_n(min_n)
+    mark = hidden_mark(table)
     frame = plain(table[["organisation", "median", "median_lo", "median_hi", "km_n", "km_afgerond"]])
+    hidden = frame["km_n"].isna()  # a protected table hid this organisation's durations: no interval, no point
     finite = frame[["median", "median_lo", "median_hi"]].to_numpy(dtype=float)
     edge = float(np.nanmax(finite)) * 1.1 if np.isfinite(finite).any() else 36.0
-    frame["lo_plot"] = frame["median_lo"].fillna(0.0)
-    frame["hi_plot"] = frame["median_hi"].fillna(edge)
+    frame["lo_plot"] = frame["median_lo"].fillna(0.0).where(~hidden)
+    frame["hi_plot"] = frame["median_hi"].fillna(edge).where(~hidden)
+    frame["text_x"] = frame["lo_plot"].fillna(0.0)
     frame["open"] = frame["median_hi"].isna()
     frame["is_total"] = frame["organisation"] == TOTAL_ROW
-    frame["small"] = (frame["km_n"] < limit) & ~frame["is_total"]
+    frame["small"] = ((frame["km_n"] < limit) | hidden) & ~frame["is_total"]
     frame["small_label"] = np.where(frame["small"], f"n < {limit}: voorzichtig vergelijken", "")
-    frame["median_label"] = [median_text(m, lo, hi) for m, lo, hi in
-                             zip(frame["median"], frame["median_lo"], frame["median_hi"])]
-    frame["label"] = frame["median_label"] + " · n = " + frame["km_n"].astype(int).astype(str)
+    frame["median_label"] = [mark if h else median_text(m, lo, hi) for m, lo, hi, h in
+                             zip(frame["median"], frame["median_lo"], frame["median_hi"], hidden)]
+    frame["label"] = [f"verborgen (n {mark} of terug te rekenen)" if h else f"{label} · n = {int(n)}"
+                      for label, n, h in zip(frame["median_label"], frame["km_n"], hidden)]
+    frame["hidden"] = hidden
+    for col in ("km_n", "km_afgerond"):  # counts reach the chart only as text
+        frame[col] = count_text(frame[col], hidden, mark)
     order = list(frame["organisation"])
     opacity = faint_when_small()
     color = alt.condition("datum.is_total", alt.value(_GREY), alt.value(NAVY))
@@ -97,8 +114,8 @@ def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.
         tooltip=[
             alt.Tooltip("organisation:N", title="organisatie"),
             alt.Tooltip("median_label:N", title="mediane duur (maanden)"),
-            alt.Tooltip("km_n:Q", title="n (trajecten)"),
-            alt.Tooltip("km_afgerond:Q", title="waarvan afgerond"),
+            alt.Tooltip("km_n:N", title="n (trajecten)"),
+            alt.Tooltip("km_afgerond:N", title="waarvan afgerond"),
             alt.Tooltip("small_label:N", title="let op"),
         ],
     )
@@ -109,8 +126,9 @@ def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.
                                   legend=None))
     point = base.transform_filter("isValid(datum.median)").mark_point(filled=True, size=120).encode(
         x="median:Q", color=color, opacity=opacity)
-    text = base.mark_text(align="left", dx=6, dy=-12, fontSize=11, color="#111827").encode(x="lo_plot:Q",
-                                                                                           text="label:N")
+    text = base.mark_text(align="left", dx=6, dy=-12, fontSize=11).encode(
+        x="text_x:Q", text="label:N",
+        color=alt.condition("datum.hidden", alt.value(HIDDEN_COLOR), alt.value("#111827")))
     chart = alt.layer(interval, point, text, title="Mediane trajectduur per organisatie")
     return dutch(chart.properties(height=alt.Step(BAR_ROW_HEIGHT + 14)))
 
@@ -127,11 +145,14 @@ def profile_needs_chart(needs: pd.DataFrame, organisation: str, min_n: int | Non
     """% of families per leefgebied, the organisation next to the others pooled, with 95% Wilson whiskers."""
     limit = metrics.resolve_min_n(min_n)
     labels = group_labels(organisation)
+    hidden, mark = hidden_rows(needs), hidden_mark(needs)
     frame = plain(needs)
     frame["group_label"] = frame["group"].map(labels)
-    frame["small"] = frame["n"] < limit
-    frame["interval"] = [formatting.percent_ci(v, lo, hi) for v, lo, hi in
-                         zip(frame["families_pct"], frame["families_pct_lo"], frame["families_pct_hi"])]
+    frame["small"] = (frame["n"] < limit) | hidden
+    frame["interval"] = [mark if h else formatting.percent_ci(v, lo, hi) for v, lo, hi, h in
+                         zip(frame["families_pct"], frame["families_pct_lo"], frame["families_pct_hi"], hidden)]
+    for col in ("families", "n"):  # counts reach the chart only as text
+        frame[col] = count_text(frame[col], hidden, mark)
     frame["small_label"] = np.where(frame["small"], f"n < {limit}: voorzichtig vergelijken", "")
     order = list(dict.fromkeys(frame["leefgebied"]))
     group_order = [labels[og.SELECTED], labels[og.OTHERS]]
@@ -141,8 +162,8 @@ def profile_needs_chart(needs: pd.DataFrame, organisation: str, min_n: int | Non
         tooltip=[
             alt.Tooltip("group_label:N", title="groep"),
             alt.Tooltip("leefgebied:N", title="leefgebied"),
-            alt.Tooltip("families:Q", title="gezinnen met een hulpvraag hier"),
-            alt.Tooltip("n:Q", title="n (gezinnen met een hulpvraag)"),
+            alt.Tooltip("families:N", title="gezinnen met een hulpvraag hier"),
+            alt.Tooltip("n:N", title="n (gezinnen met een hulpvraag)"),
             alt.Tooltip("interval:N", title="% van de gezinnen"),
             alt.Tooltip("small_label:N", title="let op"),
         ],

@@ -1,0 +1,112 @@
+"""Roles end to end: what an organisation, a fund and a learning circle can get out of the running app.
+
+Organisation A must not obtain organisation B's rows through any page: no family key (pseudonym), no free text
+only B wrote, no file name of B's uploads reaches A's browser, on every page A can open. The per-page
+suppression tests (tests/test_suppression_*.py) check the counts; the command line and export have theirs
+(tests/test_cli_roles.py, tests/test_logboek_page.py)."""
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+
+from gezinsmonitor import taxonomy as tx
+from gezinsmonitor.permissions import Principal
+from gezinsmonitor.store import Store
+from tests.apptest import app_test, assert_browser_json, assert_ok
+
+OWN = "Stichting Samen Verder"
+DASHBOARD = ["pages/overzicht.py", "pages/hulpvragen.py", "pages/trajectduur.py", "pages/voortgang.py",
+             "pages/inzet.py", "pages/organisaties.py", "pages/kaart.py"]
+USER_KEY = "gm_principal"
+
+
+def sent(at) -> str:
+    """Everything the page sends to the browser, as one text: element texts, table cells, chart specs and
+    their datasets, map specs."""
+    parts: list[str] = []
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader",
+                 "text", "code", "exception"):
+        parts.extend(str(e.value) for e in at.get(kind))
+    parts.extend(f"{m.label} {m.value}" for m in at.get("metric"))
+    for el in at.get("dataframe"):
+        parts.append(el.value.to_csv())
+    for chart in at.get("vega_lite_chart"):
+        parts.append(chart.proto.spec)
+        for d in chart.proto.datasets:
+            parts.append(pa.ipc.open_stream(d.data.data).read_pandas().to_csv())
+    for deck in at.get("deck_gl_json_chart"):
+        parts.append(deck.proto.json)
+    for sel in (*at.get("selectbox"), *at.get("multiselect")):
+        parts.append(json.dumps([str(o) for o in sel.options]))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def secrets_of_others(samples_db):
+    """What only other organisations' rows carry: family pseudonyms, free texts nobody else wrote, file names."""
+    store = Store(samples_db)
+    ds = store.load_dataset()
+    store.engine.dispose()
+    own = ds.families["organisation"] == OWN
+    keys = set(ds.families.loc[~own, "family_key"])
+    mine = ds.requests["organisation"] == OWN
+    texts = set(ds.requests.loc[~mine, "label_raw"].dropna()) - set(ds.requests.loc[mine, "label_raw"].dropna())
+    # Short words could occur anywhere by chance, and a label that is also a name of the taxonomy or an
+    # instrument's item is shown as that name, not as another organisation's text.
+    shared = {str(v).casefold() for frame, cols in ((ds.requests, ("leefgebied", "categorie")),
+                                                    (ds.measurements, ("leefgebied", "indicator")))
+              for col in cols for v in frame[col].dropna().unique()}
+    shared |= {name.casefold() for lg, categories in tx.DEFAULT_TAXONOMY.leefgebieden.items()
+               for name in (lg, *categories)}
+    texts = {t for t in texts if len(t) >= 12 and t.casefold() not in shared}
+    files = set(ds.batches.loc[ds.batches["organisation"] != OWN, "file_name"])
+    assert keys and texts and files
+    return keys, texts, files
+
+
+def _open(monkeypatch, url: str, principal: Principal, page: str):
+    at = app_test(monkeypatch, url, samples=False)
+    at.session_state[USER_KEY] = principal
+    at.run()
+    assert_ok(at)
+    if page != DASHBOARD[0]:
+        at.switch_page(page).run()
+        assert_ok(at)
+    assert_browser_json(at)
+    return at
+
+
+@pytest.mark.parametrize("role", ["organisatie", "fonds", "leerkring"])
+@pytest.mark.parametrize("page", DASHBOARD)
+def test_no_rows_of_other_organisations_reach_the_browser(monkeypatch, samples_db, secrets_of_others, role, page):
+    principal = Principal("gebruiker", role, OWN if role == "organisatie" else None)
+    text = sent(_open(monkeypatch, samples_db, principal, page))
+    keys, texts, files = secrets_of_others
+    assert not [k for k in keys if k in text], "a family key of another organisation was sent"
+    assert not [t for t in texts if t in text], "free text of another organisation was sent"
+    assert not [f for f in files if f in text], "a file name of another organisation was sent"
+
+
+def test_learning_circle_sees_letters_not_names(monkeypatch, samples_db):
+    at = _open(monkeypatch, samples_db, Principal("kring", "leerkring"), "pages/organisaties.py")
+    text = sent(at)
+    assert "Organisatie A" in text
+    for name in ("Samen Verder", "Thuisfront", "Buurtkracht", "Het Anker", "Naast Elkaar", "De Overkant"):
+        assert name not in text
+
+
+@pytest.mark.parametrize("role, management", [
+    ("fonds", []), ("leerkring", []), ("organisatie", ["gegevens.py"]),
+    ("beheerder", ["gegevens.py", "te_beoordelen.py", "taxonomie.py", "logboek.py"])])
+def test_management_pages_follow_the_role(monkeypatch, samples_db, role, management):
+    principal = Principal("x", role, OWN if role == "organisatie" else None)
+    for page in ("gegevens.py", "te_beoordelen.py", "taxonomie.py", "logboek.py"):
+        at = _open(monkeypatch, samples_db, principal, DASHBOARD[0])  # afresh: AppTest keeps a switched-to page
+        if page in management:
+            at.switch_page(f"pages/{page}").run()
+            assert_ok(at)
+        else:  # not registered for this role: not in the menu, and no address opens it
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(f"pages/{page}")
