@@ -17,7 +17,7 @@ import hashlib
 import importlib.util
 import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -55,21 +55,26 @@ def _closed(message: str) -> None:
     _stop()
 
 
-def _signed_out_page() -> None:
-    """The only page before login; the gate has drawn it already."""
+def _stop(render: Callable[[], None] | None = None) -> None:
+    """End the run before anything is read, showing `render` (the login form, a refusal) as the only page.
 
+    The page is registered with a hidden menu: without st.navigation Streamlit lists every script in pages/ in
+    the sidebar. Every page's address leads to it, so a shared link (say /hulpvragen?organisatie=…) still opens
+    that page, with its filters, once logged in. Widgets must be drawn inside the page, not before the
+    navigation: in the browser a form drawn before it loses its submission on the rerun."""
+    def signed_out() -> None:
+        if render is not None:
+            render()
 
-def _stop() -> None:
-    """End the run before anything is read. A hidden menu is registered first: without st.navigation Streamlit
-    lists every script in pages/ in the sidebar. Every page's address leads to this login page, so a shared link
-    (say /hulpvragen?organisatie=…) still opens that page, with its filters, once logged in."""
     stems = sorted(p.stem for p in (config.PROJECT_ROOT / "pages").glob("*.py") if not p.stem.startswith("_"))
     try:
-        st.navigation([st.Page(_signed_out_page, title="Gezinsmonitor", default=True)]
-                      + [st.Page(_signed_out_page, title="Gezinsmonitor", url_path=stem) for stem in stems],
-                      position="hidden")
+        page = st.navigation([st.Page(signed_out, title="Gezinsmonitor", default=True)]
+                             + [st.Page(signed_out, title="Gezinsmonitor", url_path=stem) for stem in stems],
+                             position="hidden")
     except Exception:  # noqa: BLE001 - the menu is cosmetic; stopping is what matters
-        pass
+        signed_out()
+    else:
+        page.run()
     st.stop()
 
 
@@ -127,8 +132,7 @@ def _local(configured: users.Users) -> Principal:
         st.session_state.pop(LOGIN_KEY, None)
         st.session_state.pop(USER_KEY, None)
         st.warning("Uw account is gewijzigd of verwijderd. Log opnieuw in.")
-    _login_form(configured)
-    _stop()
+    _stop(lambda: _login_form(configured))
     raise AssertionError("unreachable")  # _stop() ends the run
 
 
@@ -186,15 +190,18 @@ def _oidc(secrets: Mapping, configured: users.Users) -> Principal:
         if not providers:
             _closed("De sectie [auth] in secrets.toml is onvolledig: client_id, client_secret en server_metadata_url "
                     "ontbreken (zie README, Inloggen via uw organisatie).")
-        st.write("Log in met het account van uw organisatie.")
-        for provider in providers:
-            label = "Inloggen" if provider is None else f"Inloggen met {provider}"
-            if st.button(label, key=f"gm_oidc_{provider or 'default'}", type="primary", icon=":material/login:"):
-                if provider is None:
-                    st.login()
-                else:
-                    st.login(provider)
-        _stop()
+
+        def login_buttons() -> None:
+            st.write("Log in met het account van uw organisatie.")
+            for provider in providers:
+                label = "Inloggen" if provider is None else f"Inloggen met {provider}"
+                if st.button(label, key=f"gm_oidc_{provider or 'default'}", type="primary", icon=":material/login:"):
+                    if provider is None:
+                        st.login()
+                    else:
+                        st.login(provider)
+
+        _stop(login_buttons)
     email = user_info.get("email")
     if user_info.get("email_verified") is False:
         _refuse_oidc(f"Uw e-mailadres {email} is bij uw organisatie niet bevestigd. Bevestig het eerst en log "
@@ -213,11 +220,14 @@ def _oidc(secrets: Mapping, configured: users.Users) -> Principal:
 
 def _refuse_oidc(message: str) -> None:
     st.session_state.pop(USER_KEY, None)
-    st.title("Gezinsmonitor")
-    st.error(message, icon=":material/block:")
-    if st.button("Uitloggen", key="gm_logout", icon=":material/logout:"):
-        _sign_out(oidc=True)
-    _stop()
+
+    def refusal() -> None:
+        st.title("Gezinsmonitor")
+        st.error(message, icon=":material/block:")
+        if st.button("Uitloggen", key="gm_logout", icon=":material/logout:"):
+            _sign_out(oidc=True)
+
+    _stop(refusal)
 
 
 # -- the gate ----------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def _protect_background(out: pd.DataFrame, who) -> pd.DataFrame:
     return protected
 
 
-@metrics.protected(breakdown.RULE, within=breakdown.WITHIN, protect=_protect_background)
+@disclosure.protects(breakdown.RULE, within=breakdown.WITHIN, shape=_protect_background)
 def needs_by_background(requests: pd.DataFrame, families: pd.DataFrame, dimension: str,
                         min_n: int | None = None) -> pd.DataFrame:
     """Per background group × leefgebied: the share of the group's families with a request that have one in

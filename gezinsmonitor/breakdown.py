@@ -69,7 +69,7 @@ def hidden_groups(sizes: dict[str, int], k: int) -> set[str]:
     """Groups whose size may not be shown: 1..k-1, plus the complementary ones (the sizes add up to a shown n)."""
     series = pd.Series(sizes, dtype="int64")
     small = (series >= 1) & (series < k)
-    return set(series.index[metrics.complementary(series, small, k)])
+    return set(series.index[disclosure.complementary(series, small, k)])
 
 
 def protect_groups(out: pd.DataFrame, who) -> pd.DataFrame:
@@ -79,7 +79,7 @@ def protect_groups(out: pd.DataFrame, who) -> pd.DataFrame:
     frame = out.assign(**{_GROUP_HIDDEN: out["group"].isin(hidden).astype(int)})
     frame.attrs = dict(out.attrs)
     rule = disclosure.Rule(counts=(*RULE.counts, _GROUP_HIDDEN), values=RULE.values)
-    protected = metrics.protect_rows(frame, rule, WITHIN, who)
+    protected = disclosure.protect_rows(frame, rule, WITHIN, who)
     attrs = dict(protected.attrs)
     protected = protected.drop(columns=_GROUP_HIDDEN)
     attrs["groups"] = {g: (None if g in hidden else n) for g, n in attrs.get("groups", {}).items()}
@@ -87,7 +87,7 @@ def protect_groups(out: pd.DataFrame, who) -> pd.DataFrame:
     return protected
 
 
-@metrics.protected(RULE, within=WITHIN, protect=protect_groups)
+@disclosure.protects(RULE, within=WITHIN, shape=protect_groups)
 def needs_by_organisation(requests: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
     """`needs_by_group` with one group per organisation (alphabetical): the small multiples' data."""
     organisation_of = requests.drop_duplicates("family").set_index("family")["organisation"]

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
-from . import disclosure, metrics
+from . import disclosure
 from . import taxonomy as tx
 
 COLUMNS = ["month", "month_end", "starts", "ends", "running", "partial"]
@@ -30,22 +30,22 @@ def _protect_caseload(flow: pd.DataFrame, who: disclosure.Audience) -> pd.DataFr
     k = who.k
 
     def small(col: str) -> pd.Series:
-        return pd.to_numeric(flow[col], errors="coerce").map(lambda v: metrics._small(v, k)).astype(bool)
+        return pd.to_numeric(flow[col], errors="coerce").map(lambda v: disclosure.small(v, k)).astype(bool)
 
     running = small("running")
     flows = small("starts") | small("ends") | running | running.shift(1, fill_value=False)
     out = flow.copy()
     out.attrs = dict(flow.attrs)
-    out = metrics.blank(out, flows.to_numpy(), ["starts", "ends"])
-    out = metrics.hide_rows(out, running.to_numpy(), ["running"])
+    out = disclosure.blank(out, flows.to_numpy(), ["starts", "ends"])
+    out = disclosure.hide_rows(out, running.to_numpy(), ["running"])
     out[disclosure.HIDDEN] = (flows | running).to_numpy()
     out.attrs |= {"suppressed": int((flows | running).sum()), "k": k}
     return out
 
 
-@metrics.protected(disclosure.Rule(counts=("starts", "ends", "running"), note=(
+@disclosure.protects(disclosure.Rule(counts=("starts", "ends", "running"), note=(
     "per month: starts and ends hidden together when one is small; a small caseload hidden with the flows of its "
-    "month and the next")), protect=_protect_caseload)
+    "month and the next")), shape=_protect_caseload)
 def monthly_caseload(durations: pd.DataFrame, peildatum: dt.date, first: dt.date | None = None) -> pd.DataFrame:
     """One row per month from the first start (or `first`) to the peildatum's month.
 

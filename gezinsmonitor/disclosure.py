@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import suppression
@@ -182,23 +183,44 @@ def _others_small(fn: Callable, rule: Rule, result: pd.DataFrame, who: Audience,
     return hidden
 
 
-def protects(rule: Rule) -> Callable:
-    """Decorator: the function's DataFrame result is protected for an audience that does not own its input."""
+def owner_of(*inputs) -> bool:
+    """Does the active audience own every row of `inputs`? Inputs that name no organisation count as not owned
+    (fail closed): a frame that lost its organisation column must not slip through unprotected."""
+    who = current()
+    if who.owns_everything:
+        return True
+    found = organisations_in(*inputs)
+    return bool(found) and who.owns(found)
+
+
+def protects(rule: Rule, within=(), shape: Callable | None = None) -> Callable:
+    """Decorator: the function's DataFrame result is protected for an audience that does not own its input.
+
+    By default the result is protected under `rule` (`protect`); `within` adds complementary suppression inside
+    groups of rows (`protect_rows`); `shape(result, who)` protects a result of a shape of its own. For an organisation the
+    rows whose other-organisation share is small are hidden too (`_others_small`)."""
     def wrap(fn: Callable) -> Callable:
         REGISTRY[f"{fn.__module__}.{fn.__qualname__}"] = rule
 
         @functools.wraps(fn)
         def guarded(*args, **kwargs):
             result = fn(*args, **kwargs)
+            if not isinstance(result, pd.DataFrame) or owner_of(*args, *kwargs.values()):
+                return result
             who = current()
-            if who.owns_everything or not isinstance(result, pd.DataFrame):
-                return result
-            if who.owns(organisations_in(*args, *kwargs.values())):
-                return result
             extra = None if rule.row_level else _others_small(fn, rule, result, who, args, kwargs)
+            if shape is not None:
+                out = shape(result, who)
+                if extra is not None and extra.any():
+                    out = hide_rows(out, extra.reindex(out.index, fill_value=False).to_numpy(),
+                                    [*rule.counts, *rule.values])
+                return out
+            if within:
+                return protect_rows(result, rule, within, who, also=extra)
             return protect(result, rule, who, extra)
 
         guarded.rule = rule
+        guarded.within = tuple(within)
         return guarded
     return wrap
 
@@ -220,3 +242,260 @@ def withheld(frame: pd.DataFrame) -> Withheld:
 
 def is_protected(frame: pd.DataFrame) -> bool:
     return HIDDEN in frame.columns
+
+
+# -- protection of aggregates beyond one flat partition (used by the needs and organisation figures) --------
+_HIDE = "_verbergen"  # a temporary count column: 1 where a row must be hidden, so disclosure.protect hides it
+
+
+def unprotected(fn):
+    """The function behind a `@disclosure.protects`-style decorator: a protected function that builds on another
+    one computes on the raw result and protects its own result once (protecting twice would lose the marks)."""
+    return getattr(fn, "__wrapped__", fn)
+
+
+def complementary(counts: pd.Series, hidden: pd.Series, k: int) -> pd.Series:
+    """Which rows of ONE partition (rows whose `counts` add up to a total shown elsewhere) must be hidden so that
+    no hidden count from 1 to k-1 can be recovered by subtraction: `hidden` (rows already hidden, for any reason)
+    plus the smallest shown nonzero rows, one at a time, while `suppression.partition_intervals`' audit still pins a
+    hidden small count down to fewer than two values. The total itself stays shown (it is published elsewhere);
+    when nothing is left to hide every row is hidden."""
+    values = [int(v) for v in pd.to_numeric(counts, errors="coerce").fillna(0)]
+    flags = [bool(h) for h in hidden]
+    status = [suppression.PRIMARY if h and 0 < v < k else suppression.SECONDARY if h else suppression.SHOWN
+              for v, h in zip(values, flags)]
+    total = sum(values)
+    total_status = suppression.PRIMARY if 0 < total < k else suppression.SHOWN
+
+    def recoverable() -> bool:
+        return any(status[i] == suppression.PRIMARY and hi - lo + 1 < 2
+                   for i, lo, hi in suppression._intervals(values, status, total, total_status, k))
+
+    while recoverable():
+        candidates = [i for i, (v, st) in enumerate(zip(values, status)) if st == suppression.SHOWN and v > 0]
+        if not candidates:
+            status = [suppression.SECONDARY] * len(values)
+            break
+        status[min(candidates, key=lambda i: (values[i], i))] = suppression.SECONDARY
+    return pd.Series([st != suppression.SHOWN for st in status], index=counts.index)
+
+
+def protect_rows(frame: pd.DataFrame, rule, within=(), who=None, also: pd.Series | None = None) -> pd.DataFrame:
+    """`disclosure.protect` with complementary suppression inside groups: `within` lists (group columns, count
+    column) pairs, each group's rows adding up to a total that is shown (a leefgebied's requests split by
+    categorie; an organisation's families per leefgebied adding up to the leefgebied's). Repeated until no pair
+    hides another row, since hiding a row for one partition can expose a cell of another. `also`: rows hidden
+    for another reason (see `protect`)."""
+    who = who or current()
+    k = who.k
+    hidden = pd.Series(False, index=frame.index) if also is None else also.reindex(frame.index, fill_value=True)
+    for col in rule.counts:
+        if col in frame:
+            n = pd.to_numeric(frame[col], errors="coerce")
+            hidden |= (n >= 1) & (n < k)
+    changed = True
+    while changed:
+        changed = False
+        for by, col in within:
+            if col not in frame:
+                continue
+            keys = list(by) if len(by) > 1 else (by[0] if by else None)
+            groups = frame.groupby(keys, sort=False, dropna=False).groups.values() if by else [frame.index]
+            for index in groups:
+                extra = complementary(frame.loc[index, col], hidden.loc[index], k)
+                new = extra & ~hidden.loc[index]
+                if new.any():
+                    hidden.loc[new.index[new]] = True
+                    changed = True
+    marked = frame.assign(**{_HIDE: hidden.astype(int)})
+    marked.attrs = dict(frame.attrs)
+    out = protect(marked, Rule(counts=(*rule.counts, _HIDE), values=rule.values), who)
+    attrs = dict(out.attrs)
+    out = out.drop(columns=_HIDE)
+    out.attrs = attrs
+    return out
+
+
+def protect_blocks(frame: pd.DataFrame, blocks, total=None, extra=(), who=None) -> pd.DataFrame:
+    """A wide table with one row per organisation (and a total row where `total` marks it) protected per block of
+    columns instead of per row: a block is (counts, values); a count from 1 to k-1 hides that block's counts and
+    values in that row only, so one small count does not blank a whole organisation. Every count column is one
+    partition over the organisation rows adding up to the total row (complementary suppression); `extra` lists
+    helper count columns (not shown) that belong to a block and are dropped afterwards. `verborgen` is True for
+    a row with any hidden block; attrs `suppressed` counts hidden cells' rows, `hidden_cells` the hidden cells."""
+    who = who or current()
+    k = who.k
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    is_total = pd.Series(False, index=out.index) if total is None else pd.Series(total, index=out.index).astype(bool)
+    rows = out.index[~is_total]
+    any_hidden = pd.Series(False, index=out.index)
+    cells = 0
+    for counts, values in blocks:
+        hidden = pd.Series(False, index=out.index)
+        for col in counts:
+            n = pd.to_numeric(out[col], errors="coerce")
+            hidden |= (n >= 1) & (n < k)
+        changed = True
+        while changed:
+            changed = False
+            for col in counts:
+                more = complementary(out.loc[rows, col], hidden.loc[rows], k)
+                new = more & ~hidden.loc[rows]
+                if new.any():
+                    hidden.loc[new.index[new]] = True
+                    changed = True
+        for col in (*counts, *values):
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+            out.loc[hidden, col] = np.nan
+        any_hidden |= hidden
+        cells += int(hidden.sum()) * len((*counts, *values))
+    out = out.drop(columns=[c for c in extra if c in out])
+    out[HIDDEN] = any_hidden.astype(bool)
+    out.attrs = dict(frame.attrs) | {"suppressed": int(any_hidden.sum()), "hidden_cells": cells, "k": k}
+    return out
+
+
+# -- small cells (DOMAIN §5): shapes a Rule cannot express -----------------------
+# A Rule hides a row whole when one of its counts is small. Some figures need more: the cells of a distribution
+# within a row (scores 1–5 of a leefgebied add up to its n), and rows whose counts add up to a total that is
+# shown too (organisations and 'alle organisaties samen'). These helpers decide what to hide; the metric
+# functions apply them only for a viewer who does not own every organisation in their input (`stranger`).
+def stranger(*inputs) -> Audience | None:
+    """The active audience when it does not own every organisation in `inputs` (its figures are protected),
+    else None (an owner sees the figures as they are)."""
+    return None if owner_of(*inputs) else current()
+
+
+def small(value, k: int) -> bool:
+    """A count from 1 to k-1 (missing is not a count)."""
+    return value == value and value is not None and 0 < value < k
+
+
+def _pinned(column: list[int], hidden: set[int], total: int, k: int) -> list[int]:
+    """The small cells among `hidden` a reader can pin down to one value from the shown cells and the total:
+    a small cell lies in 1..k-1, another hidden cell anywhere from 0 up."""
+    rest = total - sum(v for i, v in enumerate(column) if i not in hidden)
+    bounds = {j: (1, k - 1) if small(column[j], k) else (0, float("inf")) for j in hidden}
+    pinned = []
+    for i in hidden:
+        if not small(column[i], k):
+            continue
+        lo = max(1, rest - sum(b[1] for j, b in bounds.items() if j != i))
+        hi = min(k - 1, rest - sum(b[0] for j, b in bounds.items() if j != i))
+        if hi - lo < 1:
+            pinned.append(i)
+    return pinned
+
+
+def suppress_rows(columns, k: int, hidden=()) -> tuple[set[int], bool]:
+    """Rows (positions) to hide whole so that no count 1..k-1 in any of `columns` (lists of counts, one value
+    per row) is shown or can be recovered from the column totals, which are shown too. `hidden`: rows already
+    hidden. Complementary rows are the smallest other nonzero ones (they lose the least). Also returns True
+    when that is not enough and the totals must be hidden as well."""
+    columns = [[int(v) if v == v else 0 for v in col] for col in columns]
+    rows = len(columns[0]) if columns else 0
+    out = set(hidden) | {i for col in columns for i in range(rows) if small(col[i], k)}
+    if any(small(sum(col), k) for col in columns):
+        return out, True
+    while True:
+        column = next((col for col in columns if _pinned(col, out, sum(col), k)), None)
+        if column is None:
+            return out, False
+        candidates = [i for i in range(rows) if i not in out]
+        if not candidates:
+            return out, True
+        out.add(min(candidates, key=lambda i: (column[i] == 0, column[i], i)))
+
+
+def split_cells(counts, high=(), k: int = suppression.DEFAULT_K) -> tuple[set, bool, bool]:
+    """Cells of one distribution (key → count, e.g. scores 1–5 adding up to n) to hide, whether the subtotal of
+    the `high` keys (score 4–5, middel + zwaar) and its share must be hidden, and whether the total must.
+
+    When the subtotal and the rest are both not small, each part is protected as a partition of its own (both
+    subtotals are shown); otherwise the whole distribution is one partition and the subtotal is hidden as soon
+    as any cell is (it would be one more equation to solve a hidden cell with)."""
+    keys = list(counts)
+    values = [int(counts[key]) for key in keys]
+
+    def part(names):
+        if not names:
+            return set(), False
+        result = suppression.protect_partition(pd.Series([int(counts[n]) for n in names], dtype="int64"), k=k)
+        hidden = {n for n, status in zip(names, result["status"]) if status in suppression.HIDDEN}
+        return hidden, result.attrs["total_status"] != suppression.SHOWN
+
+    n, h = sum(values), sum(int(counts[key]) for key in high if key in counts)
+    if high and not small(h, k) and not small(n - h, k):
+        low_hidden, low_total = part([key for key in keys if key not in high])
+        high_hidden, high_total = part([key for key in keys if key in high])
+        if not (low_total or high_total):
+            return low_hidden | high_hidden, False, False
+    hidden, total = part(keys)
+    return hidden, bool(hidden) or total, total
+
+
+def blank(frame: pd.DataFrame, rows, columns) -> pd.DataFrame:
+    """`frame` with `columns` missing (NaN, or None for non-numeric columns) in `rows` (a bool mask)."""
+    rows = pd.Series(rows, index=frame.index).astype(bool)
+    if not rows.any():
+        return frame
+    for col in columns:
+        if col not in frame:
+            continue
+        if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]):
+            frame[col] = frame[col].astype("float64")
+            frame.loc[rows, col] = np.nan
+        else:
+            frame[col] = frame[col].astype(object)
+            frame.loc[rows, col] = None
+    return frame
+
+
+def hide_rows(frame: pd.DataFrame, rows, columns) -> pd.DataFrame:
+    """`blank` and mark the rows hidden (`HIDDEN`; the protecting decorator keeps the mark)."""
+    frame = blank(frame, rows, columns)
+    mark = pd.Series(rows, index=frame.index).astype(bool)
+    frame[HIDDEN] = (frame[HIDDEN].astype(bool) | mark) if HIDDEN in frame else mark
+    return frame
+
+
+def protect_share(frame: pd.DataFrame, n: str, part: str, derived, k: int) -> pd.DataFrame:
+    """Hide `part` and its `derived` values (its %, interval) where `part` or n − `part` is a small count: the
+    share of a shown n gives both back."""
+    count, whole = pd.to_numeric(frame[part], errors="coerce"), pd.to_numeric(frame[n], errors="coerce")
+    tiny = count.map(lambda v: small(v, k)) | (whole - count).map(lambda v: small(v, k))
+    return blank(frame, tiny.to_numpy(), [part, *derived])
+
+
+def protect_counts(frame: pd.DataFrame, columns, k: int) -> pd.DataFrame:
+    """Primary suppression cell by cell: a count 1..k-1 in `columns` becomes missing (a count that is part of
+    no published total, e.g. n.v.t. beside n)."""
+    for col in columns:
+        if col in frame:
+            frame = blank(frame, pd.to_numeric(frame[col], errors="coerce").map(lambda v: small(v, k)).to_numpy(),
+                          [col])
+    return frame
+
+
+def protect_distributions(frame: pd.DataFrame, cells, derived: dict, k: int, high=(), share=(),
+                          everything=()) -> pd.DataFrame:
+    """Row by row, `cells` (count columns adding up to the row's n) as a partition (`split_cells`): a hidden
+    cell and its `derived` columns (cell → columns, e.g. its % and interval) become missing; the `share`
+    columns (the subtotal of the `high` cells and its %) where the subtotal must go; `everything` where even
+    the row's n could be recovered (the row is then hidden)."""
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    cells = list(cells)
+    whole, sub, hide = [], [], {cell: [] for cell in cells}
+    for values in out[cells].itertuples(index=False):
+        counts = {cell: int(v) if v == v else 0 for cell, v in zip(cells, values)}
+        hidden, high_hidden, total_hidden = split_cells(counts, high, k)
+        for cell in cells:
+            hide[cell].append(cell in hidden)
+        sub.append(high_hidden)
+        whole.append(total_hidden)
+    for cell in cells:
+        out = blank(out, hide[cell], [cell, *derived.get(cell, ())])
+    out = blank(out, sub, list(share))
+    return hide_rows(out, whole, list(everything))

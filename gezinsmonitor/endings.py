@@ -68,7 +68,7 @@ def _protect_reasons(reasons: pd.DataFrame, who: disclosure.Audience) -> pd.Data
     return out
 
 
-@metrics.protected(REASONS_RULE, protect=_protect_reasons)
+@disclosure.protects(REASONS_RULE, shape=_protect_reasons)
 def ending_reasons(durations: pd.DataFrame) -> pd.DataFrame:
     """Reasons for ending among the trajectories afgerond at the peildatum (from `trajectory_durations`):
     reason, n, pct, pct_lo, pct_hi (percent of all afgerond). Most frequent first, 'geen reden ingevuld' last.
@@ -109,7 +109,7 @@ def end_date_summary(trajectories: pd.DataFrame) -> dict[str, int]:
     state = end_date_states(trajectories)
     counts = {key: int((state == key).sum()) for key in END_STATES}
     out = {"n": len(trajectories), **counts, "no_end": counts["no_end_running"] + counts["no_end_completed"]}
-    if metrics.stranger(trajectories) is None or trajectories.empty:
+    if disclosure.stranger(trajectories) is None or trajectories.empty:
         return out
     # Someone who does not own the rows sees what the Totaal row of the protected table shows: all or nothing.
     table = end_date_completeness(trajectories)
@@ -131,7 +131,7 @@ def duration_summary(durations: pd.DataFrame) -> dict:
     excluded = {str(k): int(v) for k, v in durations["excluded"].value_counts().items()}
     out = {"counted": len(kept), tx.STATUS_AFGEROND: int((status == tx.STATUS_AFGEROND).sum()),
            tx.STATUS_LOPEND: int((status == tx.STATUS_LOPEND).sum()), "excluded": excluded}
-    who = metrics.stranger(durations)
+    who = disclosure.stranger(durations)
     if who is None or durations.empty:
         return out
     totals = metrics.tabulate_durations(durations).attrs["totals"]
@@ -149,30 +149,30 @@ COMPLETENESS_COUNTS = ("n", *END_STATES)
 
 def _protect_completeness(table: pd.DataFrame, who: disclosure.Audience) -> pd.DataFrame:
     """Rows (organisations) with a count 1..k-1 are hidden whole; each count column is a partition of the Totaal
-    row, so more rows go where a hidden small count could be recovered from it (`metrics.suppress_rows`); the
+    row, so more rows go where a hidden small count could be recovered from it (`disclosure.suppress_rows`); the
     Totaal row goes when one of its own counts is small."""
     k = who.k
     out = table.copy()
     out.attrs = dict(table.attrs)
     is_total = (out["group"] == COMPLETENESS_TOTAL).to_numpy()
     positions = np.flatnonzero(~is_total)
-    hide, totals_hidden = metrics.suppress_rows([out.loc[~is_total, c].tolist() for c in COMPLETENESS_COUNTS], k)
+    hide, totals_hidden = disclosure.suppress_rows([out.loc[~is_total, c].tolist() for c in COMPLETENESS_COUNTS], k)
     mask = np.zeros(len(out), dtype=bool)
     mask[positions[sorted(hide)]] = True
     total_small = np.zeros(len(out), dtype=bool)
     for col in COMPLETENESS_COUNTS:
-        total_small |= is_total & out[col].map(lambda v: metrics._small(v, k)).to_numpy(bool)
+        total_small |= is_total & out[col].map(lambda v: disclosure.small(v, k)).to_numpy(bool)
     mask |= total_small | (is_total & totals_hidden)
-    out = metrics.hide_rows(out, mask, list(COMPLETENESS_COUNTS))
+    out = disclosure.hide_rows(out, mask, list(COMPLETENESS_COUNTS))
     if disclosure.HIDDEN not in out:
         out[disclosure.HIDDEN] = False
     out.attrs |= {"suppressed": int(mask.sum()), "k": k}
     return out
 
 
-@metrics.protected(disclosure.Rule(counts=COMPLETENESS_COUNTS, partition="n", note=(
+@disclosure.protects(disclosure.Rule(counts=COMPLETENESS_COUNTS, partition="n", note=(
     "organisations x end-date states with a Totaal row: rows hidden whole, complementary per column")),
-    protect=_protect_completeness)
+    shape=_protect_completeness)
 def end_date_completeness(trajectories: pd.DataFrame, by: str | None = "organisation",
                           total: str = COMPLETENESS_TOTAL) -> pd.DataFrame:
     """Per group (and a total row last): n and the number of trajectories in each END_STATES state."""
@@ -213,10 +213,10 @@ def funnel_organisations(trajectories: pd.DataFrame, by: str = "organisation") -
     org = trajectories[by].astype(str)
     registered = _registered(trajectories).groupby(org, sort=True).any()
     sizes = org.value_counts()
-    who = metrics.stranger(trajectories)
+    who = disclosure.stranger(trajectories)
     # An organisation's number of trajectories is a count too: None (hidden) below k for someone else's rows.
     return ([str(o) for o in registered.index[registered]],
-            {str(o): None if who is not None and metrics._small(sizes[o], who.k) else int(sizes[o])
+            {str(o): None if who is not None and disclosure.small(sizes[o], who.k) else int(sizes[o])
              for o in registered.index[~registered]})
 
 
@@ -249,7 +249,7 @@ def _protect_funnel(funnel: pd.DataFrame, who: disclosure.Audience) -> pd.DataFr
     status = suppression.protect_partition(pd.Series(leaves, dtype="int64"), k=k)["status"].tolist()
     shown_leaf = [st not in suppression.HIDDEN for st in status]
     phases = len(PHASES)
-    total_known = not metrics._small(funnel["n"].iloc[0], k) if len(funnel) else False
+    total_known = not disclosure.small(funnel["n"].iloc[0], k) if len(funnel) else False
 
     def phase_known(i: int) -> bool:
         """n of phase i (its trajectories went at least that far) from shown leaves: the total minus the
@@ -267,16 +267,16 @@ def _protect_funnel(funnel: pd.DataFrame, who: disclosure.Audience) -> pd.DataFr
     mask = ~np.asarray(known, dtype=bool)
     out = funnel.copy()
     out.attrs = dict(funnel.attrs)
-    out = metrics.hide_rows(out, mask, ["n", "of", *FUNNEL_VALUES])
+    out = disclosure.hide_rows(out, mask, ["n", "of", *FUNNEL_VALUES])
     if disclosure.HIDDEN not in out:
         out[disclosure.HIDDEN] = False
     out.attrs |= {"suppressed": int(mask.sum()), "k": k}
     return out
 
 
-@metrics.protected(disclosure.Rule(counts=("n", "of"), values=FUNNEL_VALUES, note=(
+@disclosure.protects(disclosure.Rule(counts=("n", "of"), values=FUNNEL_VALUES, note=(
     "cumulative steps: protected through the partition of where trajectories stopped (_protect_funnel)")),
-    protect=_protect_funnel)
+    shape=_protect_funnel)
 def funnel_rates(frame: pd.DataFrame, phase: str = FUNNEL_PHASE, result: str = FUNNEL_RESULT) -> pd.DataFrame:
     """Steps of the funnel: step, n, of (the previous step's n), pct, pct_lo, pct_hi (Wilson).
 
@@ -314,7 +314,7 @@ def funnel_success(frame: pd.DataFrame, result: str = FUNNEL_RESULT) -> dict:
     k = int((results == RESULTS[0]).sum())
     lo, hi = stats.wilson(k, n)
     out = {"n": n, "k": k, "pct": k / n * 100 if n else float("nan"), "pct_lo": float(lo), "pct_hi": float(hi)}
-    if metrics.stranger(frame) is not None and n:
+    if disclosure.stranger(frame) is not None and n:
         # Geslaagd and niet geslaagd are two result rows of the funnel: shown only where the funnel shows both.
         funnel = funnel_rates(frame, result=result).set_index("step")
         if funnel.loc[[f"resultaat: {name}" for name in RESULTS[:2]], disclosure.HIDDEN].any():

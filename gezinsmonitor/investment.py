@@ -257,7 +257,7 @@ def total_hours_summary(totals: pd.DataFrame, by: str = "organisation") -> pd.Da
 
     For a viewer who does not own every organisation in `totals`: min and max are hidden (each is one family's
     value), and a group is hidden whole when n, n afgerond or n lopend is below k or could be recovered from
-    the Totaal row (`metrics.suppress_rows`; the Totaal row too when that is not enough)."""
+    the Totaal row (`disclosure.suppress_rows`; the Totaal row too when that is not enough)."""
     def stats(g: pd.DataFrame) -> dict:
         t = g["total_hours"].astype(float)
         return {
@@ -277,18 +277,18 @@ def total_hours_summary(totals: pd.DataFrame, by: str = "organisation") -> pd.Da
     rows = [{by: name, **stats(g)} for name, g in totals.groupby(by, sort=True)]
     rows.append({by: ALL_ORGANISATIONS, **stats(totals)})
     out = pd.DataFrame(rows, columns=[by, "n", *SUMMARY_VALUES])
-    who = metrics.stranger(totals)
+    who = disclosure.stranger(totals)
     if who is None:
         return out
-    out = metrics.blank(out, [True] * len(out), ["min", "max"])
+    out = disclosure.blank(out, [True] * len(out), ["min", "max"])
     groups = out[by] != ALL_ORGANISATIONS
     part = out[groups]
-    hidden, total = metrics.suppress_rows(
+    hidden, total = disclosure.suppress_rows(
         [part["n"].tolist(), part["n_afgerond"].tolist(), (part["n"] - part["n_afgerond"]).tolist()], who.k)
     rows = groups.copy() & False
     rows.loc[part.index[sorted(hidden)]] = True
     rows |= ~groups & total
-    return metrics.hide_rows(out, rows.to_numpy(), ["n", *SUMMARY_VALUES])
+    return disclosure.hide_rows(out, rows.to_numpy(), ["n", *SUMMARY_VALUES])
 
 
 @disclosure.protects(SUMMARY_RULE)
@@ -379,7 +379,7 @@ def weekly_investment_rows(hours: pd.DataFrame, trajectories: pd.DataFrame | Non
 ORGANISATION_HOURS_RULE = disclosure.Rule(
     values=tuple(c for g in GROUPS for c in (f"n_{g}", f"mean_{g}")),
     note="per moment and group, an organisation's n < k is hidden with its mean, and others where the Totaal "
-         "would give it back (metrics.suppress_rows); verborgen when all three groups are")
+         "would give it back (disclosure.suppress_rows); verborgen when all three groups are")
 
 
 @disclosure.protects(ORGANISATION_HOURS_RULE)
@@ -405,7 +405,7 @@ def hours_by_organisation(weekly: pd.DataFrame, organisations=None) -> pd.DataFr
             rows.append(row)
     out = pd.DataFrame(rows, columns=["organisation", "moment",
                                       *(c for g in GROUPS for c in (f"n_{g}", f"mean_{g}"))])
-    who = metrics.stranger(weekly)
+    who = disclosure.stranger(weekly)
     if who is None:
         return out
     everything = pd.Series(True, index=out.index)
@@ -414,11 +414,11 @@ def hours_by_organisation(weekly: pd.DataFrame, organisations=None) -> pd.DataFr
         groups = here & (out["organisation"] != ALL_ORGANISATIONS)
         part = out[groups]
         for group in GROUPS:
-            hidden, total = metrics.suppress_rows([part[f"n_{group}"].tolist()], who.k)
+            hidden, total = disclosure.suppress_rows([part[f"n_{group}"].tolist()], who.k)
             rows = pd.Series(False, index=out.index)
             rows.loc[part.index[sorted(hidden)]] = True
             rows |= here & ~groups & total
-            out = metrics.blank(out, rows.to_numpy(), [f"n_{group}", f"mean_{group}"])
+            out = disclosure.blank(out, rows.to_numpy(), [f"n_{group}", f"mean_{group}"])
     for group in GROUPS:
         everything &= out[f"n_{group}"].isna()
     out[disclosure.HIDDEN] = everything.to_numpy()

@@ -6,17 +6,14 @@ a DataFrame that carries its own n. Definitions are in DEFINITIONS, shown under 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 
 import numpy as np
 import pandas as pd
 
 from . import config, stats
-from . import disclosure, suppression  # small-cell protection (issue 5)
+from . import disclosure  # small-cell protection (issue 5)
 from . import taxonomy as tx
-from . import disclosure as _disclosure  # complementary suppression helpers below (needs section)
-from . import suppression as _suppression
 
 DEFINITIONS = {
     "needs_families": "Aandeel gezinnen met minstens één hulpvraag op dit leefgebied, van alle gezinnen met een hulpvraag. "
@@ -73,139 +70,6 @@ STARTED_LATER = "start na de peildatum"  # trajectory_durations' reason for a tr
 REQUESTS_PER_FAMILY = "hulpvragen per gezin met hulpvraag"
 
 
-# -- protection of aggregates beyond one flat partition (used by the needs and organisation figures) --------
-_HIDE = "_verbergen"  # a temporary count column: 1 where a row must be hidden, so disclosure.protect hides it
-
-
-def unprotected(fn):
-    """The function behind a `@disclosure.protects`-style decorator: a protected function that builds on another
-    one computes on the raw result and protects its own result once (protecting twice would lose the marks)."""
-    return getattr(fn, "__wrapped__", fn)
-
-
-def complementary(counts: pd.Series, hidden: pd.Series, k: int) -> pd.Series:
-    """Which rows of ONE partition (rows whose `counts` add up to a total shown elsewhere) must be hidden so that
-    no hidden count from 1 to k-1 can be recovered by subtraction: `hidden` (rows already hidden, for any reason)
-    plus the smallest shown nonzero rows, one at a time, while `suppression.partition_intervals`' audit still pins a
-    hidden small count down to fewer than two values. The total itself stays shown (it is published elsewhere);
-    when nothing is left to hide every row is hidden."""
-    values = [int(v) for v in pd.to_numeric(counts, errors="coerce").fillna(0)]
-    flags = [bool(h) for h in hidden]
-    status = [_suppression.PRIMARY if h and 0 < v < k else _suppression.SECONDARY if h else _suppression.SHOWN
-              for v, h in zip(values, flags)]
-    total = sum(values)
-    total_status = _suppression.PRIMARY if 0 < total < k else _suppression.SHOWN
-
-    def recoverable() -> bool:
-        return any(status[i] == _suppression.PRIMARY and hi - lo + 1 < 2
-                   for i, lo, hi in _suppression._intervals(values, status, total, total_status, k))
-
-    while recoverable():
-        candidates = [i for i, (v, st) in enumerate(zip(values, status)) if st == _suppression.SHOWN and v > 0]
-        if not candidates:
-            status = [_suppression.SECONDARY] * len(values)
-            break
-        status[min(candidates, key=lambda i: (values[i], i))] = _suppression.SECONDARY
-    return pd.Series([st != _suppression.SHOWN for st in status], index=counts.index)
-
-
-def protect_rows(frame: pd.DataFrame, rule, within=(), who=None) -> pd.DataFrame:
-    """`disclosure.protect` with complementary suppression inside groups: `within` lists (group columns, count
-    column) pairs, each group's rows adding up to a total that is shown (a leefgebied's requests split by
-    categorie; an organisation's families per leefgebied adding up to the leefgebied's). Repeated until no pair
-    hides another row, since hiding a row for one partition can expose a cell of another."""
-    who = who or _disclosure.current()
-    k = who.k
-    hidden = pd.Series(False, index=frame.index)
-    for col in rule.counts:
-        if col in frame:
-            n = pd.to_numeric(frame[col], errors="coerce")
-            hidden |= (n >= 1) & (n < k)
-    changed = True
-    while changed:
-        changed = False
-        for by, col in within:
-            if col not in frame:
-                continue
-            keys = list(by) if len(by) > 1 else (by[0] if by else None)
-            groups = frame.groupby(keys, sort=False, dropna=False).groups.values() if by else [frame.index]
-            for index in groups:
-                extra = complementary(frame.loc[index, col], hidden.loc[index], k)
-                new = extra & ~hidden.loc[index]
-                if new.any():
-                    hidden.loc[new.index[new]] = True
-                    changed = True
-    marked = frame.assign(**{_HIDE: hidden.astype(int)})
-    marked.attrs = dict(frame.attrs)
-    out = _disclosure.protect(marked, _disclosure.Rule(counts=(*rule.counts, _HIDE), values=rule.values), who)
-    attrs = dict(out.attrs)
-    out = out.drop(columns=_HIDE)
-    out.attrs = attrs
-    return out
-
-
-def protect_blocks(frame: pd.DataFrame, blocks, total=None, extra=(), who=None) -> pd.DataFrame:
-    """A wide table with one row per organisation (and a total row where `total` marks it) protected per block of
-    columns instead of per row: a block is (counts, values); a count from 1 to k-1 hides that block's counts and
-    values in that row only, so one small count does not blank a whole organisation. Every count column is one
-    partition over the organisation rows adding up to the total row (complementary suppression); `extra` lists
-    helper count columns (not shown) that belong to a block and are dropped afterwards. `verborgen` is True for
-    a row with any hidden block; attrs `suppressed` counts hidden cells' rows, `hidden_cells` the hidden cells."""
-    who = who or _disclosure.current()
-    k = who.k
-    out = frame.copy()
-    out.attrs = dict(frame.attrs)
-    is_total = pd.Series(False, index=out.index) if total is None else pd.Series(total, index=out.index).astype(bool)
-    rows = out.index[~is_total]
-    any_hidden = pd.Series(False, index=out.index)
-    cells = 0
-    for counts, values in blocks:
-        hidden = pd.Series(False, index=out.index)
-        for col in counts:
-            n = pd.to_numeric(out[col], errors="coerce")
-            hidden |= (n >= 1) & (n < k)
-        changed = True
-        while changed:
-            changed = False
-            for col in counts:
-                more = complementary(out.loc[rows, col], hidden.loc[rows], k)
-                new = more & ~hidden.loc[rows]
-                if new.any():
-                    hidden.loc[new.index[new]] = True
-                    changed = True
-        for col in (*counts, *values):
-            out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-            out.loc[hidden, col] = np.nan
-        any_hidden |= hidden
-        cells += int(hidden.sum()) * len((*counts, *values))
-    out = out.drop(columns=[c for c in extra if c in out])
-    out[_disclosure.HIDDEN] = any_hidden.astype(bool)
-    out.attrs = dict(frame.attrs) | {"suppressed": int(any_hidden.sum()), "hidden_cells": cells, "k": k}
-    return out
-
-
-def protected(rule, within=(), protect=None):
-    """Decorator like `disclosure.protects` (registered in its REGISTRY under the same name) for results that need
-    more than one flat partition: `within` for `protect_rows`, or `protect(result, who)` for another shape."""
-    def wrap(fn):
-        _disclosure.REGISTRY[f"{fn.__module__}.{fn.__qualname__}"] = rule
-
-        @functools.wraps(fn)
-        def guarded(*args, **kwargs):
-            result = fn(*args, **kwargs)
-            who = _disclosure.current()
-            if who.owns_everything or not isinstance(result, pd.DataFrame):
-                return result
-            if who.owns(_disclosure.organisations_in(*args, *kwargs.values())):
-                return result
-            return protect(result, who) if protect else protect_rows(result, rule, within, who)
-
-        guarded.rule = rule
-        guarded.within = tuple(within)
-        return guarded
-    return wrap
-
-
 def _order_leefgebied(values) -> list[str]:
     known = [lg for lg in tx.LEEFGEBIED_NAMES]
     extra = sorted(set(values) - set(known))
@@ -226,7 +90,7 @@ def counted_requests(requests: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return requests[~pending], int(pending.sum())
 
 
-@_disclosure.protects(_disclosure.Rule(
+@disclosure.protects(disclosure.Rule(
     counts=("families", "requests"),
     values=("families_pct", "families_pct_lo", "families_pct_hi", "requests_pct", "requests_pct_lo", "requests_pct_hi"),
     partition="requests",
@@ -254,7 +118,7 @@ def _with_needs_intervals(frame: pd.DataFrame, n_families: int, n_requests: int)
     return stats.with_wilson(frame, "requests", n_requests, "requests_pct")
 
 
-@protected(_disclosure.Rule(
+@disclosure.protects(disclosure.Rule(
     counts=("families", "requests"),
     values=("families_pct", "families_pct_lo", "families_pct_hi", "requests_pct", "requests_pct_lo", "requests_pct_hi"),
     partition="requests",
@@ -287,7 +151,7 @@ def needs_detail(requests: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@_disclosure.protects(_disclosure.Rule(
+@disclosure.protects(disclosure.Rule(
     counts=("gezinnen",), values=("pct", "pct_lo", "pct_hi"), partition="gezinnen",
     note="already binned (families per number of requests), not one row per family; the bins add up to n_families"))
 def requests_per_family(requests: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
@@ -355,28 +219,28 @@ def _protect_duration_table(table: pd.DataFrame, who: disclosure.Audience) -> pd
     totals = {"completed": int(table["completed"].sum()), "ongoing": int(table["ongoing"].sum()),
               "total": int(row_total.sum())}
     # The grand total is n under every figure; afgerond and lopend add up to it, so both go when one is small.
-    split_hidden = _small(totals["completed"], k) or _small(totals["ongoing"], k)
+    split_hidden = disclosure.small(totals["completed"], k) or disclosure.small(totals["ongoing"], k)
     columns = [row_total] if split_hidden else [table["completed"], table["ongoing"], row_total]
-    rows, all_hidden = suppress_rows(columns, k)
+    rows, all_hidden = disclosure.suppress_rows(columns, k)
     mask = np.isin(np.arange(len(table)), sorted(rows))
     out = table.copy()
     out.attrs = dict(table.attrs)
-    out = hide_rows(out, mask, ["completed", "ongoing"])
+    out = disclosure.hide_rows(out, mask, ["completed", "ongoing"])
     if disclosure.HIDDEN not in out:
         out[disclosure.HIDDEN] = False
-    shown = {col: None if (all_hidden and col == "total") or _small(v, k) or (split_hidden and col != "total")
+    shown = {col: None if (all_hidden and col == "total") or disclosure.small(v, k) or (split_hidden and col != "total")
              else v for col, v in totals.items()}
     out.attrs |= {"totals": shown, "suppressed": int(mask.sum()), "k": k}
     return out
 
 
-@protected(DURATION_RULE, protect=_protect_duration_table)
+@disclosure.protects(DURATION_RULE, shape=_protect_duration_table)
 def duration_table(trajectories: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
     """The published-style table: trajectories per duration class, afgerond vs lopend."""
     return tabulate_durations(trajectory_durations(trajectories, peildatum))
 
 
-@protected(DURATION_RULE, protect=_protect_duration_table)
+@disclosure.protects(DURATION_RULE, shape=_protect_duration_table)
 def tabulate_durations(durations: pd.DataFrame) -> pd.DataFrame:
     """`duration_table` from the output of `trajectory_durations`, for pages that show both. attrs n (counted)
     and totals (completed, ongoing, total → the column totals; None = hidden for this viewer)."""
@@ -420,7 +284,7 @@ def duration_bins(durations: pd.DataFrame, step: int | None = None) -> pd.DataFr
     class × status the bins are one partition of the class cell of `tabulate_durations` (shown on the same
     page): complementary suppression there, and every bin of a class cell that is hidden itself is hidden.
     attrs: step, n, k, suppressed."""
-    who = stranger(durations)
+    who = disclosure.stranger(durations)
     step = step or (1 if who is None else STRANGER_BIN_MONTHS)
     if 6 % step:
         raise ValueError("step must divide 6 so that bins nest in the duration classes")
@@ -438,9 +302,9 @@ def duration_bins(durations: pd.DataFrame, step: int | None = None) -> pd.DataFr
         if (bucket, status) in hidden_class:
             mask[positions] = True
             continue
-        hide, _ = suppress_rows([out.loc[rows, "trajectories"].tolist()], k)
+        hide, _ = disclosure.suppress_rows([out.loc[rows, "trajectories"].tolist()], k)
         mask[positions[sorted(hide)]] = True
-    out = hide_rows(out, mask, ["trajectories"])
+    out = disclosure.hide_rows(out, mask, ["trajectories"])
     if disclosure.HIDDEN not in out:
         out[disclosure.HIDDEN] = False
     out.attrs |= {"k": k, "suppressed": int(mask.sum())}
@@ -450,153 +314,6 @@ def duration_bins(durations: pd.DataFrame, step: int | None = None) -> pd.DataFr
 disclosure.REGISTRY[f"{__name__}.duration_bins"] = disclosure.Rule(counts=("trajectories",), note=(
     "Histogram bins: a bin of 1..k-1 trajectories is hidden; the bins of one duration class and status are a "
     "partition of that class cell (complementary suppression), all hidden when the class cell is."))
-
-
-# -- small cells (DOMAIN §5): shapes a disclosure.Rule cannot express -----------------------
-# A Rule hides a row whole when one of its counts is small. Some figures need more: the cells of a distribution
-# within a row (scores 1–5 of a leefgebied add up to its n), and rows whose counts add up to a total that is
-# shown too (organisations and 'alle organisaties samen'). These helpers decide what to hide; the metric
-# functions apply them only for a viewer who does not own every organisation in their input (`stranger`).
-def stranger(*inputs) -> disclosure.Audience | None:
-    """The active audience when it does not own every organisation in `inputs` (its figures are protected),
-    else None (an owner sees the figures as they are)."""
-    who = disclosure.current()
-    if who.owns_everything or who.owns(disclosure.organisations_in(*inputs)):
-        return None
-    return who
-
-
-def _small(value, k: int) -> bool:
-    return value == value and value is not None and 0 < value < k
-
-
-def _pinned(column: list[int], hidden: set[int], total: int, k: int) -> list[int]:
-    """The small cells among `hidden` a reader can pin down to one value from the shown cells and the total:
-    a small cell lies in 1..k-1, another hidden cell anywhere from 0 up."""
-    rest = total - sum(v for i, v in enumerate(column) if i not in hidden)
-    bounds = {j: (1, k - 1) if _small(column[j], k) else (0, float("inf")) for j in hidden}
-    pinned = []
-    for i in hidden:
-        if not _small(column[i], k):
-            continue
-        lo = max(1, rest - sum(b[1] for j, b in bounds.items() if j != i))
-        hi = min(k - 1, rest - sum(b[0] for j, b in bounds.items() if j != i))
-        if hi - lo < 1:
-            pinned.append(i)
-    return pinned
-
-
-def suppress_rows(columns, k: int, hidden=()) -> tuple[set[int], bool]:
-    """Rows (positions) to hide whole so that no count 1..k-1 in any of `columns` (lists of counts, one value
-    per row) is shown or can be recovered from the column totals, which are shown too. `hidden`: rows already
-    hidden. Complementary rows are the smallest other nonzero ones (they lose the least). Also returns True
-    when that is not enough and the totals must be hidden as well."""
-    columns = [[int(v) if v == v else 0 for v in col] for col in columns]
-    rows = len(columns[0]) if columns else 0
-    out = set(hidden) | {i for col in columns for i in range(rows) if _small(col[i], k)}
-    if any(_small(sum(col), k) for col in columns):
-        return out, True
-    while True:
-        column = next((col for col in columns if _pinned(col, out, sum(col), k)), None)
-        if column is None:
-            return out, False
-        candidates = [i for i in range(rows) if i not in out]
-        if not candidates:
-            return out, True
-        out.add(min(candidates, key=lambda i: (column[i] == 0, column[i], i)))
-
-
-def split_cells(counts, high=(), k: int = suppression.DEFAULT_K) -> tuple[set, bool, bool]:
-    """Cells of one distribution (key → count, e.g. scores 1–5 adding up to n) to hide, whether the subtotal of
-    the `high` keys (score 4–5, middel + zwaar) and its share must be hidden, and whether the total must.
-
-    When the subtotal and the rest are both not small, each part is protected as a partition of its own (both
-    subtotals are shown); otherwise the whole distribution is one partition and the subtotal is hidden as soon
-    as any cell is (it would be one more equation to solve a hidden cell with)."""
-    keys = list(counts)
-    values = [int(counts[key]) for key in keys]
-
-    def part(names):
-        if not names:
-            return set(), False
-        result = suppression.protect_partition(pd.Series([int(counts[n]) for n in names], dtype="int64"), k=k)
-        hidden = {n for n, status in zip(names, result["status"]) if status in suppression.HIDDEN}
-        return hidden, result.attrs["total_status"] != suppression.SHOWN
-
-    n, h = sum(values), sum(int(counts[key]) for key in high if key in counts)
-    if high and not _small(h, k) and not _small(n - h, k):
-        low_hidden, low_total = part([key for key in keys if key not in high])
-        high_hidden, high_total = part([key for key in keys if key in high])
-        if not (low_total or high_total):
-            return low_hidden | high_hidden, False, False
-    hidden, total = part(keys)
-    return hidden, bool(hidden) or total, total
-
-
-def blank(frame: pd.DataFrame, rows, columns) -> pd.DataFrame:
-    """`frame` with `columns` missing (NaN, or None for non-numeric columns) in `rows` (a bool mask)."""
-    rows = pd.Series(rows, index=frame.index).astype(bool)
-    if not rows.any():
-        return frame
-    for col in columns:
-        if col not in frame:
-            continue
-        if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]):
-            frame[col] = frame[col].astype("float64")
-            frame.loc[rows, col] = np.nan
-        else:
-            frame[col] = frame[col].astype(object)
-            frame.loc[rows, col] = None
-    return frame
-
-
-def hide_rows(frame: pd.DataFrame, rows, columns) -> pd.DataFrame:
-    """`blank` and mark the rows hidden (`disclosure.HIDDEN`; the protecting decorator keeps the mark)."""
-    frame = blank(frame, rows, columns)
-    mark = pd.Series(rows, index=frame.index).astype(bool)
-    frame[disclosure.HIDDEN] = (frame[disclosure.HIDDEN].astype(bool) | mark) if disclosure.HIDDEN in frame else mark
-    return frame
-
-
-def protect_share(frame: pd.DataFrame, n: str, part: str, derived, k: int) -> pd.DataFrame:
-    """Hide `part` and its `derived` values (its %, interval) where `part` or n − `part` is a small count: the
-    share of a shown n gives both back."""
-    count, whole = pd.to_numeric(frame[part], errors="coerce"), pd.to_numeric(frame[n], errors="coerce")
-    small = count.map(lambda v: _small(v, k)) | (whole - count).map(lambda v: _small(v, k))
-    return blank(frame, small.to_numpy(), [part, *derived])
-
-
-def protect_counts(frame: pd.DataFrame, columns, k: int) -> pd.DataFrame:
-    """Primary suppression cell by cell: a count 1..k-1 in `columns` becomes missing (a count that is part of
-    no published total, e.g. n.v.t. beside n)."""
-    for col in columns:
-        if col in frame:
-            frame = blank(frame, pd.to_numeric(frame[col], errors="coerce").map(lambda v: _small(v, k)).to_numpy(),
-                          [col])
-    return frame
-
-
-def protect_distributions(frame: pd.DataFrame, cells, derived: dict, k: int, high=(), share=(),
-                          everything=()) -> pd.DataFrame:
-    """Row by row, `cells` (count columns adding up to the row's n) as a partition (`split_cells`): a hidden
-    cell and its `derived` columns (cell → columns, e.g. its % and interval) become missing; the `share`
-    columns (the subtotal of the `high` cells and its %) where the subtotal must go; `everything` where even
-    the row's n could be recovered (the row is then hidden)."""
-    out = frame.copy()
-    out.attrs = dict(frame.attrs)
-    cells = list(cells)
-    whole, sub, hide = [], [], {cell: [] for cell in cells}
-    for values in out[cells].itertuples(index=False):
-        counts = {cell: int(v) if v == v else 0 for cell, v in zip(cells, values)}
-        hidden, high_hidden, total_hidden = split_cells(counts, high, k)
-        for cell in cells:
-            hide[cell].append(cell in hidden)
-        sub.append(high_hidden)
-        whole.append(total_hidden)
-    for cell in cells:
-        out = blank(out, hide[cell], [cell, *derived.get(cell, ())])
-    out = blank(out, sub, list(share))
-    return hide_rows(out, whole, list(everything))
 
 
 # -- progress ----------------------------------------------------------------------------
@@ -655,7 +372,7 @@ def progress_summary(measurements: pd.DataFrame, until: dt.date | None = None) -
     out = stats.with_wilson(out, "high", "n", "high_pct")
     after = set(latest_scores(every)["family"]) - set(latest["family"]) if until is not None else set()
     out.attrs.update(n_families=int(latest["family"].nunique()), after_until=len(after))
-    who = stranger(every)
+    who = disclosure.stranger(every)
     return out if who is None else _protect_summary(out, who.k)
 
 
@@ -670,16 +387,16 @@ def _protect_summary(summary: pd.DataFrame, k: int) -> pd.DataFrame:
     out.attrs = dict(summary.attrs)
     counts, sub, whole, mean = [], [], [], []
     for rec in out.itertuples():
-        hidden, high_hidden, total_hidden = split_cells(rec.counts, HIGH_SCORES, k)
+        hidden, high_hidden, total_hidden = disclosure.split_cells(rec.counts, HIGH_SCORES, k)
         counts.append({key: (None if key in hidden else value) for key, value in rec.counts.items()})
         sub.append(high_hidden)
         whole.append(total_hidden)
         mean.append(bool(hidden))
     out["counts"] = pd.Series(counts, index=out.index, dtype=object)
-    out = blank(out, sub, ["high", "high_pct", "high_pct_lo", "high_pct_hi"])
-    out = blank(out, mean, ["mean"])
-    out = protect_counts(out, ["nvt"], k)
-    return hide_rows(out, whole, ["n", "mean", "counts", "nvt", "high", "high_pct", "high_pct_lo", "high_pct_hi"])
+    out = disclosure.blank(out, sub, ["high", "high_pct", "high_pct_lo", "high_pct_hi"])
+    out = disclosure.blank(out, mean, ["mean"])
+    out = disclosure.protect_counts(out, ["nvt"], k)
+    return disclosure.hide_rows(out, whole, ["n", "mean", "counts", "nvt", "high", "high_pct", "high_pct_lo", "high_pct_hi"])
 
 
 @disclosure.protects(disclosure.Rule(
@@ -951,13 +668,13 @@ def severity_share(measurements: pd.DataFrame, trajectories: pd.DataFrame | None
                      unanswered={k: int(by_moment[k]) for k in order_moments(by_moment.index)},
                      excluded=_left_out(measurements, ERNST_INSTRUMENT, until, "ernst"))
     out = out[[*keys, "n", *names, "middel_zwaar", "pct", "pct_lo", "pct_hi", "small", "unanswered"]]
-    who = stranger(measurements)
+    who = disclosure.stranger(measurements)
     if who is None:
         return out
     high = [name for level, name in SEVERITY_LEVELS.items() if level >= SEVERE]
-    out = protect_distributions(out, names, {}, who.k, high=high, share=("middel_zwaar", "pct", "pct_lo", "pct_hi"),
+    out = disclosure.protect_distributions(out, names, {}, who.k, high=high, share=("middel_zwaar", "pct", "pct_lo", "pct_hi"),
                                 everything=SEVERITY_PROTECTED)
-    out = protect_counts(out, ["unanswered"], who.k)
+    out = disclosure.protect_counts(out, ["unanswered"], who.k)
     # A moment's total of 'unanswered' would give a hidden one back: it is left out where one is hidden.
     gone = set(out.loc[out["unanswered"].isna(), "moment"])
     out.attrs["unanswered"] = {m: v for m, v in out.attrs["unanswered"].items() if m not in gone}
@@ -1046,17 +763,17 @@ def direction_of_change(measurements: pd.DataFrame, min_n: int | None = None,
                      een_meetmoment={i: int(parts[i][1]["family"].nunique()) for i in parts},
                      schatting={i: parts[i][2] for i in parts}, min_n=limit,
                      after_until={i: int(after.get(i, 0)) for i in parts})
-    who = stranger(counted)
+    who = disclosure.stranger(counted)
     if who is None:
         return out
     derived = {d: [f"{d}_pct", f"{d}_pct_lo", f"{d}_pct_hi"] for d in DIRECTIONS}
-    out = protect_distributions(out, DIRECTIONS, derived, who.k,
+    out = disclosure.protect_distributions(out, DIRECTIONS, derived, who.k,
                                 everything=["n", *DIRECTIONS, *(c for cs in derived.values() for c in cs)])
-    out = protect_counts(out, ["een_meetmoment"], who.k)
+    out = disclosure.protect_counts(out, ["een_meetmoment"], who.k)
     # Per instrument, families with one moment: None where small or where a row of it is hidden (with one
     # leefgebied the total is that row).
     gone = set(out.loc[out["een_meetmoment"].isna(), "instrument"])
-    out.attrs["een_meetmoment"] = {i: (None if i in gone or _small(v, who.k) else v)
+    out.attrs["een_meetmoment"] = {i: (None if i in gone or disclosure.small(v, who.k) else v)
                                    for i, v in out.attrs["een_meetmoment"].items()}
     return out
 
@@ -1312,10 +1029,10 @@ def hours_first_latest(hours: pd.DataFrame, trajectories: pd.DataFrame | None = 
         for reason, count in counts.items():
             excluded[reason] = excluded.get(reason, 0) + count
     out.attrs.update(excluded=excluded, excluded_by_kind=by_kind)
-    who = stranger(hours)
+    who = disclosure.stranger(hours)
     if who is None:
         return out
-    return protect_counts(protect_share(out, "n", "n_contactlog", [], who.k), ["nvt"], who.k)
+    return disclosure.protect_counts(disclosure.protect_share(out, "n", "n_contactlog", [], who.k), ["nvt"], who.k)
 
 
 @disclosure.protects(disclosure.Rule(values=("hours_per_week",),
@@ -1360,14 +1077,14 @@ def _protect_overview(table: pd.DataFrame, who) -> pd.DataFrame:
     frame.attrs = dict(table.attrs)
     blocks = ((("gezinnen",), ()), ((tx.STATUS_LOPEND, tx.STATUS_AFGEROND), ()),
               (("hulpvragen", "_with_requests"), (REQUESTS_PER_FAMILY,)))
-    return protect_blocks(frame, blocks, total=table["organisatie"].eq(OVERVIEW_TOTAL).to_numpy(),
+    return disclosure.protect_blocks(frame, blocks, total=table["organisatie"].eq(OVERVIEW_TOTAL).to_numpy(),
                           extra=("_with_requests",), who=who)
 
 
-@protected(_disclosure.Rule(
+@disclosure.protects(disclosure.Rule(
     counts=("gezinnen", tx.STATUS_LOPEND, tx.STATUS_AFGEROND, "hulpvragen"), values=(REQUESTS_PER_FAMILY,),
     note="per organisation and a total row; per block of columns, each column a partition of the total row"),
-    protect=_protect_overview)
+    shape=_protect_overview)
 def overview(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.DataFrame,
              batches: pd.DataFrame) -> pd.DataFrame:
     """Key figures per organisation plus a total row. Requests still to be reviewed are left out of the

@@ -106,7 +106,7 @@ COMPARISON_COLUMNS = [
 ]
 
 
-# Per block of columns: a count from 1 to k-1 hides the block in that row (see metrics.protect_blocks). Lopend and
+# Per block of columns: a count from 1 to k-1 hides the block in that row (see disclosure.protect_blocks). Lopend and
 # afgerond go with the trajectories they add up to; the mean requests and the median duration with their counts.
 COMPARISON_BLOCKS = (
     (("intensive",), ()),
@@ -121,15 +121,15 @@ COMPARISON_BLOCKS = (
 
 
 def _protect_comparison(table: pd.DataFrame, who) -> pd.DataFrame:
-    return metrics.protect_blocks(table, COMPARISON_BLOCKS, total=(table["organisation"] == ALL_ORGANISATIONS).to_numpy(),
+    return disclosure.protect_blocks(table, COMPARISON_BLOCKS, total=(table["organisation"] == ALL_ORGANISATIONS).to_numpy(),
                                   who=who)
 
 
-@metrics.protected(disclosure.Rule(
+@disclosure.protects(disclosure.Rule(
     counts=tuple(c for counts, _ in COMPARISON_BLOCKS for c in counts),
     values=tuple(v for _, values in COMPARISON_BLOCKS for v in values),
     note="per organisation and a total row; per block of columns (COMPARISON_BLOCKS), each count column a "
-         "partition of the total row"), protect=_protect_comparison)
+         "partition of the total row"), shape=_protect_comparison)
 def comparison_table(families: pd.DataFrame, trajectories: pd.DataFrame, requests: pd.DataFrame,
                      hours: pd.DataFrame, peildatum: dt.date) -> pd.DataFrame:
     """One row per organisation and a pooled 'Totaal' row (see DEFINITIONS["comparison"]).
@@ -141,10 +141,10 @@ def comparison_table(families: pd.DataFrame, trajectories: pd.DataFrame, request
     a mean of the rows): its median duration is the Kaplan–Meier median of all trajectories together.
     `.attrs["te_beoordelen"]`: requests left out."""
     counted, pending = metrics.counted_requests(requests)
-    # Computed on every row and protected once, as a whole (see metrics.unprotected).
-    durations = (metrics.unprotected(metrics.trajectory_durations)(trajectories, peildatum) if len(trajectories)
+    # Computed on every row and protected once, as a whole (see disclosure.unprotected).
+    durations = (disclosure.unprotected(metrics.trajectory_durations)(trajectories, peildatum) if len(trajectories)
                  else trajectories.assign(excluded=None, status_at_peildatum=None, months=np.nan))
-    weekly = metrics.unprotected(investment.family_weekly_investment)(hours, trajectories, peildatum)
+    weekly = disclosure.unprotected(investment.family_weekly_investment)(hours, trajectories, peildatum)
     orgs = sorted(set(families["organisation"].dropna()) | set(trajectories["organisation"].dropna()))
 
     def row(name, fam, traj, dur, req, wk) -> dict:
@@ -187,11 +187,11 @@ def _protect_needs_vs_others(out: pd.DataFrame, who) -> pd.DataFrame:
     and their sizes to all families with a request, so hiding one can hide the other. A hidden group size (in
     attrs["n"] None) hides all of that group's rows."""
     sizes = pd.Series(out.attrs["n"], dtype="int64")
-    hidden = set(sizes.index[metrics.complementary(sizes, (sizes >= 1) & (sizes < who.k), who.k)])
+    hidden = set(sizes.index[disclosure.complementary(sizes, (sizes >= 1) & (sizes < who.k), who.k)])
     frame = out.assign(_groep_verborgen=out["group"].isin(hidden).astype(int))
     frame.attrs = dict(out.attrs)
     rule = disclosure.Rule(counts=(*NEEDS_VS_OTHERS.counts, "_groep_verborgen"), values=NEEDS_VS_OTHERS.values)
-    protected = metrics.protect_rows(frame, rule, ((("leefgebied",), "families"),), who)
+    protected = disclosure.protect_rows(frame, rule, ((("leefgebied",), "families"),), who)
     attrs = dict(protected.attrs)
     protected = protected.drop(columns="_groep_verborgen")
     protected.attrs = attrs | {"n": {g: (None if g in hidden else int(n)) for g, n in out.attrs["n"].items()}}
@@ -203,14 +203,14 @@ NEEDS_VS_OTHERS = disclosure.Rule(
     note="per leefgebied × (selected, others); per leefgebied the two groups add up to all organisations'")
 
 
-@metrics.protected(NEEDS_VS_OTHERS, protect=_protect_needs_vs_others)
+@disclosure.protects(NEEDS_VS_OTHERS, shape=_protect_needs_vs_others)
 def needs_vs_others(requests: pd.DataFrame, organisation: str) -> pd.DataFrame:
     """Per leefgebied and group (selected organisation / the others pooled): families with a request there out of
     the group's families with any request, with a 95% Wilson interval. `.attrs`: n per group, te_beoordelen."""
     counted, pending = metrics.counted_requests(requests)
     parts, n = [], {}
     for group, part in _split(counted, organisation).items():
-        table = metrics.unprotected(metrics.needs)(part)
+        table = disclosure.unprotected(metrics.needs)(part)
         n[group] = table.attrs["n_families"]
         table = stats.with_wilson(table.assign(n=n[group]), "families", "n", "families_pct")
         parts.append(table.assign(group=group))
@@ -234,7 +234,7 @@ def _protect_duration(out: pd.DataFrame, who) -> pd.DataFrame:
     for col in ("km_n", "km_afgerond"):
         counts = pd.Series({g: v[col] for g, v in summary.items()})
         hidden |= (counts >= 1) & (counts < k)
-        hidden |= metrics.complementary(counts, hidden, k)
+        hidden |= disclosure.complementary(counts, hidden, k)
     for g, v in summary.items():
         v[disclosure.HIDDEN] = bool(hidden[g])
         if hidden[g]:
@@ -246,15 +246,15 @@ def _protect_duration(out: pd.DataFrame, who) -> pd.DataFrame:
     return kept
 
 
-@metrics.protected(disclosure.Rule(
+@disclosure.protects(disclosure.Rule(
     row_level=True, counts=("km_n", "km_afgerond"), values=("median", "median_lo", "median_hi"),
     note="Kaplan–Meier steps are per trajectory: a group's curve only for its owner; the summary per group is "
-         "suppressed as counts"), protect=_protect_duration)
+         "suppressed as counts"), shape=_protect_duration)
 def duration_vs_others(trajectories: pd.DataFrame, organisation: str, peildatum: dt.date) -> pd.DataFrame:
     """Kaplan–Meier tables of the selected organisation and the others pooled, stacked with a `group` column.
     `.attrs["summary"]`: per group n, afgerond (events), median and its 95% interval; `.attrs["excluded"]`:
     reason → trajectories left out (both groups)."""
-    durations = metrics.unprotected(metrics.trajectory_durations)(trajectories, peildatum)
+    durations = disclosure.unprotected(metrics.trajectory_durations)(trajectories, peildatum)
     tables, summary = [], {}
     for group, part in _split(durations, organisation).items():
         kept = part[part["excluded"].isna()]
@@ -271,7 +271,7 @@ def duration_vs_others(trajectories: pd.DataFrame, organisation: str, peildatum:
     return out
 
 
-@metrics.protected(disclosure.Rule(
+@disclosure.protects(disclosure.Rule(
     counts=("n",), values=("mean_hours_per_week",),
     note="per group × moment × measure; per moment and measure the two groups add up to all organisations' n"),
     within=((("moment", "measure"), "n"),))
@@ -281,7 +281,7 @@ def hours_vs_others(hours: pd.DataFrame, trajectories: pd.DataFrame, organisatio
     total (see investment.DEFINITIONS["organisation_hours"]), for the selected organisation and the others
     pooled: columns group, moment, measure, n, mean_hours_per_week; `.attrs["excluded"]` as
     family_weekly_investment's (all organisations)."""
-    weekly = metrics.unprotected(investment.family_weekly_investment)(hours, trajectories, peildatum)
+    weekly = disclosure.unprotected(investment.family_weekly_investment)(hours, trajectories, peildatum)
     rows = []
     for group, part in _split(weekly, organisation).items():
         for moment in ("start", "latest"):

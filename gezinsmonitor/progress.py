@@ -110,7 +110,7 @@ COMPARISON_RULE = disclosure.Rule(
     counts=("n",), values=("nvt", "high", "pct", "pct_lo", "pct_hi", "mean", "leefgebieden_mean",
                            *(str(s) for s in tx.VOORTGANG_SCORES)),
     note="an organisation is hidden when n, 4–5, 1–3 or n.v.t. is below k, or when the pooled figures would "
-         "give a hidden one back (metrics.suppress_rows); per-organisation scores and means never")
+         "give a hidden one back (disclosure.suppress_rows); per-organisation scores and means never")
 
 
 @disclosure.protects(COMPARISON_RULE)
@@ -150,16 +150,16 @@ def organisation_comparison(outcomes: pd.DataFrame, min_n: int | None = None) ->
                      after_until=int(outcomes.attrs.get("after_until", 0)),
                      without_score=sorted(set(outcomes.loc[~outcomes["scored"], "organisation"].dropna())
                                           - set(out["organisation"])))
-    who = metrics.stranger(outcomes)
+    who = disclosure.stranger(outcomes)
     return out if who is None else _protect_comparison(out, who.k)
 
 
 def _protect_comparison(comparison: pd.DataFrame, k: int) -> pd.DataFrame:
-    out = metrics.blank(comparison.copy(), [True] * len(comparison), ["mean", *(str(s) for s in tx.VOORTGANG_SCORES)])
+    out = disclosure.blank(comparison.copy(), [True] * len(comparison), ["mean", *(str(s) for s in tx.VOORTGANG_SCORES)])
     out.attrs = dict(comparison.attrs)
-    hidden, total = metrics.suppress_rows(
+    hidden, total = disclosure.suppress_rows(
         [out["n"].tolist(), out["high"].tolist(), (out["n"] - out["high"]).tolist(), out["nvt"].tolist()], k)
-    out = metrics.hide_rows(out, out.index.isin(out.index[sorted(hidden)]), COMPARISON_RULE.values + ("n",))
+    out = disclosure.hide_rows(out, out.index.isin(out.index[sorted(hidden)]), COMPARISON_RULE.values + ("n",))
     pooled = dict(out.attrs["pooled"], verborgen=total)
     if total:
         pooled.update({key: np.nan for key in ("n", "high", "pct", "pct_lo", "pct_hi", "nvt", "leefgebieden_mean")})
@@ -216,20 +216,20 @@ def duration_classes(outcomes: pd.DataFrame, durations: pd.DataFrame, min_n: int
         n_by_status={s: int((counted["status_at_peildatum"] == s).sum()) for s in STATUS_ORDER},
         leefgebied=outcomes.attrs.get("leefgebied", ALL),
     )
-    who = metrics.stranger(outcomes)
+    who = disclosure.stranger(outcomes)
     if who is None:
         return table
     rows = pd.Series(False, index=table.index)
     for status in STATUS_ORDER:
         part = table[table["status"] == status]
-        hidden, total = metrics.suppress_rows(
+        hidden, total = disclosure.suppress_rows(
             [part["n"].tolist(), part["high"].tolist(), (part["n"] - part["high"]).tolist()], who.k)
         rows.loc[part.index[sorted(hidden)]] = True
         if total:
             table.attrs["n_by_status"][status] = None
     if any(v is None for v in table.attrs["n_by_status"].values()):
         table.attrs["n"] = None
-    return metrics.hide_rows(table, rows.to_numpy(), ["n", "high", "pct", "pct_lo", "pct_hi"])
+    return disclosure.hide_rows(table, rows.to_numpy(), ["n", "high", "pct", "pct_lo", "pct_hi"])
 
 
 COVERAGE_COUNTS = ("families", "with_score", "without_score", "after_until")
@@ -258,10 +258,10 @@ def coverage(families: pd.DataFrame, measurements: pd.DataFrame, until: dt.date 
                                       "other_instruments"])
     out.attrs.update(without=int(out["without_score"].sum()) if len(out) else 0,
                      after_until=int(out["after_until"].sum()) if len(out) else 0)
-    who = metrics.stranger(families, measurements)
+    who = disclosure.stranger(families, measurements)
     if who is None:
         return out
-    hidden, total = metrics.suppress_rows([out[c].tolist() for c in COVERAGE_COUNTS], who.k)
+    hidden, total = disclosure.suppress_rows([out[c].tolist() for c in COVERAGE_COUNTS], who.k)
     if total:
         out.attrs.update(without=None, after_until=None)
-    return metrics.hide_rows(out, out.index.isin(out.index[sorted(hidden)]), [*COVERAGE_COUNTS, "other_instruments"])
+    return disclosure.hide_rows(out, out.index.isin(out.index[sorted(hidden)]), [*COVERAGE_COUNTS, "other_instruments"])

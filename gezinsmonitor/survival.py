@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import disclosure, metrics, stats
+from . import disclosure, stats
 from . import taxonomy as tx
 
 OVERALL = "Alle organisaties"
@@ -94,21 +94,21 @@ def coarse_curve(table: pd.DataFrame, k: int) -> pd.DataFrame:
 def _protect_medians(table: pd.DataFrame, who: disclosure.Audience) -> pd.DataFrame:
     """Groups (not the overall row) partition the overall row: a group with a count 1..k-1 (fewer than k families,
     or few afgerond or lopend) is hidden whole, and more groups where a hidden count could be recovered from the
-    overall row (`metrics.suppress_rows`); the overall row goes when one of its counts is small."""
+    overall row (`disclosure.suppress_rows`); the overall row goes when one of its counts is small."""
     k = who.k
     out = table.copy()
     out.attrs = dict(table.attrs)
     groups = ~out["is_overall"].astype(bool).to_numpy()
     positions = np.flatnonzero(groups)
-    hide, totals_hidden = metrics.suppress_rows([out.loc[groups, col].tolist() for col in MEDIAN_COUNTS], k)
+    hide, totals_hidden = disclosure.suppress_rows([out.loc[groups, col].tolist() for col in MEDIAN_COUNTS], k)
     mask = np.zeros(len(out), dtype=bool)
     mask[positions[sorted(hide)]] = True
     overall = ~groups
     small_overall = np.zeros(len(out), dtype=bool)
     for col in MEDIAN_COUNTS:
-        small_overall |= overall & out[col].map(lambda v: metrics._small(v, k)).to_numpy(bool)
+        small_overall |= overall & out[col].map(lambda v: disclosure.small(v, k)).to_numpy(bool)
     mask |= small_overall | (overall & totals_hidden & (len(positions) > 0))
-    out = metrics.hide_rows(out, mask, [*MEDIAN_COUNTS, *MEDIAN_VALUES])
+    out = disclosure.hide_rows(out, mask, [*MEDIAN_COUNTS, *MEDIAN_VALUES])
     if disclosure.HIDDEN not in out:
         out[disclosure.HIDDEN] = False
     out.attrs |= {"suppressed": int(mask.sum()), "k": k, "coarse": True}
@@ -134,9 +134,9 @@ def median_table(durations: pd.DataFrame, by: str | None = "organisation",
     """Per group: trajectories (n), families, afgerond (events), lopend (censored) and the Kaplan–Meier median
     with its 95% interval in months (NaN = not reached). The overall row comes first.
 
-    For a viewer who does not own every row (`metrics.stranger`): the medians come from `coarse_curve` (whole
+    For a viewer who does not own every row (`disclosure.stranger`): the medians come from `coarse_curve` (whole
     months, as the curve they see), and groups with small counts are hidden (`_protect_medians`)."""
-    who = metrics.stranger(durations)
+    who = disclosure.stranger(durations)
     out = _median_rows(km_input(durations), by, overall, None if who is None else who.k)
     out.attrs.update(n=len(km_input(durations)), excluded=_excluded(durations))
     return out if who is None else _protect_medians(out, who)
@@ -154,7 +154,7 @@ def km_by_group(durations: pd.DataFrame, by: str | None = "organisation",
 
     For a viewer who does not own every row: only the groups `median_table` shows them, each as its
     `coarse_curve` (`verborgen` False; attrs suppressed = groups left out, coarse = True)."""
-    who = metrics.stranger(durations)
+    who = disclosure.stranger(durations)
     kept = km_input(durations)
     shown = None
     if who is not None:

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from gezinsmonitor import audit, geo, harmonise
-from gezinsmonitor import schema as s
 from gezinsmonitor import taxonomy as tx
 from gezinsmonitor import vocabulary as vocab
 from gezinsmonitor.store import Store

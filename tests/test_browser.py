@@ -54,15 +54,21 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    db = tmp_path_factory.mktemp("browser") / "app.db"
+def serve(directory: Path, samples: bool = False, secrets: Path | None = None):
+    """Start the app on a fresh store in `directory`; yields its URL and stops it afterwards."""
+    db = directory / "app.db"
     port = free_port()
-    env = {**os.environ, "GEZINSMONITOR_DB": f"sqlite:///{db}", "GEZINSMONITOR_NO_SAMPLES": "1"}
+    env = {**os.environ, "GEZINSMONITOR_DB": f"sqlite:///{db}"}
+    env.pop("GEZINSMONITOR_NO_SAMPLES", None)
+    if not samples:
+        env["GEZINSMONITOR_NO_SAMPLES"] = "1"
+    # Only the given secrets file: a developer's own .streamlit/secrets.toml must not decide the login mode.
+    secrets = secrets or directory / "geen_secrets.toml"
+    secrets.touch()
     log = open(db.parent / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -83,6 +89,11 @@ def app_url(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    yield from serve(tmp_path_factory.mktemp("browser"))
 
 
 COMMON_FORMAT_SAMPLE = ROOT / "sample_data" / "voorbeeld_stichting_samen_verder.xlsx"
@@ -181,3 +192,75 @@ def test_upload_and_visit_every_page(browser, app_url):
     shared.screenshot(path=str(SCREENSHOTS / "gedeelde_link_hulpvragen.png"), full_page=True)
     assert shared.locator('[data-testid="stException"]').count() == 0
     shared.close()
+
+
+# -- login and roles ---------------------------------------------------------------------------------
+ORGANISATION_USER = ("anna", "organisatie", "Stichting Thuisfront")
+FUND_USER = ("fenna", "fonds", None)
+PASSWORD = "een lang wachtwoord 2026"
+
+
+@pytest.fixture(scope="module")
+def login_url(tmp_path_factory):
+    """The app on the six sample organisations with two local users, so it asks for a login."""
+    from gezinsmonitor import users
+    directory = tmp_path_factory.mktemp("login")
+    secrets = directory / "secrets.toml"
+    lines = []
+    for name, role, organisation in (ORGANISATION_USER, FUND_USER):
+        lines += [f"[users.{name}]", f'role = "{role}"', f'password_hash = "{users.hash_password(PASSWORD)}"']
+        lines += [f'organisation = "{organisation}"'] if organisation else []
+    secrets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    yield from serve(directory, samples=True, secrets=secrets)
+
+
+def log_in(page, name: str, password: str) -> None:
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(name)
+    page.get_by_role("textbox", name="Gebruikersnaam").press("Tab")
+    page.get_by_role("textbox", name="Wachtwoord").fill(password)
+    page.get_by_role("textbox", name="Wachtwoord").press("Enter")  # Enter submits a Streamlit form
+
+
+def test_login_and_what_each_role_sees(browser, login_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(login_url)
+    wait_for_app(page)
+    page.get_by_role("button", name="Inloggen").wait_for(timeout=90_000)  # the samples load first
+    assert page.locator(CHART).count() == 0 and page.locator('[data-testid="stDataFrame"]').count() == 0
+
+    log_in(page, "anna", "fout wachtwoord")
+    try:
+        page.get_by_text("Onbekende gebruiker of onjuist wachtwoord").wait_for(timeout=30_000)
+    except Exception:
+        page.screenshot(path=str(SCREENSHOTS / "failure.png"), full_page=True)
+        raise
+    page.screenshot(path=str(SCREENSHOTS / "inloggen_geweigerd.png"), full_page=True)
+    assert page.locator(CHART).count() == 0
+
+    log_in(page, "anna", PASSWORD)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Ingelogd als").wait_for(timeout=30_000)
+    assert sidebar.get_by_text("Stichting Thuisfront").count() >= 1
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.screenshot(path=str(SCREENSHOTS / "organisatie_overzicht.png"), full_page=True)
+    # An organisation manages its own data, not the taxonomy or the log.
+    assert page.get_by_role("link", name="Gegevens").count() == 1
+    for title in ("Te beoordelen", "Taxonomie", "Logboek"):
+        assert page.get_by_role("link", name=title).count() == 0, title
+    page.get_by_role("button", name="Uitloggen").click()
+    page.get_by_role("button", name="Inloggen").wait_for(timeout=30_000)
+
+    log_in(page, "fenna", PASSWORD)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Ingelogd als").wait_for(timeout=30_000)
+    assert page.get_by_role("link", name="Gegevens").count() == 0  # a fund reads, it does not manage
+    page.get_by_role("link", name="Trajectduur").click()
+    page.get_by_role("heading", name="Trajectduur").first.wait_for(timeout=30_000)
+    page.locator(CHART).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_text("<10").first.wait_for(timeout=30_000)  # small counts of others' families are hidden
+    page.screenshot(path=str(SCREENSHOTS / "fonds_trajectduur.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()

@@ -1,5 +1,4 @@
 """The command line as checks call it: exit codes, JSON shape, files written."""
-import io
 import json
 import os
 import subprocess

@@ -12,7 +12,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, func, inspect, select
+from sqlalchemy import MetaData, func, select
 
 from gezinsmonitor.store import Store
 from loaders.upload import import_upload, read_upload

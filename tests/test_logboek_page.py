@@ -15,7 +15,7 @@ from gezinsmonitor.permissions import Principal
 from gezinsmonitor.store import Store
 from gezinsmonitor.template import write_workbook
 from tests import apptest as ui
-from tests.fixtures import FRAMES, ORG_A, ORG_B
+from tests.fixtures import ORG_A, ORG_B
 
 LOGBOEK = "pages/logboek.py"
 GEGEVENS = "pages/gegevens.py"

@@ -61,20 +61,20 @@ def scores() -> pd.DataFrame:
 # -- helpers ------------------------------------------------------------------------------------
 def test_split_cells_hides_a_partner_so_no_small_cell_can_be_recovered():
     # 3 + 15 + 20 = 38: '<10' alone could be recovered from the total; its smallest shown partner goes too.
-    hidden, sub, total = metrics.split_cells({"a": 3, "b": 15, "c": 20}, k=K)
+    hidden, sub, total = disclosure.split_cells({"a": 3, "b": 15, "c": 20}, k=K)
     assert hidden == {"a", "b"} and not total
     # With a subtotal (b + c, like score 4–5) that is itself shown, each part is protected on its own.
-    hidden, sub, total = metrics.split_cells({"a": 12, "b": 3, "c": 20, "d": 0}, high=("c", "d"), k=K)
+    hidden, sub, total = disclosure.split_cells({"a": 12, "b": 3, "c": 20, "d": 0}, high=("c", "d"), k=K)
     assert "b" in hidden and not sub and not total
     assert suppression.protect_partition(pd.Series([12, 3]), k=K)["status"].tolist() == ["secondary", "primary"]
 
 
 def test_suppress_rows_hides_a_complement_against_the_shown_total():
-    hidden, total = metrics.suppress_rows([[30, 4, 25]], K)
+    hidden, total = disclosure.suppress_rows([[30, 4, 25]], K)
     assert hidden == {1, 2} and not total  # 4 alone would be total − 55; the smallest other row goes too
-    hidden, total = metrics.suppress_rows([[30, 0, 25]], K)
+    hidden, total = disclosure.suppress_rows([[30, 0, 25]], K)
     assert hidden == set() and not total
-    hidden, total = metrics.suppress_rows([[3, 4]], K)  # total 7 is itself small
+    hidden, total = disclosure.suppress_rows([[3, 4]], K)  # total 7 is itself small
     assert total
 
 
