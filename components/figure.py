@@ -25,12 +25,16 @@ def caption(ctx: PageContext, n_text: str, definition: str, excluded: Mapping[st
 
 def how_computed(ctx: PageContext, n_text: str, definition: str, excluded: Mapping[str, int] | None = None) -> str:
     left_out = {reason: n for reason, n in (excluded or {}).items() if n}
+    if not disclosure.owner_of(ctx.data):  # a small count of left-out rows names few families too
+        left_out = {reason: suppression.suppress(n, ctx.access.k) if isinstance(n, int) else n
+                    for reason, n in left_out.items()}
     lines = [
         f"**Definitie** — {definition}",
         f"**n** — {n_text}",
         f"**Filters** — {ctx.filters.describe()}; peildatum {formatting.date(ctx.peildatum)}",
         f"**Gegevensversie** — {ctx.version}",
-        "**Niet meegeteld** — " + ("; ".join(f"{reason}: {formatting.count(n)}" for reason, n in left_out.items())
+        "**Niet meegeteld** — " + ("; ".join(f"{reason}: {n if isinstance(n, str) else formatting.count(n)}"
+                                             for reason, n in left_out.items())
                                    if left_out else "geen rijen weggelaten"),
         *([HIDDEN_NAMES] if ctx.names else []),
         (f"**Getallen** — percentages met een 95%-betrouwbaarheidsinterval (Wilson) waar vermeld; vergelijkingen "
@@ -53,7 +57,8 @@ def small_n_warning(groups: Mapping[str, int], what: str = "gezinnen") -> None:
     """A visible warning under a comparison when one of its groups has fewer than min_n families."""
     small = small_groups(groups)
     if small:
-        listed = ", ".join(f"{name} (n = {n})" for name, n in small.items())
+        protected = not disclosure.current().owns_everything  # a viewer who may not see counts below k
+        listed = ", ".join(f"{name} (n = {suppression.suppress(n) if protected else n})" for name, n in small.items())
         st.warning(f"**Kleine aantallen**: {listed} — minder dan {min_n()} {what}. Vergelijk deze groepen met "
                    "voorzichtigheid; een verschil kan toeval zijn.", icon=":material/warning:")
 
@@ -68,14 +73,17 @@ def no_data(what: str) -> None:
 
 
 def hidden_text(table: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
-    """`table` (a formatted table built row for row from `source`) with every missing cell of a row that
-    `source` marks as hidden (`disclosure.HIDDEN`) shown as '<k'. A table that does not match `source` row for
-    row is returned as it is: its hidden values are missing ('–') and stay so."""
+    """`table` (a formatted table built row for row from `source`) with every missing cell of a row that `source`
+    marks as hidden (`disclosure.HIDDEN`) shown as '<k' where the row has a small count of its own
+    (`disclosure.SMALL`), else as '×' (hidden so that another cell cannot be recovered). A table that does not
+    match `source` row for row is returned as it is: its hidden values are missing ('–') and stay so."""
     if not disclosure.is_protected(source) or len(table) != len(source):
         return table
-    mark = suppression.label(source.attrs.get("k"))
-    out = table.copy()
+    small = suppression.label(source.attrs.get("k"))
     rows = source[disclosure.HIDDEN].to_numpy()
+    primary = (source[disclosure.SMALL] if disclosure.SMALL in source else source[disclosure.HIDDEN]).to_numpy()
+    marks = pd.Series([small if p else suppression.COMPLEMENTARY_MARK for p in primary], index=table.index)
+    out = table.copy()
     for col in out.columns:
         values = out[col].astype(object)
         empty = (values.isna() | values.isin([formatting.MISSING, "", "nan"])).to_numpy() & rows
@@ -83,7 +91,7 @@ def hidden_text(table: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
             continue
         if pd.api.types.is_numeric_dtype(out[col]):  # one type per column for Arrow: numbers as Dutch text
             values = values.map(lambda v: v if pd.isna(v) else formatting.number(v, 0 if float(v).is_integer() else 1))
-        out[col] = values.where(~empty, mark)
+        out[col] = values.where(~empty, marks)
     return out
 
 
@@ -101,7 +109,8 @@ def withheld(*sources: pd.DataFrame) -> dict[str, int]:
     rows = sum(int(s.attrs.get("rows_withheld", 0)) for s in sources)
     out = {}
     if groups:
-        out[f"groepen verborgen (minder dan {k} gezinnen, of terug te rekenen uit een totaal)"] = groups
+        out[f"groepen verborgen ('<{k}': minder dan {k} gezinnen; '{suppression.COMPLEMENTARY_MARK}': "
+            f"{suppression.COMPLEMENTARY_NOTE})"] = groups
     if rows:
         out["waarden per gezin van andere organisaties (niet getoond)"] = rows
     return out

@@ -33,6 +33,10 @@ import pandas as pd
 from . import suppression
 
 HIDDEN = "verborgen"  # bool column of a protected frame: this row's figures are hidden
+# bool column: the row is hidden because a count of its own is 1..k-1 (shown as '<k'); a row hidden only so
+# that another cannot be recovered, or for a reason a figure could not tell, is shown as '×' (never as '<k',
+# which would claim a small count where there may be 141).
+SMALL = "verborgen_klein"
 ORGANISATION = "organisation"
 
 
@@ -118,8 +122,14 @@ def protect(frame: pd.DataFrame, rule: Rule, who: Audience | None = None,
         out = out.loc[keep].copy()
         out.attrs = dict(frame.attrs) | {"rows_withheld": dropped, "k": who.k}
         out[HIDDEN] = False
+        out[SMALL] = False
         return out
     k = who.k
+    small_rows = out[SMALL].fillna(False).astype(bool) if SMALL in out else pd.Series(False, index=out.index)
+    for col in rule.counts:
+        if col in out and col != _HIDE:
+            n = _number(out, col)
+            small_rows |= (n >= 1) & (n < k)
     # Rows the function itself already hid (shapes a Rule cannot express) stay hidden.
     hidden = (out[HIDDEN].fillna(False).astype(bool) if HIDDEN in out
               else pd.Series(False, index=out.index))
@@ -139,6 +149,7 @@ def protect(frame: pd.DataFrame, rule: Rule, who: Audience | None = None,
                 out[col] = out[col].astype("float64" if pd.api.types.is_numeric_dtype(out[col]) else object)
             out.loc[hidden, col] = float("nan") if pd.api.types.is_float_dtype(out[col]) else None
     out[HIDDEN] = hidden.astype(bool)
+    out[SMALL] = (small_rows & hidden).astype(bool)
     out.attrs |= {"suppressed": int(hidden.sum()), "k": k}
     return out
 
@@ -330,12 +341,14 @@ def protect_blocks(frame: pd.DataFrame, blocks, total=None, extra=(), who=None) 
     is_total = pd.Series(False, index=out.index) if total is None else pd.Series(total, index=out.index).astype(bool)
     rows = out.index[~is_total]
     any_hidden = pd.Series(False, index=out.index)
+    any_small = pd.Series(False, index=out.index)
     cells = 0
     for counts, values in blocks:
         hidden = pd.Series(False, index=out.index)
         for col in counts:
             n = pd.to_numeric(out[col], errors="coerce")
             hidden |= (n >= 1) & (n < k)
+        any_small |= hidden
         changed = True
         while changed:
             changed = False
@@ -352,6 +365,7 @@ def protect_blocks(frame: pd.DataFrame, blocks, total=None, extra=(), who=None) 
         cells += int(hidden.sum()) * len((*counts, *values))
     out = out.drop(columns=[c for c in extra if c in out])
     out[HIDDEN] = any_hidden.astype(bool)
+    out[SMALL] = any_small.astype(bool)
     out.attrs = dict(frame.attrs) | {"suppressed": int(any_hidden.sum()), "hidden_cells": cells, "k": k}
     return out
 

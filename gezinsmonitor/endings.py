@@ -102,20 +102,23 @@ def end_date_states(trajectories: pd.DataFrame) -> pd.Series:
     return state
 
 
-def end_date_summary(trajectories: pd.DataFrame) -> dict[str, int]:
+def end_date_summary(trajectories: pd.DataFrame) -> dict[str, int | str | None]:
     """Counts of `end_date_states` over all trajectories (status as registered): n, one count per END_STATES key,
     and no_end = no end date and no expected one (no_end_running + no_end_completed), so a page's "zonder
     einddatum" agrees with the columns of `end_date_completeness`."""
     state = end_date_states(trajectories)
     counts = {key: int((state == key).sum()) for key in END_STATES}
     out = {"n": len(trajectories), **counts, "no_end": counts["no_end_running"] + counts["no_end_completed"]}
-    if disclosure.stranger(trajectories) is None or trajectories.empty:
+    who = disclosure.stranger(trajectories)
+    if who is None or trajectories.empty:
         return out
     # Someone who does not own the rows sees what the Totaal row of the protected table shows: all or nothing.
     table = end_date_completeness(trajectories)
     total = table[table["group"] == COMPLETENESS_TOTAL]
     if total.empty or bool(total[disclosure.HIDDEN].iloc[0]):
-        out |= {key: None for key in (*END_STATES, "no_end")}
+        # Hidden, all of them; a count that is itself small reads None ('<k'), any other the complementary mark.
+        out |= {key: None if disclosure.small(out[key], who.k) else suppression.COMPLEMENTARY_MARK
+                for key in (*END_STATES, "no_end")}
     return out
 
 

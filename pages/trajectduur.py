@@ -30,6 +30,8 @@ def shown(n, k: int = K):
     counted trajectories, both shown) go as '<10' too for such a viewer."""
     if n is None:
         return HIDDEN
+    if isinstance(n, str):  # hidden for another reason than being small: the data layer's mark ('×')
+        return n
     return suppression.suppress(n, k) if protected else n
 
 

@@ -205,3 +205,14 @@ def test_duplicate_upload_names_the_first_uploader_only_to_who_may_see_it(sqlite
     assert result.status == "duplicate" and result.organisation is None
     assert ORG_A not in result.message and "al eerder ingelezen" in result.message
     assert ORG_A in import_file(store, fixture_paths[0]).message  # the beheerder is told whose it was
+
+
+def test_hidden_cells_read_lt_k_only_where_the_count_is_small():
+    from components.figure import hidden_text
+    frame = pd.DataFrame({"cls": ["<6", "6-12", ">12"], "n": [4, 30, 12]})
+    shown = disclosure.protect(frame, disclosure.Rule(counts=("n",), partition="n"),
+                               disclosure.Audience(frozenset(), 10))
+    table = pd.DataFrame({"Klasse": shown["cls"], "Aantal": shown["n"]})
+    text = hidden_text(table, shown)
+    # 4 is small: '<10'. 12 is hidden only so that 4 cannot be recovered from the total: '×', not '<10'.
+    assert text["Aantal"].tolist() == ["<10", "30", "×"]
