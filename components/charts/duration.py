@@ -294,35 +294,9 @@ def caseload_chart(caseload: pd.DataFrame) -> alt.VConcatChart:
     data["peilmoment"] = [formatting.date(d) for d in pd.to_datetime(data["month_end"])]
     data["deel"] = np.where(data["partial"].astype(bool), "onvolledige maand (tot de peildatum)", "")
     month_tip = alt.Tooltip("month:T", title="maand", format="%B %Y")
-    if protected:
-        return _caseload_chart_protected(data, _mark(caseload), month_tip)
-    brush = alt.selection_interval(encodings=["x"], name="caseload_months")
-    top = alt.Chart(data, height=180).mark_area(
-        interpolate="step-after", line={"color": NAVY}, color=LIGHT, opacity=0.5).encode(
-        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
-        y=alt.Y("running:Q", title="Lopende trajecten (caseload)", axis=alt.Axis(tickMinStep=1)),
-        tooltip=[month_tip, alt.Tooltip("running:Q", title="lopend aan het eind van de maand"),
-                 alt.Tooltip("peilmoment:N", title="geteld op"), alt.Tooltip("starts:Q", title="instroom"),
-                 alt.Tooltip("ends:Q", title="uitstroom"), alt.Tooltip("deel:N", title="let op")],
-    ).add_params(brush)
-    flows = data.melt(id_vars=["month", "peilmoment", "deel", "running"], value_vars=["starts", "ends"],
-                      var_name="flow", value_name="trajecten")
-    flows["stroom"] = flows["flow"].map(FLOW_LABELS)
-    bottom = alt.Chart(flows, height=160).mark_bar().encode(
-        x=alt.X("yearmonth(month):T", title="Maand", scale=alt.Scale(domain=brush), axis=alt.Axis(format="%b %Y")),
-        xOffset=alt.XOffset("stroom:N", sort=list(FLOW_LABELS.values())),
-        y=alt.Y("trajecten:Q", title="Trajecten per maand", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("stroom:N", title="Stroom", sort=list(FLOW_LABELS.values()),
-                        scale=alt.Scale(domain=list(FLOW_LABELS.values()), range=list(FLOW_COLORS.values()))),
-        tooltip=[month_tip, alt.Tooltip("stroom:N", title="stroom"), alt.Tooltip("trajecten:Q", title="trajecten"),
-                 alt.Tooltip("running:Q", title="caseload eind maand"), alt.Tooltip("deel:N", title="let op")],
-    )
-    return dutch(alt.vconcat(top, bottom, title="Instroom, uitstroom en caseload per maand"))
-
-
-def _caseload_chart_protected(data: pd.DataFrame, mark: str, month_tip: alt.Tooltip) -> alt.VConcatChart:
-    """As `caseload_chart`, for hidden months: no area point or bar where a count is hidden (the area breaks
-    there), tooltips with '<10'."""
+    # Tooltips read text: a count hidden from this viewer is the mark ('<10'), never null. Where a count is
+    # hidden the area breaks and the bar is left out.
+    mark = _mark(caseload) if protected else formatting.MISSING
     for col, text in (("running", "lopend_tekst"), ("starts", "instroom_tekst"), ("ends", "uitstroom_tekst")):
         data[text] = _count_texts(data[col], mark)
         data[col] = data[col].astype(float)
