@@ -516,5 +516,7 @@ def write_corpus(directory: Path, cases: list[Case] = CASES) -> list[Path]:
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("Gebruik: python tests/corpus.py UITVOERMAP")
-    for path in write_corpus(Path(sys.argv[1])):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.corpus_identifiers import IDENTIFIER_CASES
+    for path in write_corpus(Path(sys.argv[1]), CASES + IDENTIFIER_CASES):
         print(f"{path.stat().st_size:>12,}  {path}")
