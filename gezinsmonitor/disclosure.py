@@ -86,6 +86,7 @@ class Rule:
     values: tuple[str, ...] = ()  # derived from the counts: hidden with the row
     partition: str | None = None  # count column whose rows add up to a shown total: complementary suppression
     row_level: bool = False  # one row per family: other organisations' rows are dropped
+    keys: tuple[str, ...] = ()  # the columns that name a row (default: the first text columns that tell rows apart)
     note: str = ""  # why, for the registry's readers
 
 
@@ -165,6 +166,26 @@ def _without(obj, owned: frozenset[str]):
     return obj
 
 
+def _row_keys(result: pd.DataFrame, others: pd.DataFrame, rule: Rule) -> list[str]:
+    """The columns that name a row: `rule.keys`, else the first text columns (in order) that together tell the
+    rows apart. Later text columns are often derived (labels with n, the latest upload) and would differ between
+    the mixed and the others-only result, so they must not be matched on."""
+    if rule.keys:
+        return [c for c in rule.keys if c in result.columns and c in others.columns]
+    keys: list[str] = []
+    for col in result.columns:
+        if col in (*rule.counts, *rule.values, HIDDEN, SMALL) or col not in others.columns:
+            continue
+        if pd.api.types.is_numeric_dtype(result[col]) or pd.api.types.is_bool_dtype(result[col]):
+            continue
+        if not all(isinstance(v, (str, type(None))) or pd.isna(v) for v in result[col].head(50)):
+            continue  # dicts, lists, dates: not a row's name
+        keys.append(col)
+        if not result.duplicated(subset=keys).any():
+            return keys
+    return keys
+
+
 def _others_small(fn: Callable, rule: Rule, result: pd.DataFrame, who: Audience, args, kwargs) -> pd.Series:
     """Rows whose share from other organisations is 1..k-1. An organisation knows its own rows, so it could
     subtract them from a mixed figure and read what the others add: that part must itself not be small."""
@@ -173,16 +194,21 @@ def _others_small(fn: Callable, rule: Rule, result: pd.DataFrame, who: Audience,
     if not counts or not who.owned:
         return hidden
     try:
-        others = fn(*(_without(a, who.owned) for a in args), **{k: _without(v, who.owned) for k, v in kwargs.items()})
+        with audience(OWNER):  # the exact counts of the others' part: a protected one would hide the small ones
+            others = fn(*(_without(a, who.owned) for a in args),
+                        **{k: _without(v, who.owned) for k, v in kwargs.items()})
     except Exception:  # the function cannot run on the others' rows alone: hide every row that mixes them in
         return pd.Series(True, index=result.index)
     if not isinstance(others, pd.DataFrame):
         return pd.Series(True, index=result.index)
-    keys = [c for c in result.columns if c in others.columns and c not in (*rule.counts, *rule.values)
-            and not pd.api.types.is_numeric_dtype(result[c])]
+    keys = _row_keys(result, others, rule)
     if keys:
-        part = others[keys + counts].drop_duplicates(subset=keys)
-        merged = result[keys].merge(part, on=keys, how="left")
+        try:
+            part = others[keys + counts].drop_duplicates(subset=keys)
+            merged = result[keys].merge(part, on=keys, how="left")
+        except (TypeError, ValueError):  # keys that cannot be compared: hide every mixed row
+            return pd.Series(True, index=result.index)
+        # A row the others' result lacks is one they add nothing to (0 is not small).
         values = merged[counts].set_axis(result.index)
     elif len(others) == len(result):
         values = others[counts].set_axis(result.index)

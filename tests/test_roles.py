@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from gezinsmonitor import taxonomy as tx
-from gezinsmonitor.permissions import Principal
+from gezinsmonitor.permissions import Access, Principal
 from gezinsmonitor.store import Store
 from tests.apptest import app_test, assert_browser_json, assert_ok
 
@@ -110,3 +110,26 @@ def test_management_pages_follow_the_role(monkeypatch, samples_db, role, managem
         else:  # not registered for this role: not in the menu, and no address opens it
             with pytest.raises(ValueError, match="Could not find a navigation page"):
                 at.switch_page(f"pages/{page}")
+
+
+def test_an_organisation_cannot_subtract_its_own_families_from_a_mixed_figure(samples):
+    """Thuisfront looks at itself plus Samen Verder's two-parent families (13 of them): every figure it is shown
+    must leave Samen Verder's part either 0 or at least k, or subtracting Thuisfront's own rows reads it."""
+    from gezinsmonitor import disclosure, metrics
+    from gezinsmonitor.filters import Filters, apply
+    access = Access(Principal("u", "organisatie", "Stichting Thuisfront"))
+    mixed = apply(access.dataset(samples), Filters(organisations=("Stichting Samen Verder", "Stichting Thuisfront"),
+                                                   compositions=("tweeouder",)))
+    others = apply(mixed, Filters(organisations=("Stichting Samen Verder",)))
+    checks = [(metrics.progress_summary, lambda d: (d.measurements,), "leefgebied", "n"),
+              (metrics.overview, lambda d: (d.families, d.trajectories, d.requests, d.batches), "organisatie", "lopend"),
+              (metrics.needs, lambda d: (d.requests,), "leefgebied", "families")]
+    for fn, args, key, count in checks:
+        with disclosure.audience(access.audience()):
+            shown = fn(*args(mixed))
+        exact = fn(*args(others)).set_index(key)[count]  # the owner's view of the others' part
+        visible = shown[~shown[disclosure.HIDDEN]]
+        assert len(visible) < len(shown), fn.__name__  # something is hidden here, so the check has teeth
+        for name in visible[key]:
+            part = exact.get(name, 0)
+            assert part == 0 or part >= access.k, (fn.__name__, name, part)
