@@ -43,6 +43,12 @@ def how_computed(ctx: PageContext, n_text: str, definition: str, excluded: Mappi
     return "\n\n".join(lines)
 
 
+def count(ctx: PageContext, n) -> str:
+    """A count as text for captions and warnings: for a viewer who does not own every row of the selection a
+    count from 1 to k-1 reads '<k' (it names few families of someone else)."""
+    return formatting.count(n) if disclosure.owner_of(ctx.data) else suppression.suppress(n, ctx.access.k)
+
+
 def min_n() -> int:
     return config.min_n()
 

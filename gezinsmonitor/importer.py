@@ -112,6 +112,20 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample,
                          if mine else "Dit bestand is al eerder ingelezen; er is niets dubbel geteld."),
             )
 
+        secret = pseudonym.secret()
+        made_with = conn.execute(select(s.meta.c.value).where(s.meta.c.key == pseudonym.FINGERPRINT_KEY)).scalar()
+        if made_with is None:
+            Store.set_meta(conn, pseudonym.FINGERPRINT_KEY, pseudonym.fingerprint(secret))
+        elif made_with != pseudonym.fingerprint(secret):
+            # Another secret would make every family of this file a new one, counted twice.
+            report.error(None, None, None,
+                         "Het geheim voor de pseudoniemen is niet hetzelfde als waarmee de opgeslagen gezinnen zijn "
+                         "vastgelegd. Er is niets opgeslagen.",
+                         "Zet het oorspronkelijke geheim terug (GEZINSMONITOR_SECRET, [privacy] secret of "
+                         "data/pseudonym.key, zie README) en upload opnieuw.")
+            return ImportResult(REFUSED, report, name, message="Bestand geweigerd: ander geheim voor pseudoniemen. "
+                                                               "Er is niets opgeslagen.")
+
         org = conn.execute(select(s.organisations.c.id, s.organisations.c.is_sample)
                            .where(s.organisations.c.name == name)).first()
         if org is not None and bool(org.is_sample) != is_sample:
@@ -130,7 +144,6 @@ def _store_registration(store, registration, name, file_name, sha256, is_sample,
 
         counts = registration.counts
         # The organisation's own family key is never stored: only its keyed hash (see pseudonym.py).
-        secret = pseudonym.secret()
         families, requests, measurements, hours = (
             frame.assign(family_key=pseudonym.pseudonymise(frame["family_key"], name, secret))
             for frame in (registration.families, registration.requests, registration.measurements,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from sqlalchemy import Connection, Engine, inspect, select, update
+from sqlalchemy import Connection, Engine, delete, inspect, select, update
 
 from . import schema
 
@@ -49,6 +49,8 @@ def _v4_privacy(conn: Connection) -> None:
     if not orgs:
         return
     key = pseudonym.secret()
+    conn.execute(delete(schema.meta).where(schema.meta.c.key == pseudonym.FINGERPRINT_KEY))
+    conn.execute(schema.meta.insert().values(key=pseudonym.FINGERPRINT_KEY, value=pseudonym.fingerprint(key)))
     for org_id, name in orgs:
         keys = conn.execute(select(f.c.family_key).where(f.c.organisation_id == org_id).distinct()).scalars().all()
         batch_ids = conn.execute(select(b.c.id).where(b.c.organisation_id == org_id)).scalars().all()

@@ -6,6 +6,8 @@ Every figure carries its n; durations use Kaplan–Meier with running trajectori
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import string
 from dataclasses import replace
 
@@ -53,9 +55,13 @@ DEFINITIONS = {
 }
 
 
-def anonymous_names(organisations) -> dict[str, str]:
-    """'Organisatie A', 'B', … in alphabetical order of the real names (learning circles compare anonymously)."""
+def anonymous_names(organisations, secret: bytes | None = None) -> dict[str, str]:
+    """'Organisatie A', 'B', … (learning circles compare anonymously): in alphabetical order of the real names,
+    or, with `secret`, in the order of a keyed hash of each name, so that knowing which organisations take
+    part does not tell which letter is whose (the letters stay the same from session to session)."""
     names = sorted({o for o in organisations if isinstance(o, str)})
+    if secret is not None:
+        names.sort(key=lambda name: hmac.new(secret, f"letter:{name}".encode(), hashlib.sha256).digest())
     letters = list(string.ascii_uppercase)
     labels = [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(len(names))]
     return {name: f"Organisatie {label}" for name, label in zip(names, labels)}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from . import disclosure, suppression
+from . import disclosure, pseudonym, suppression
 from .organisations import anonymous_names, rename_organisations
 from .store import Dataset
 
@@ -99,7 +99,8 @@ class Access:
             batches["file_name"] = batches["file_name"].where(batches.get("organisation").isin(owned), None)
         ds = replace(ds, batches=batches)
         if self.role.anonymous:
-            ds = rename_organisations(ds, anonymous_names(ds.families["organisation"]))
+            # Letters in a keyed order: in alphabetical order anyone who knows the participants could undo them.
+            ds = rename_organisations(ds, anonymous_names(ds.families["organisation"], pseudonym.secret()))
         return ds
 
     def detail(self, ds: Dataset) -> Dataset:

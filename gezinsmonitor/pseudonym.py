@@ -80,3 +80,11 @@ def pseudonymise(keys: pd.Series, organisation: str, key: bytes | None = None) -
 
 def is_pseudonym(value: str) -> bool:
     return isinstance(value, str) and len(value) == DIGITS and all(c in "0123456789abcdef" for c in value)
+
+
+FINGERPRINT_KEY = "pseudonym_fingerprint"  # meta: which secret made the stored keys (not the secret itself)
+
+
+def fingerprint(key: bytes) -> str:
+    """A keyed hash that tells secrets apart without revealing them: stored once, compared at every import."""
+    return hmac.new(key, b"gezinsmonitor:fingerprint", hashlib.sha256).hexdigest()[:16]

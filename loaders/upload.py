@@ -57,8 +57,35 @@ def read_upload(source: str | Path | bytes | BinaryIO, file_name: str | None = N
         loaded.raw.report.extend(opened.notes)
         return Upload(opened, loaded=loaded, report=loaded.raw.report)
     grids, report = read_grids(opened, on_progress)
+    if refusal := too_wide(grids):
+        opened.refusal = refusal
+        return Upload(opened, report=refusal)
     on_progress(0.7, "Kolommen herkennen")
     return Upload(opened, grids=grids, report=report)
+
+
+# Recognising a column costs tens of milliseconds: a small file with 20,000 columns would hold a page for many
+# minutes. A registration has a few dozen (the widest sample 28; voortgang per leefgebied and moment ~100).
+MAX_COLUMNS = 400
+
+
+def used_width(rows) -> int:
+    return max((max((i + 1 for i, v in enumerate(row) if v not in (None, "")), default=0) for row in rows), default=0)
+
+
+def too_wide(grids) -> Report | None:
+    """A refusal when a sheet has more filled columns than any registration needs, else None."""
+    for grid in grids:
+        width = used_width(grid.rows)
+        if width > MAX_COLUMNS:
+            report = Report()
+            report.error(grid.name, None, None,
+                         f"Blad {grid.name} heeft {width} gevulde kolommen; een registratie heeft er hooguit "
+                         f"{MAX_COLUMNS}. Er is niets opgeslagen.",
+                         "Verwijder kolommen die niet bij de registratie horen (of zet ze op een apart bestand) en "
+                         "upload opnieuw.")
+            return report
+    return None
 
 
 def import_upload(store: Store, upload: Upload, *, organisation: str | None = None, accept_suggestions: bool = False,

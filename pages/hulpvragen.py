@@ -38,15 +38,15 @@ detail = metrics.needs_detail(ds.requests)
 n_families, n_requests, pending = needs.attrs["n_families"], needs.attrs["n_requests"], needs.attrs["te_beoordelen"]
 if n_families == 0:  # every request still waits for review
     figure.no_data("beoordeelde hulpvragen")
-    st.warning(f"{formatting.count(pending)} hulpvraag/-vragen wachten op beoordeling (pagina Te beoordelen).",
+    st.warning(f"{figure.count(ctx, pending)} hulpvraag/-vragen wachten op beoordeling (pagina Te beoordelen).",
                icon=":material/rule:")
     st.stop()
 excluded = {PENDING: pending}
 n_text = (f"n = {charts.n_text(n_families, needs)} gezinnen met een hulpvraag · {charts.n_text(n_requests, needs)} "
           "hulpvragen")
 if pending:
-    n_text += f" · {formatting.count(pending)} te beoordelen, niet meegeteld"
-    st.warning(f"{pending} hulpvraag/-vragen hebben een onzekere koppeling aan een leefgebied en "
+    n_text += f" · {figure.count(ctx, pending)} te beoordelen, niet meegeteld"
+    st.warning(f"{figure.count(ctx, pending)} hulpvraag/-vragen hebben een onzekere koppeling aan een leefgebied en "
                "tellen nog niet mee. Beoordeel ze op de pagina Te beoordelen.", icon=":material/rule:")
 
 leefgebieden = list(needs["leefgebied"])

@@ -216,3 +216,24 @@ def test_hidden_cells_read_lt_k_only_where_the_count_is_small():
     text = hidden_text(table, shown)
     # 4 is small: '<10'. 12 is hidden only so that 4 cannot be recovered from the total: '×', not '<10'.
     assert text["Aantal"].tolist() == ["<10", "30", "×"]
+
+
+def test_learning_circle_letters_do_not_follow_the_alphabet():
+    from gezinsmonitor.organisations import anonymous_names
+    names = [f"Organisatie {c}{i}" for i, c in enumerate("PQRSTUVWXY")]
+    plain = anonymous_names(names)
+    assert [plain[n] for n in sorted(names)][:2] == ["Organisatie A", "Organisatie B"]
+    keyed = anonymous_names(names, b"k" * 32)
+    assert sorted(keyed.values()) == sorted(plain.values()) and keyed != plain  # same letters, another order
+    assert keyed == anonymous_names(list(reversed(names)), b"k" * 32)  # stable
+    assert keyed != anonymous_names(names, b"m" * 32)  # and only known with the secret
+
+
+def test_an_upload_under_another_secret_is_refused_not_counted_twice(sqlite_url, fixture_paths, monkeypatch):
+    store = fixture_store(sqlite_url, fixture_paths[:1])
+    before = {name: len(getattr(store.load_dataset(), name)) for name in ("families", "requests")}
+    monkeypatch.setenv(pseudonym.ENV_SECRET, "een-ander-geheim-dan-eerst-0123")
+    result = import_file(store, fixture_paths[1])
+    assert result.status == "refused" and "geheim voor de pseudoniemen" in result.report.errors[0].message
+    assert {name: len(getattr(store.load_dataset(), name)) for name in ("families", "requests")} == before
+    assert len(store.batches()) == 1 and len(store.organisations()) == 1  # not even the organisation

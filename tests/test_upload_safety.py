@@ -185,3 +185,21 @@ def test_script_label_is_shown_as_text_on_te_beoordelen(monkeypatch, sqlite_url,
         value = str(getattr(element, "value", "") or getattr(element, "body", ""))
         assert "<script>" not in value, (element.type, value)
         assert not getattr(element.proto, "allow_html", False)
+
+
+def test_a_small_file_with_thousands_of_columns_is_refused_quickly(tmp_path):
+    """Recognising a column takes tens of milliseconds: 5,000 columns in a 40 KB CSV would hold the page for
+    minutes. It is refused before the columns are read, and nothing is stored."""
+    import time
+
+    from gezinsmonitor.store import Store
+    from loaders.upload import MAX_COLUMNS, import_upload, read_upload
+    header = ";".join(["Gezin"] + [f"k{i}" for i in range(5000)])
+    row = ";".join(["G1"] + ["x"] * 5000)
+    started = time.perf_counter()
+    upload = read_upload(f"{header}\n{row}\n".encode(), "breed.csv")
+    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    result, _ = import_upload(store, upload, organisation="Breed", accept_suggestions=True)
+    assert time.perf_counter() - started < 30  # generous: the point is minutes, not seconds
+    assert result.status == "refused" and store.is_empty()
+    assert any(f"hooguit {MAX_COLUMNS}" in i.message for i in upload.report.errors)

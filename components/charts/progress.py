@@ -52,6 +52,8 @@ def count_text(value, mark: str | None) -> str:
     """A count as Dutch text; a missing one is '<k' in a protected frame (`mark`), else '–'."""
     if value is None or value != value:
         return mark or formatting.MISSING
+    if mark:  # a protected view: a count that is itself small is hidden too, wherever it is printed
+        return suppression.suppress(value, disclosure.current().k)
     return formatting.count(value)
 
 
