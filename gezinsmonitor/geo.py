@@ -537,7 +537,9 @@ def families_per_wijk(families: pd.DataFrame, wijken: Iterable[str], k: int | No
     out.attrs = {"n": len(fam), "k": k, "protected": protect, "suppressed": int(out["suppressed"].sum()),
                  "total_status": protected.attrs["total_status"],
                  "total_shown": protected.attrs["total_shown"],
-                 "unknown_names": sorted(set(text[unknown]), key=name_key)}
+                 # Free text of the registrations: named only to whoever owns every row (it is a place where
+                 # some other organisation's family lives); others see the row's suppressed count only.
+                 "unknown_names": [] if protect else sorted(set(text[unknown]), key=name_key)}
     return out
 
 

@@ -119,7 +119,7 @@ _FIRST_NAME = re.compile(rf"(?<![\w@.-]){_FIRST}(?:\s+{_SURNAME}){{0,2}}(?![\w@]
 _COMMA_NAME = re.compile(rf"^{_SURNAME},\s*(?:{_INITIALS}|{_CAP})(?:\s+{_PARTICLES})?$")
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_PHONE_RE = re.compile(r"(?<![\w@/€+.,-])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)[1-9](?:[\s.\-)]{0,2}\d){8}(?![\w-])")
+_PHONE_RE = re.compile(r"(?<![\w@/€+.,-])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)[1-9](?:[\s.\-)]{0,3}\d){8}(?![\w-])")
 _DATE_START = re.compile(r"^\(?\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _BSN_RE = re.compile(r"(?<![\w€.,/-])(\d{4}[.\s]\d{2}[.\s]\d{3}|\d{3}[.\s]\d{3}[.\s]\d{3}|\d{8,9})(?![\w,/-]|[.,]\d)")
 _BSN_CONTEXT = re.compile(r"(?i)\b(bsn|burgerservicenummer|sofi-?nummer|sofinr)\b\W{0,5}$")
@@ -136,7 +136,9 @@ _POSTCODE = r"[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}(?![A-Za-z])|[1-9]\d{3}(?!sa|sd|s
 _ADDRESS_RE = re.compile(
     rf"(?:\b(?:[A-Z][\w'-]*\s+){{0,2}}[A-Za-zÀ-ÿ'-]{{2,}}(?:{_STREET})\s+{_HOUSE}{_NOT_AFTER_NUMBER}(?!\d)"
     rf"(?:,?\s*(?:{_POSTCODE}))?)"
-    rf"|(?<![\w-])(?:{_POSTCODE})(?:,?\s+(?:[A-Z][a-z]+\s+)?{_HOUSE}(?![\d,.]))?")
+    rf"|(?<![\w-])(?:{_POSTCODE})(?:,?\s+(?:[A-Z][a-z]+\s+)?{_HOUSE}(?![\d,.]))?"
+    # After the word postcode any spelling counts ('postcode 3011 ab'); elsewhere '2024 en' is not an address.
+    rf"|(?i:postcode)\s*:?\s*[1-9]\d{{3}}\s?[A-Za-z]{{2}}(?![A-Za-z])")
 
 
 _DIGIT = re.compile(r"\d")

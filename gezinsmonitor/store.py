@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, and_, case, create_engine, delete, event, func, select, update
 
-from . import audit, config, migrations
+from . import audit, config, disclosure, migrations
 from . import schema as s
 from . import taxonomy as tx
 
@@ -320,7 +320,9 @@ class Store:
             rows = conn.execute(select(p.c.id, p.c.version, p.c.content, p.c.organisation)
                                 .where(p.c.signature == signature).order_by(p.c.version.desc(), p.c.id.desc())).all()
         own = [r for r in rows if organisation and r.organisation == organisation]
-        pick = (own or rows or [None])[0]
+        # Another organisation's profile only for whoever may see every organisation's uploads: to anyone else it
+        # would tell that someone else keeps the same sheet.
+        pick = (own or (rows if disclosure.current().owns_everything else []) or [None])[0]
         return None if pick is None else (pick.id, pick.version, pick.content)
 
     def profiles(self) -> pd.DataFrame:

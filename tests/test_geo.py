@@ -213,7 +213,10 @@ def test_families_per_wijk_hand_computed():
     ]
     assert table.attrs["n"] == 33 and table["families"].sum() == 33  # nothing disappears
     assert table.attrs["total_shown"] == "33" and table.attrs["total_status"] == "shown"
-    assert table.attrs["unknown_names"] == ["Centrum", "Westpunt"]
+    assert table.attrs["unknown_names"] == []  # other organisations' free text is not named to a non-owner
+    with disclosure.audience(disclosure.OWNER):
+        assert geo.families_per_wijk(_families(rows), ["Noord", "Zuid", "Oost"], k=10).attrs["unknown_names"] == [
+            "Centrum", "Westpunt"]
     assert geo.off_map(table) == ({"gezinnen met een wijk die niet in de gebiedenkaart staat (niet op de kaart)": 15},
                                   ["<10 gezinnen zonder wijk"])
 

@@ -326,3 +326,16 @@ def test_report_never_holds_the_identifier():
     clean, kinds = ids.scrub_text("bel 06-12345678")
     ids.report_removals(report, [ids.Removal(k, "Blad", 3, "Kolom", clean) for k in kinds])
     assert "12345678" not in report.to_text()
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("bel 06 - 12 34 56 78 graag", "telefoonnummer"),  # spaces around the dash
+    ("postcode 3011 ab, verder", "adres"),  # lower case with a space, after the word postcode
+])
+def test_spellings_found_in_review(text, kind):
+    clean, kinds = ids.scrub_text(text)
+    assert kinds == [kind] and not any(ch.isdigit() for ch in clean)
+
+
+def test_a_year_before_a_short_word_is_not_a_postcode():
+    assert ids.scrub_text("in 2024 en 2025 geholpen") == ("in 2024 en 2025 geholpen", [])
