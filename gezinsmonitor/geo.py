@@ -499,6 +499,23 @@ def _sort_safely(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[order]
 
 
+def _per_area(fam: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Families per wijk of `names`, then without a wijk and with a wijk not in `names`; also each family's wijk
+    as written and whether it is unknown."""
+    raw = fam["wijk"].astype(object) if "wijk" in fam else pd.Series(dtype=object)
+    text = raw.map(lambda v: "" if v is None or v != v else str(v).strip())
+    lookup = {name_key(n): n for n in names}
+    mapped = text.map(lambda v: lookup.get(name_key(v)) if v else None)
+    none = text == ""
+    unknown = ~none & mapped.isna()
+    counts = Counter(mapped[~none & ~unknown])
+    rows = ([(n, ROW_WIJK, counts.get(n, 0)) for n in names]
+            + [(NO_WIJK_LABEL, ROW_NONE, int(none.sum())), (UNKNOWN_LABEL, ROW_UNKNOWN, int(unknown.sum()))])
+    frame = pd.DataFrame(rows, columns=["area", "row", "families"])
+    frame["families"] = frame["families"].astype(int)
+    return frame, text, unknown
+
+
 def families_per_wijk(families: pd.DataFrame, wijken: Iterable[str], k: int | None = None) -> pd.DataFrame:
     """Families per wijk of the area table (zeros included), then the families without a wijk and those
     whose wijk is not in the area table, so nothing disappears silently. These rows partition the total,
@@ -514,20 +531,24 @@ def families_per_wijk(families: pd.DataFrame, wijken: Iterable[str], k: int | No
     """
     k = suppression.threshold() if k is None else int(k)
     fam = _one_per_family(families)
-    raw = fam["wijk"].astype(object) if "wijk" in fam else pd.Series(dtype=object)
-    text = raw.map(lambda v: "" if v is None or v != v else str(v).strip())
     names = list(dict.fromkeys(wijken))
-    lookup = {name_key(n): n for n in names}
-    mapped = text.map(lambda v: lookup.get(name_key(v)) if v else None)
-    none = text == ""
-    unknown = ~none & mapped.isna()
-    counts = Counter(mapped[~none & ~unknown])
-    rows = ([(n, ROW_WIJK, counts.get(n, 0)) for n in names]
-            + [(NO_WIJK_LABEL, ROW_NONE, int(none.sum())), (UNKNOWN_LABEL, ROW_UNKNOWN, int(unknown.sum()))])
-    frame = pd.DataFrame(rows, columns=["area", "row", "families"])
-    frame["families"] = frame["families"].astype(int)
+    frame, text, unknown = _per_area(fam, names)
     protect = not viewer_owns(fam)
     protected = _partition(frame["families"], k, protect)
+    who = disclosure.current()
+    if protect and who.owned and "organisation" in fam:
+        # An organisation knows its own families per wijk and could subtract them from a mixed count: what is
+        # hidden is decided on the other organisations' part, as if it were shown on its own.
+        others, _, _ = _per_area(fam.loc[~fam["organisation"].isin(who.owned)], names)
+        decided = suppression.protect_partition(others["families"], k=k)
+        status = decided["status"].to_numpy()
+        total_status = decided.attrs["total_status"]
+        total = int(frame["families"].sum())
+        protected = pd.DataFrame({"status": status, "shown": [
+            suppression.text(n, st, k) if st != suppression.SHOWN else formatting.count(n)
+            for n, st in zip(frame["families"], status)]}, index=frame.index)
+        protected.attrs = {"total_status": total_status, "total_shown": suppression.text(total, total_status, k)
+                           if total_status != suppression.SHOWN else formatting.count(total)}
     frame["status"] = protected["status"]
     frame["shown"] = protected["shown"]
     frame["suppressed"] = frame["status"].isin(suppression.HIDDEN).astype(bool)

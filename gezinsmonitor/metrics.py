@@ -297,12 +297,19 @@ def duration_bins(durations: pd.DataFrame, step: int | None = None) -> pd.DataFr
     hidden_class = {(m, status) for m, hid in zip(classes["months"], classes[disclosure.HIDDEN]) if hid
                     for status in (tx.STATUS_AFGEROND, tx.STATUS_LOPEND)}
     mask = np.zeros(len(out), dtype=bool)
+    others_small = pd.Series(False, index=out.index)
+    if who.owned and "organisation" in durations:
+        # An organisation could subtract its own trajectories from a mixed bin: the others' part must not be small.
+        others = _bins(durations.loc[~durations["organisation"].isin(who.owned)], step)
+        part = out[["month", "status"]].merge(others[["month", "status", "trajectories"]], how="left")
+        others_small = pd.Series([disclosure.small(v, k) for v in part["trajectories"]], index=out.index)
     for (bucket, status), rows in out.groupby(["bucket", "status"], sort=False).groups.items():
         positions = out.index.get_indexer(rows)
         if (bucket, status) in hidden_class:
             mask[positions] = True
             continue
-        hide, _ = disclosure.suppress_rows([out.loc[rows, "trajectories"].tolist()], k)
+        already = [i for i, row in enumerate(rows) if others_small[row]]
+        hide, _ = disclosure.suppress_rows([out.loc[rows, "trajectories"].tolist()], k, hidden=already)
         mask[positions[sorted(hide)]] = True
     out = disclosure.hide_rows(out, mask, ["trajectories"])
     if disclosure.HIDDEN not in out:

@@ -133,3 +133,38 @@ def test_an_organisation_cannot_subtract_its_own_families_from_a_mixed_figure(sa
         for name in visible[key]:
             part = exact.get(name, 0)
             assert part == 0 or part >= access.k, (fn.__name__, name, part)
+
+
+def test_histogram_bins_and_map_guard_an_organisations_subtraction(samples):
+    import datetime as dt
+
+    from gezinsmonitor import disclosure, geo, metrics
+    from gezinsmonitor.filters import Filters, apply
+    access = Access(Principal("u", "organisatie", "Stichting Thuisfront"))
+    mixed = access.dataset(samples)  # the default page: every organisation
+    others = apply(mixed, Filters(organisations=tuple(sorted(set(mixed.families["organisation"])
+                                                             - {"Stichting Thuisfront"}))))
+    peildatum = dt.date(2026, 10, 31)
+    durations = metrics.trajectory_durations(mixed.trajectories, peildatum)
+    with disclosure.audience(access.audience()):
+        bins = metrics.duration_bins(durations)
+    exact = metrics.duration_bins(metrics.trajectory_durations(others.trajectories, peildatum),
+                                  step=bins.attrs["step"]).set_index(["month", "status"])["trajectories"]
+    visible = bins[~bins[disclosure.HIDDEN]]
+    assert len(visible) and len(visible) < len(bins)
+    for month, status in zip(visible["month"], visible["status"]):
+        part = exact.get((month, status), 0)
+        assert part == 0 or part >= access.k, (month, status, part)
+
+    # The map, for Thuisfront beside Samen Verder's two-parent families (Carnisse: 19, 13 of them Thuisfront's).
+    pair = apply(mixed, Filters(organisations=("Stichting Samen Verder", "Stichting Thuisfront"),
+                                compositions=("tweeouder",)))
+    other = apply(pair, Filters(organisations=("Stichting Samen Verder",)))
+    wijken = sorted(set(pair.families["wijk"].dropna()))
+    with disclosure.audience(access.audience()):
+        table = geo.families_per_wijk(pair.families, wijken)
+    exact = geo.families_per_wijk(other.families, wijken).set_index("area")["families"]
+    shown = table[~table["suppressed"]]
+    assert len(shown) and len(shown) < len(table)
+    for area in shown["area"]:
+        assert exact[area] == 0 or exact[area] >= access.k, (area, exact[area])
