@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -186,20 +187,28 @@ def _row_keys(result: pd.DataFrame, others: pd.DataFrame, rule: Rule) -> list[st
     return keys
 
 
-def _others_small(fn: Callable, rule: Rule, result: pd.DataFrame, who: Audience, args, kwargs) -> pd.Series:
+def _others_part(fn: Callable, who: Audience, args, kwargs) -> pd.DataFrame | None:
+    """`fn` on the other organisations' rows only, exact (under the owner audience: a protected result would
+    hide exactly the small counts this is about); None when it cannot be computed."""
+    try:
+        with audience(OWNER):
+            others = fn(*(_without(a, who.owned) for a in args),
+                        **{k: _without(v, who.owned) for k, v in kwargs.items()})
+    except Exception:  # noqa: BLE001 - the caller then hides every row that mixes the others in
+        return None
+    return others if isinstance(others, pd.DataFrame) else None
+
+
+def _others_small(fn: Callable, rule: Rule, result: pd.DataFrame, who: Audience, args, kwargs,
+                  others: pd.DataFrame | None = None) -> pd.Series:
     """Rows whose share from other organisations is 1..k-1. An organisation knows its own rows, so it could
     subtract them from a mixed figure and read what the others add: that part must itself not be small."""
     hidden = pd.Series(False, index=result.index)
     counts = [c for c in rule.counts if c in result.columns]
     if not counts or not who.owned:
         return hidden
-    try:
-        with audience(OWNER):  # the exact counts of the others' part: a protected one would hide the small ones
-            others = fn(*(_without(a, who.owned) for a in args),
-                        **{k: _without(v, who.owned) for k, v in kwargs.items()})
-    except Exception:  # the function cannot run on the others' rows alone: hide every row that mixes them in
-        return pd.Series(True, index=result.index)
-    if not isinstance(others, pd.DataFrame):
+    others = others if others is not None else _others_part(fn, who, args, kwargs)
+    if others is None:
         return pd.Series(True, index=result.index)
     keys = _row_keys(result, others, rule)
     if keys:
@@ -245,9 +254,12 @@ def protects(rule: Rule, within=(), shape: Callable | None = None) -> Callable:
             if not isinstance(result, pd.DataFrame) or owner_of(*args, *kwargs.values()):
                 return result
             who = current()
-            extra = None if rule.row_level else _others_small(fn, rule, result, who, args, kwargs)
+            others = _others_part(fn, who, args, kwargs) if who.owned and not rule.row_level else None
+            extra = None if rule.row_level else _others_small(fn, rule, result, who, args, kwargs, others)
             if shape is not None:
-                out = shape(result, who)
+                # A shape that also guards totals against an organisation's subtraction takes the others' part.
+                takes_others = len(inspect.signature(shape).parameters) >= 3
+                out = shape(result, who, others) if takes_others else shape(result, who)
                 if extra is not None and extra.any():
                     out = hide_rows(out, extra.reindex(out.index, fill_value=False).to_numpy(),
                                     [*rule.counts, *rule.values])

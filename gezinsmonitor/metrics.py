@@ -211,7 +211,8 @@ DURATION_RULE = disclosure.Rule(counts=("completed", "ongoing"), note=(
     "column totals afgerond/lopend (attrs totals) are hidden together when one is small."))
 
 
-def _protect_duration_table(table: pd.DataFrame, who: disclosure.Audience) -> pd.DataFrame:
+def _protect_duration_table(table: pd.DataFrame, who: disclosure.Audience,
+                            others: pd.DataFrame | None = None) -> pd.DataFrame:
     k = who.k
     if disclosure.HIDDEN in table:  # already protected (duration_table over tabulate_durations)
         return table
@@ -228,6 +229,11 @@ def _protect_duration_table(table: pd.DataFrame, who: disclosure.Audience) -> pd
     out = disclosure.hide_rows(out, mask, ["completed", "ongoing"])
     if disclosure.HIDDEN not in out:
         out[disclosure.HIDDEN] = False
+    if others is not None:  # an organisation: the other organisations' totals must not be small either
+        rest = {"completed": int(others["completed"].sum()), "ongoing": int(others["ongoing"].sum())}
+        rest["total"] = rest["completed"] + rest["ongoing"]
+        split_hidden = split_hidden or disclosure.small(rest["completed"], k) or disclosure.small(rest["ongoing"], k)
+        all_hidden = all_hidden or disclosure.small(rest["total"], k)
     shown = {col: None if (all_hidden and col == "total") or disclosure.small(v, k) or (split_hidden and col != "total")
              else v for col, v in totals.items()}
     out.attrs |= {"totals": shown, "suppressed": int(mask.sum()), "k": k}

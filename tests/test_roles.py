@@ -168,3 +168,22 @@ def test_histogram_bins_and_map_guard_an_organisations_subtraction(samples):
     assert len(shown) and len(shown) < len(table)
     for area in shown["area"]:
         assert exact[area] == 0 or exact[area] >= access.k, (area, exact[area])
+
+
+def test_duration_totals_guard_an_organisations_subtraction(samples):
+    import datetime as dt
+
+    from gezinsmonitor import disclosure, metrics
+    from gezinsmonitor.filters import Filters, apply
+    access = Access(Principal("u", "organisatie", "Stichting Thuisfront"))
+    pair = apply(access.dataset(samples), Filters(organisations=("Stichting Samen Verder", "Stichting Thuisfront"),
+                                                  compositions=("tweeouder",)))
+    other = apply(pair, Filters(organisations=("Stichting Samen Verder",)))
+    peildatum = dt.date(2026, 10, 31)
+    with disclosure.audience(access.audience()):
+        totals = metrics.tabulate_durations(metrics.trajectory_durations(pair.trajectories, peildatum)).attrs["totals"]
+    rest = metrics.tabulate_durations(metrics.trajectory_durations(other.trajectories, peildatum))
+    rest = {"completed": int(rest["completed"].sum()), "ongoing": int(rest["ongoing"].sum())}
+    assert any(0 < n < access.k for n in rest.values())  # the case the guard is for
+    for col, n in rest.items():
+        assert totals[col] is None or n == 0 or n >= access.k, (col, totals[col], n)
