@@ -57,6 +57,7 @@ def needs_by_group(requests: pd.DataFrame, group_of: pd.Series, known: Iterable[
 
 RULE = disclosure.Rule(
     counts=("families", "requests", "n_families", "n_requests"),
+    complement_of=(("families", "n_families"),),
     values=("families_pct", "families_pct_lo", "families_pct_hi", "requests_pct", "requests_pct_lo",
             "requests_pct_hi"),
     note="per group × leefgebied; within a group the requests add up to its n_requests, within a leefgebied the "

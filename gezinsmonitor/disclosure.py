@@ -88,6 +88,9 @@ class Rule:
     partition: str | None = None  # count column whose rows add up to a shown total: complementary suppression
     row_level: bool = False  # one row per family: other organisations' rows are dropped
     keys: tuple[str, ...] = ()  # the columns that name a row (default: the first text columns that tell rows apart)
+    # (count, whole): the row is hidden too when whole − count is small ("11 of 13 families" names 2 without);
+    # whole is a column or a key of the result's attrs.
+    complement_of: tuple[tuple[str, str], ...] = ()
     note: str = ""  # why, for the registry's readers
 
 
@@ -187,6 +190,21 @@ def _row_keys(result: pd.DataFrame, others: pd.DataFrame, rule: Rule) -> list[st
     return keys
 
 
+def _complement_small(result: pd.DataFrame, rule: Rule, k: int) -> pd.Series:
+    """Rows where a count's complement in its whole (`rule.complement_of`) is 1..k-1."""
+    hidden = pd.Series(False, index=result.index)
+    for col, whole in rule.complement_of:
+        if col not in result:
+            continue
+        total = result[whole] if whole in result else result.attrs.get(whole)
+        if total is None:
+            continue
+        rest = pd.to_numeric(total, errors="coerce") - pd.to_numeric(result[col], errors="coerce")
+        hidden |= pd.Series([small(v, k) for v in (rest if isinstance(rest, pd.Series)
+                                                   else pd.Series(rest, index=result.index))], index=result.index)
+    return hidden
+
+
 def _others_part(fn: Callable, who: Audience, args, kwargs) -> pd.DataFrame | None:
     """`fn` on the other organisations' rows only, exact (under the owner audience: a protected result would
     hide exactly the small counts this is about); None when it cannot be computed."""
@@ -255,7 +273,8 @@ def protects(rule: Rule, within=(), shape: Callable | None = None) -> Callable:
                 return result
             who = current()
             others = _others_part(fn, who, args, kwargs) if who.owned and not rule.row_level else None
-            extra = None if rule.row_level else _others_small(fn, rule, result, who, args, kwargs, others)
+            extra = None if rule.row_level else (_others_small(fn, rule, result, who, args, kwargs, others)
+                                                  | _complement_small(result, rule, who.k))
             if shape is not None:
                 # A shape that also guards totals against an organisation's subtraction takes the others' part.
                 takes_others = len(inspect.signature(shape).parameters) >= 3

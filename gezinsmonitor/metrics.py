@@ -93,8 +93,9 @@ def counted_requests(requests: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 @disclosure.protects(disclosure.Rule(
     counts=("families", "requests"),
     values=("families_pct", "families_pct_lo", "families_pct_hi", "requests_pct", "requests_pct_lo", "requests_pct_hi"),
-    partition="requests",
-    note="per leefgebied; the requests add up to n_requests, which is shown (families overlap: no partition)"))
+    partition="requests", complement_of=(("families", "n_families"),),
+    note="per leefgebied; the requests add up to n_requests, which is shown (families overlap: no partition); "
+         "the families without a request there (n_families − families) are a count too"))
 def needs(requests: pd.DataFrame) -> pd.DataFrame:
     """Per leefgebied: families with a request there (share of families with any request) and requests,
     each share with its 95% Wilson interval (`*_pct_lo/_hi`). Requests still to be reviewed are left out;

@@ -237,3 +237,24 @@ def test_an_upload_under_another_secret_is_refused_not_counted_twice(sqlite_url,
     assert result.status == "refused" and "geheim voor de pseudoniemen" in result.report.errors[0].message
     assert {name: len(getattr(store.load_dataset(), name)) for name in ("families", "requests")} == before
     assert len(store.batches()) == 1 and len(store.organisations()) == 1  # not even the organisation
+
+
+@disclosure.protects(disclosure.Rule(counts=("families",), values=("pct",), complement_of=(("families", "n"),)))
+def _share_per_group(frame: pd.DataFrame) -> pd.DataFrame:
+    n = frame["family"].nunique()
+    out = frame[frame["has"]].groupby("group")["family"].nunique().rename("families").reset_index()
+    out["pct"] = 100 * out["families"] / n
+    out.attrs["n"] = n
+    return out
+
+
+def test_a_share_whose_rest_is_small_is_hidden_too():
+    # 25 families: 23 with a request on Financiën ("23 of 25" names the 2 without one), 12 on Wonen.
+    frame = pd.DataFrame({"family": [f"f{i}" for i in range(25)] * 2, "organisation": "X",
+                          "group": ["Financiën"] * 25 + ["Wonen"] * 25,
+                          "has": [i < 23 for i in range(25)] + [i < 12 for i in range(25)]})
+    with disclosure.audience(disclosure.Audience(frozenset(), 10)):
+        shown = _share_per_group(frame).set_index("group")
+    assert shown.loc["Financiën", disclosure.HIDDEN] and pd.isna(shown.loc["Financiën", "families"])
+    assert not shown.loc["Wonen", disclosure.HIDDEN] and shown.loc["Wonen", "families"] == 12
+    assert _share_per_group(frame).set_index("group").loc["Financiën", "families"] == 23  # the owner sees it
