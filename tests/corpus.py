@@ -251,16 +251,21 @@ def truncated(_: Path) -> bytes:
     return data[:len(data) // 2]
 
 
+def _all_but_the_sheet(zf: zipfile.ZipFile) -> bytes:
+    """Copy the own-layout workbook into `zf` except its sheet, whose XML is returned to be written padded."""
+    base = zipfile.ZipFile(io.BytesIO(own_layout_xlsx()))
+    for info in base.infolist():
+        if info.filename != "xl/worksheets/sheet1.xml":
+            zf.writestr(info.filename, base.read(info))
+    return base.read("xl/worksheets/sheet1.xml")
+
+
 def zip_bomb(_: Path) -> bytes:
     """A real-looking sheet padded with 60 MB of spaces: about 60 KB on disk, a ratio near 1000:1."""
     buffer = io.BytesIO()
-    base = zipfile.ZipFile(io.BytesIO(own_layout_xlsx()))
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info in base.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                zf.writestr(info.filename, base.read(info))
+        xml = _all_but_the_sheet(zf)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            xml = base.read("xl/worksheets/sheet1.xml")
             cut = xml.index(b"<sheetData>")
             fh.write(xml[:cut])
             pad = b" " * (1024 * 1024)
@@ -273,12 +278,8 @@ def zip_bomb(_: Path) -> bytes:
 def lying_header(_: Path) -> bytes:
     """A 6 MB sheet whose zip headers claim 600 bytes: the ratio check sees nothing, the measurement does."""
     buffer = io.BytesIO()
-    base = zipfile.ZipFile(io.BytesIO(own_layout_xlsx()))
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info in base.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                zf.writestr(info.filename, base.read(info))
-        xml = base.read("xl/worksheets/sheet1.xml")
+        xml = _all_but_the_sheet(zf)
         cut = xml.index(b"<sheetData>")
         zf.writestr("xl/worksheets/sheet1.xml", xml[:cut] + b" " * (6 * 1024 * 1024) + xml[cut:])
     data = bytearray(buffer.getvalue())
