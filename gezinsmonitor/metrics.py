@@ -387,13 +387,22 @@ def progress_summary(measurements: pd.DataFrame, until: dt.date | None = None) -
     after = set(latest_scores(every)["family"]) - set(latest["family"]) if until is not None else set()
     out.attrs.update(n_families=int(latest["family"].nunique()), after_until=len(after))
     who = disclosure.stranger(every)
-    return out if who is None else _protect_summary(out, who.k)
+    if who is None:
+        return out
+    others = None
+    if who.owned and "organisation" in every:
+        # An organisation knows its own scores: the other organisations' distribution is protected as well,
+        # as it would be on its own, or subtracting its own families would read it.
+        with disclosure.audience(disclosure.OWNER):
+            rest = progress_summary.__wrapped__(every.loc[~every["organisation"].isin(who.owned)], until)
+        others = dict(zip(rest["leefgebied"], rest["counts"]))
+    return _protect_summary(out, who.k, others)
 
 
 HIGH_SCORES = ("4", "5")
 
 
-def _protect_summary(summary: pd.DataFrame, k: int) -> pd.DataFrame:
+def _protect_summary(summary: pd.DataFrame, k: int, others: dict | None = None) -> pd.DataFrame:
     """Per leefgebied, the scores 1–5 as a partition of n with the subtotal 4–5 (`split_cells`): hidden scores
     become None in `counts`; the share 4–5 goes with its subtotal, the mean with any hidden score (it is one
     more equation), the whole leefgebied when even n could be recovered; n.v.t. is hidden when small."""
@@ -402,6 +411,9 @@ def _protect_summary(summary: pd.DataFrame, k: int) -> pd.DataFrame:
     counts, sub, whole, mean = [], [], [], []
     for rec in out.itertuples():
         hidden, high_hidden, total_hidden = disclosure.split_cells(rec.counts, HIGH_SCORES, k)
+        if others is not None and rec.leefgebied in others:
+            more, more_high, more_total = disclosure.split_cells(others[rec.leefgebied], HIGH_SCORES, k)
+            hidden, high_hidden, total_hidden = hidden | more, high_hidden or more_high, total_hidden or more_total
         counts.append({key: (None if key in hidden else value) for key, value in rec.counts.items()})
         sub.append(high_hidden)
         whole.append(total_hidden)

@@ -187,3 +187,25 @@ def test_duration_totals_guard_an_organisations_subtraction(samples):
     assert any(0 < n < access.k for n in rest.values())  # the case the guard is for
     for col, n in rest.items():
         assert totals[col] is None or n == 0 or n >= access.k, (col, totals[col], n)
+
+
+def test_scores_within_a_leefgebied_guard_an_organisations_subtraction(samples):
+    from gezinsmonitor import disclosure, metrics
+    from gezinsmonitor.filters import Filters, apply
+    access = Access(Principal("u", "organisatie", "Stichting Thuisfront"))
+    mixed = access.dataset(samples)
+    other = apply(mixed, Filters(organisations=tuple(sorted(set(mixed.families["organisation"])
+                                                            - {"Stichting Thuisfront"}))))
+    with disclosure.audience(access.audience()):
+        shown = metrics.progress_summary(mixed.measurements)
+    exact = metrics.progress_summary(other.measurements).set_index("leefgebied")["counts"]
+    checked = 0
+    for lg, counts, hidden in zip(shown["leefgebied"], shown["counts"], shown[disclosure.HIDDEN]):
+        if hidden or counts is None:
+            continue
+        for score, n in counts.items():
+            if n is not None:
+                part = exact[lg][score] if lg in exact else 0
+                assert part == 0 or part >= access.k, (lg, score, part)
+                checked += 1
+    assert checked
