@@ -549,19 +549,35 @@ def protect_counts(frame: pd.DataFrame, columns, k: int) -> pd.DataFrame:
     return frame
 
 
+def others_exact(fn: Callable, who: Audience, *args, **kwargs) -> pd.DataFrame | None:
+    """The exact result of the protected function `fn` on the other organisations' rows only, for a function
+    that protects its own result and must also guard an organisation's subtraction (see `_others_part`)."""
+    return _others_part(getattr(fn, "__wrapped__", fn), who, args, kwargs) if who.owned else None
+
+
 def protect_distributions(frame: pd.DataFrame, cells, derived: dict, k: int, high=(), share=(),
-                          everything=()) -> pd.DataFrame:
+                          everything=(), others: pd.DataFrame | None = None, keys=()) -> pd.DataFrame:
     """Row by row, `cells` (count columns adding up to the row's n) as a partition (`split_cells`): a hidden
     cell and its `derived` columns (cell → columns, e.g. its % and interval) become missing; the `share`
     columns (the subtotal of the `high` cells and its %) where the subtotal must go; `everything` where even
-    the row's n could be recovered (the row is then hidden)."""
+    the row's n could be recovered (the row is then hidden). `others` (rows named by `keys`): the other
+    organisations' exact part, for an organisation that could subtract its own: its distribution per row is
+    protected as well, as if it were shown on its own."""
     out = frame.copy()
     out.attrs = dict(frame.attrs)
     cells = list(cells)
+    keys = list(keys)
+    rest = ({tuple(r[:len(keys)]): dict(zip(cells, r[len(keys):]))
+             for r in others[keys + cells].itertuples(index=False)} if others is not None and keys else {})
     whole, sub, hide = [], [], {cell: [] for cell in cells}
-    for values in out[cells].itertuples(index=False):
+    for key, values in zip(out[keys].itertuples(index=False) if keys else [()] * len(out),
+                           out[cells].itertuples(index=False)):
         counts = {cell: int(v) if v == v else 0 for cell, v in zip(cells, values)}
         hidden, high_hidden, total_hidden = split_cells(counts, high, k)
+        if tuple(key) in rest:
+            theirs = {cell: int(v) if v == v else 0 for cell, v in rest[tuple(key)].items()}
+            more, more_high, more_total = split_cells(theirs, high, k)
+            hidden, high_hidden, total_hidden = hidden | more, high_hidden or more_high, total_hidden or more_total
         for cell in cells:
             hide[cell].append(cell in hidden)
         sub.append(high_hidden)

@@ -698,8 +698,9 @@ def severity_share(measurements: pd.DataFrame, trajectories: pd.DataFrame | None
     if who is None:
         return out
     high = [name for level, name in SEVERITY_LEVELS.items() if level >= SEVERE]
+    others = disclosure.others_exact(severity_share, who, measurements, trajectories, min_n=min_n, until=until)
     out = disclosure.protect_distributions(out, names, {}, who.k, high=high, share=("middel_zwaar", "pct", "pct_lo", "pct_hi"),
-                                everything=SEVERITY_PROTECTED)
+                                           everything=SEVERITY_PROTECTED, others=others, keys=keys)
     out = disclosure.protect_counts(out, ["unanswered"], who.k)
     # A moment's total of 'unanswered' would give a hidden one back: it is left out where one is hidden.
     gone = set(out.loc[out["unanswered"].isna(), "moment"])
@@ -793,8 +794,10 @@ def direction_of_change(measurements: pd.DataFrame, min_n: int | None = None,
     if who is None:
         return out
     derived = {d: [f"{d}_pct", f"{d}_pct_lo", f"{d}_pct_hi"] for d in DIRECTIONS}
+    others = disclosure.others_exact(direction_of_change, who, measurements, min_n=min_n, until=until)
     out = disclosure.protect_distributions(out, DIRECTIONS, derived, who.k,
-                                everything=["n", *DIRECTIONS, *(c for cs in derived.values() for c in cs)])
+                                           everything=["n", *DIRECTIONS, *(c for cs in derived.values() for c in cs)],
+                                           others=others, keys=["leefgebied", "instrument"])
     out = disclosure.protect_counts(out, ["een_meetmoment"], who.k)
     # Per instrument, families with one moment: None where small or where a row of it is hidden (with one
     # leefgebied the total is that row).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -209,3 +210,19 @@ def test_scores_within_a_leefgebied_guard_an_organisations_subtraction(samples):
                 assert part == 0 or part >= access.k, (lg, score, part)
                 checked += 1
     assert checked
+
+
+def test_distribution_cells_are_protected_on_the_other_organisations_part():
+    """Directions of change (and severity levels) in one row: 30 verbeterd = 24 own + 6 of another organisation.
+    The mixed row alone shows nothing small, but the organisation could subtract its own 24."""
+    from gezinsmonitor import disclosure
+    mixed = pd.DataFrame({"leefgebied": ["Wonen"], "instrument": ["zrm"], "verbeterd": [30], "gelijk": [25],
+                          "verslechterd": [20], "n": [75]})
+    others = pd.DataFrame({"leefgebied": ["Wonen"], "instrument": ["zrm"], "verbeterd": [6], "gelijk": [12],
+                           "verslechterd": [14], "n": [32]})
+    cells = ["verbeterd", "gelijk", "verslechterd"]
+    plain = disclosure.protect_distributions(mixed, cells, {}, 10)
+    assert plain[cells].notna().all(axis=None)  # on the mixed row alone nothing is small
+    guarded = disclosure.protect_distributions(mixed, cells, {}, 10, others=others, keys=["leefgebied", "instrument"])
+    assert pd.isna(guarded.loc[0, "verbeterd"])  # the others' 6 would follow from 30 − 24
+    assert guarded[cells].isna().sum(axis=None) >= 2  # and a partner, or 75 − the rest gives it back
