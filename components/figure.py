@@ -95,8 +95,9 @@ def hidden_text(table: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
         empty = (values.isna() | values.isin([formatting.MISSING, "", "nan"])).to_numpy() & rows
         if not empty.any():
             continue
-        if pd.api.types.is_numeric_dtype(out[col]):  # one type per column for Arrow: numbers as Dutch text
-            values = values.map(lambda v: v if pd.isna(v) else formatting.number(v, 0 if float(v).is_integer() else 1))
+        # One type per column for Arrow: numbers become Dutch text next to the marks.
+        values = values.map(lambda v: v if not isinstance(v, (int, float)) or isinstance(v, bool) or pd.isna(v)
+                            else formatting.number(v, 0 if float(v).is_integer() else 1))
         out[col] = values.where(~empty, marks)
     return out
 
@@ -115,8 +116,8 @@ def withheld(*sources: pd.DataFrame) -> dict[str, int]:
     rows = sum(int(s.attrs.get("rows_withheld", 0)) for s in sources)
     out = {}
     if groups:
-        out[f"groepen verborgen ('<{k}': minder dan {k} gezinnen; '{suppression.COMPLEMENTARY_MARK}': "
-            f"{suppression.COMPLEMENTARY_NOTE})"] = groups
+        out[f"groepen verborgen ('<{k}': minder dan {k} gezinnen; '{suppression.HIDDEN_MARK}': "
+            f"{suppression.HIDDEN_NOTE})"] = groups
     if rows:
         out["waarden per gezin van andere organisaties (niet getoond)"] = rows
     return out

@@ -38,6 +38,7 @@ HIDDEN = "verborgen"  # bool column of a protected frame: this row's figures are
 # that another cannot be recovered, or for a reason a figure could not tell, is shown as '×' (never as '<k',
 # which would claim a small count where there may be 141).
 SMALL = "verborgen_klein"
+MARKS = (HIDDEN, SMALL)  # the bookkeeping columns of a protected frame: never shown as such
 ORGANISATION = "organisation"
 
 

@@ -116,8 +116,8 @@ def end_date_summary(trajectories: pd.DataFrame) -> dict[str, int | str | None]:
     table = end_date_completeness(trajectories)
     total = table[table["group"] == COMPLETENESS_TOTAL]
     if total.empty or bool(total[disclosure.HIDDEN].iloc[0]):
-        # Hidden, all of them; a count that is itself small reads None ('<k'), any other the complementary mark.
-        out |= {key: None if disclosure.small(out[key], who.k) else suppression.COMPLEMENTARY_MARK
+        # Hidden, all of them, as text: a count that is itself small reads '<k', any other the mark '×'.
+        out |= {key: suppression.label(who.k) if disclosure.small(out[key], who.k) else suppression.COMPLEMENTARY_MARK
                 for key in (*END_STATES, "no_end")}
     return out
 

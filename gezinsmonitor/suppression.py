@@ -74,6 +74,10 @@ SHOWN, PRIMARY, SECONDARY = "shown", "primary", "secondary"
 HIDDEN = (PRIMARY, SECONDARY)
 COMPLEMENTARY_MARK = "×"
 COMPLEMENTARY_NOTE = "verborgen om terugrekenen te voorkomen"
+# A hidden figure whose own size is not known where it is drawn (a chart label, a median, a percentage): it may
+# be small or hidden so another cannot be recovered, so it reads '×', never '<k', which would claim a size.
+HIDDEN_MARK = COMPLEMENTARY_MARK
+HIDDEN_NOTE = "verborgen: een klein aantal of terug te rekenen uit een totaal"
 
 
 def text(n, status: str, k: int | None = None) -> str:

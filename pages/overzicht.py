@@ -32,7 +32,7 @@ st.altair_chart(charts.overview_bars(table.iloc[:-1]), width="stretch")
 figure.caption(ctx, f"n = {charts.n_text(total['gezinnen'], table)} gezinnen", metrics.DEFINITIONS["overview"],
                excluded=figure.withheld(table))
 
-shown = table.drop(columns=[disclosure.HIDDEN], errors="ignore")
+shown = table.drop(columns=list(disclosure.MARKS), errors="ignore")
 hidden = charts.hidden_rows(table)
 for col in ("gezinnen", "lopend", "afgerond", "hulpvragen"):
     shown[col] = charts.count_column(table[col], table[col].isna() & hidden)

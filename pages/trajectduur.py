@@ -21,16 +21,16 @@ table = metrics.tabulate_durations(durations)
 head = endings.duration_summary(durations)
 ends = endings.end_date_summary(ds.trajectories)
 K = ctx.access.k
-HIDDEN = suppression.label(K)
+HIDDEN = suppression.HIDDEN_MARK  # a hidden head count may be large: '×', not '<k' (a small one reads '<k')
 
 
 def shown(n, k: int = K):
-    """A head count as the data layer gave it: None is hidden for this viewer ('<10'). Counts of rows the viewer
-    does not own were already protected; small counts here (e.g. the excluded total, which is n minus the
-    counted trajectories, both shown) go as '<10' too for such a viewer."""
+    """A head count as the data layer gave it: None is hidden for this viewer ('×': it may be large), a text is
+    the data layer's own mark ('<10' where it knows the count is small). Small counts here (e.g. the excluded
+    total, n minus the counted trajectories, both shown) read '<10' for a viewer who does not own the rows."""
     if n is None:
         return HIDDEN
-    if isinstance(n, str):  # hidden for another reason than being small: the data layer's mark ('×')
+    if isinstance(n, str):
         return n
     return suppression.suppress(n, k) if protected else n
 

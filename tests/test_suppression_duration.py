@@ -96,7 +96,7 @@ def test_duration_table_owner_exact_stranger_protected(durations):
     assert checked >= 1
     assert table.attrs["totals"] == {"completed": 69, "ongoing": 144, "total": 213}
     nl = charts.duration_table_nl(table).set_index("Maanden")
-    assert nl.loc["24-36"].tolist() == ["<10"] * 3 and nl.loc["Totaal"].tolist() == ["69", "144", "213"]
+    assert nl.loc["24-36"].tolist() == [suppression.HIDDEN_MARK] * 3 and nl.loc["Totaal"].tolist() == ["69", "144", "213"]
     # duration_table protects once: the same table.
     same = _stranger(metrics.duration_table, _trajectories(durations), PEIL)
     pd.testing.assert_frame_equal(same.reset_index(drop=True), table.reset_index(drop=True), check_dtype=False)
@@ -114,7 +114,7 @@ def test_small_column_total_hides_both_split_totals():
     table = _stranger(metrics.duration_table, tr, dt.date(2021, 6, 30))
     # 3 afgerond in all: afgerond and lopend would give each other back through n = 30, so both go.
     assert table.attrs["totals"] == {"completed": None, "ongoing": None, "total": 30}
-    assert charts.duration_table_nl(table).iloc[-1].tolist() == ["Totaal", "<10", "<10", "30"]
+    assert charts.duration_table_nl(table).iloc[-1].tolist() == ["Totaal", "×", "×", "30"]
 
 
 # -- histogram ----------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def test_duration_bins_owner_exact_and_stranger_binned_and_protected(durations):
     text = json.dumps(spec)
     assert "nan" not in text.lower().replace("nan\"", "")
     rows = [r for d in spec["datasets"].values() for r in d]
-    assert any(r.get("label") == "<10" for r in rows) and all(r.get("aantal") != "nan" for r in rows)
+    assert any(r.get("label") == suppression.HIDDEN_MARK for r in rows) and all(r.get("aantal") != "nan" for r in rows)
 
 
 # -- Kaplan–Meier ------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_ending_reasons_partition(durations):
     hidden_names = list(reasons.loc[hidden & (reasons["reason"] != endings.NO_REASON), "reason"])
     assert hidden_names == sorted(hidden_names)  # the order does not rank the hidden counts
     spec = json.dumps(charts.reasons_chart(reasons).to_dict())
-    assert '"<10"' in spec and "NaN" not in spec
+    assert '"\\u00d7"' in spec and "NaN" not in spec  # the hidden mark '×', JSON-escaped
 
 
 def test_end_date_completeness_and_summary(six):
@@ -238,10 +238,10 @@ def test_end_date_completeness_and_summary(six):
     summary = _stranger(endings.end_date_summary, six.trajectories)
     total_hidden = bool(table.loc[~orgs, disclosure.HIDDEN].iloc[0])
     # Hidden with the Totaal row: '<10' (None) only where the count itself is small, else the mark '×'.
-    assert (summary["no_end"] in (None, suppression.COMPLEMENTARY_MARK)) == total_hidden
+    assert (summary["no_end"] in (suppression.label(10), suppression.COMPLEMENTARY_MARK)) == total_hidden
     if total_hidden:
         exact = endings.end_date_summary(six.trajectories)["no_end"]  # as the owner sees it
-        assert summary["no_end"] == (None if 0 < exact < 10 else suppression.COMPLEMENTARY_MARK)
+        assert summary["no_end"] == (suppression.label(10) if 0 < exact < 10 else suppression.COMPLEMENTARY_MARK)
     assert endings.end_date_summary(six.trajectories)["no_end"] == owner.loc[~orgs, "no_end_running"].iloc[0] + \
         owner.loc[~orgs, "no_end_completed"].iloc[0]
 

@@ -305,7 +305,7 @@ def test_fonds_hulpvragen_marks(monkeypatch, samples_db):
     assert detail.loc[("Gezondheid", "Verslaving"), "Gezinnen"] == "<10"
     per_org = [r for r in ui.chart_rows(at, "Hulpvragen per organisatie — % van de gezinnen")]
     hidden = [r for r in per_org if r[disclosure.HIDDEN]]
-    assert hidden and all(r["count"] == "<10" and r["hidden_label"] == "<10" for r in hidden)
+    assert hidden and all(r["count"] == "×" and r["hidden_label"] == "×" for r in hidden)  # hidden, size not claimed
     assert all(r["families_pct"] != r["families_pct"] for r in hidden)  # no bar (NaN is dropped by Vega)
 
 
@@ -314,7 +314,7 @@ def test_fonds_organisaties_profile_and_names(monkeypatch, samples_db):
     at.selectbox(key="org_profile").set_value("Buurtkracht Noord").run()
     ui.assert_ok(at)
     m = ui.metrics(at)
-    assert m["Lopend / afgerond"] == "<10 / <10" and m["Mediane duur (maanden)"] == "<10"
+    assert m["Lopend / afgerond"] == "× / ×" and m["Mediane duur (maanden)"] == "×"  # a median is no small count
     assert any("alleen zichtbaar voor de eigen organisatie" in i.value for i in at.info)
     _assert_no_small_counts(at)
     at.toggle(key="org_anon").set_value(True).run()

@@ -20,7 +20,7 @@ def _protected(frame: pd.DataFrame) -> bool:
 
 
 def _mark(frame: pd.DataFrame) -> str:
-    return suppression.label(frame.attrs.get("k"))
+    return suppression.HIDDEN_MARK  # not '<k': a hidden median or total may be large (see suppression)
 
 
 def _count_texts(values: pd.Series, mark: str) -> list[str]:
@@ -87,7 +87,7 @@ def _duration_bars_protected(long: pd.DataFrame, table: pd.DataFrame, status_sca
 def _histogram_bins(bins: pd.DataFrame) -> alt.LayerChart:
     """The histogram from `metrics.duration_bins` (binned in the data layer): stacked bars per bin and status;
     a hidden bin has no bar but a grey '<10' tick at the axis."""
-    data = bins.drop(columns=[disclosure.HIDDEN], errors="ignore").copy()
+    data = bins.drop(columns=list(disclosure.MARKS), errors="ignore").copy()
     mark = _mark(bins)
     data["aantal"] = _count_texts(data["trajectories"], mark)
     data["trajectories"] = data["trajectories"].astype(float)
@@ -289,7 +289,7 @@ def caseload_chart(caseload: pd.DataFrame) -> alt.VConcatChart:
     """Top: trajectories running at each month end (caseload). Below: starts and ends per month, side by
     side. Both share the month axis; brushing months in the top panel zooms the lower one."""
     protected = _protected(caseload)
-    data = caseload.drop(columns=[disclosure.HIDDEN], errors="ignore").copy()
+    data = caseload.drop(columns=list(disclosure.MARKS), errors="ignore").copy()
     data["month"] = pd.to_datetime(data["month"])
     data["peilmoment"] = [formatting.date(d) for d in pd.to_datetime(data["month_end"])]
     data["deel"] = np.where(data["partial"].astype(bool), "onvolledige maand (tot de peildatum)", "")
@@ -354,7 +354,7 @@ def _pct_ci_texts(frame: pd.DataFrame) -> list[str]:
 def reasons_chart(reasons: pd.DataFrame) -> alt.LayerChart:
     """Share of the afgerond trajectories per reason, with Wilson 95% whiskers; counts and n in the tooltip."""
     protected = _protected(reasons)
-    data = reasons.drop(columns=[disclosure.HIDDEN], errors="ignore").copy()
+    data = reasons.drop(columns=list(disclosure.MARKS), errors="ignore").copy()
     data["n_total"] = int(reasons.attrs.get("n", data["n"].sum()))
     data["pct_text"] = _pct_ci_texts(data)
     if protected:

@@ -59,8 +59,9 @@ HIDDEN_COLOR = "#9CA3AF"  # the grey '<10' where a protected figure hides a smal
 
 # -- hidden (suppressed) rows ----------------------------------------------------------------
 def hidden_mark(frame: pd.DataFrame) -> str:
-    """The text for a hidden figure of a protected frame: '<k' (k from its attrs, else the configured one)."""
-    return suppression.label(frame.attrs.get("k"))
+    """The text for a hidden figure of a protected frame: '×' (hidden; it may be small or hidden so that another
+    cannot be recovered, so not '<k', which would claim a size). A count known to be small reads '<k' (n_text)."""
+    return suppression.HIDDEN_MARK
 
 
 def hidden_rows(frame: pd.DataFrame) -> pd.Series:

@@ -44,8 +44,9 @@ HIDDEN_PART = "verborgen (kleine aantallen)"
 
 
 def hidden_mark(frame: pd.DataFrame) -> str | None:
-    """'<k' for a protected frame (its missing counts and values are hidden ones), None otherwise."""
-    return suppression.label(frame.attrs.get("k")) if disclosure.is_protected(frame) else None
+    """'×' for a protected frame (its missing counts and values are hidden ones: small, or hidden so that another
+    cannot be recovered; '<k' would claim a size), None otherwise. A count known to be small reads '<k'."""
+    return suppression.HIDDEN_MARK if disclosure.is_protected(frame) else None
 
 
 def count_text(value, mark: str | None) -> str:
