@@ -12,7 +12,8 @@ st.write("De organisaties naast elkaar, zoals in de gepubliceerde programmatabel
          f"naast de overige samen. Lopend en afgerond zoals op de peildatum **{formatting.date(ctx.peildatum)}** "
          "(te wijzigen in de zijbalk).")
 
-anonymous = st.toggle("Namen verbergen (Organisatie A, B, C …)", key="org_anon",
+# A learning circle's role sees only letters already (permissions.Access.dataset): no toggle that does nothing.
+anonymous = not ctx.access.role.anonymous and st.toggle("Namen verbergen (Organisatie A, B, C …)", key="org_anon",
                       help="Voor een leerkring: vergelijk zonder namen, ook in de bijschriften en bij 'Hoe berekend?' "
                            "(zonder bestandsnaam van de upload). De letters volgen de alfabetische volgorde van alle "
                            "organisaties. Let op: de zijbalk en de link in de adresbalk houden de echte namen van uw "

@@ -315,6 +315,8 @@ def caseload_chart(caseload: pd.DataFrame) -> alt.VConcatChart:
     flows["stroom"] = flows["flow"].map(FLOW_LABELS)
     flows["aantal"] = _count_texts(flows["trajecten"], mark)
     flows = flows[flows["trajecten"].notna()]
+    if flows.empty:  # every month's in- and outflow hidden for this viewer: the caseload alone, no empty panel
+        return dutch(top.properties(title="Caseload per maand (instroom en uitstroom verborgen: kleine aantallen)"))
     bottom = alt.Chart(flows, height=160).mark_bar().encode(
         x=alt.X("yearmonth(month):T", title="Maand", scale=alt.Scale(domain=brush), axis=alt.Axis(format="%b %Y")),
         xOffset=alt.XOffset("stroom:N", sort=list(FLOW_LABELS.values())),

@@ -198,6 +198,8 @@ def total_hours_chart(totals: pd.DataFrame, summary: pd.DataFrame, min_n: int | 
         title="Per organisatie: 25e–75e percentiel, mediaan (wit), minimum–maximum (klik: het histogram volgt)")
 
     frame = plain(totals[["organisation", "status", "total_hours"]])
+    if frame.empty:  # per-family values only for one's own organisation: none here, so no empty histogram
+        return dutch(boxes.properties(title="Totaal aantal uren inzet per gezin"))
     frame["status"] = frame["status"].astype(str)
     status_scale = alt.Scale(domain=[tx.STATUS_AFGEROND, tx.STATUS_LOPEND],
                              range=[STATUS_COLORS[tx.STATUS_AFGEROND], STATUS_COLORS[tx.STATUS_LOPEND]])

@@ -326,7 +326,10 @@ def _group_frame(frame: pd.DataFrame, measure: str, min_n: int) -> pd.DataFrame:
     out = _with_hidden(frame.copy(), frame)
     hidden, mark = out[disclosure.HIDDEN], hidden_mark(frame)
     # A group's n is the same on each of its rows, and shown unless the group's size itself is hidden.
-    families = out["group"].map(_group_sizes(frame, "n_families"))
+    # The group sizes as the data layer published them (attrs "groups": None where a size is hidden); a group
+    # whose every row is hidden still has its size, which the caption under the chart shows too.
+    sizes = _group_sizes(frame, "n_families") | {g: n for g, n in frame.attrs.get("groups", {}).items()}
+    families = out["group"].map(sizes)
     n = out["group"].map(_group_sizes(frame, MEASURE_N[measure]))
     out["n"] = n.astype(float)
     out["small"] = families.map(lambda v: v is None or v < min_n).astype(bool)
