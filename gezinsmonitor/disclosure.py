@@ -133,18 +133,14 @@ def protect(frame: pd.DataFrame, rule: Rule, who: Audience | None = None,
     k = who.k
     small_rows = out[SMALL].fillna(False).astype(bool) if SMALL in out else pd.Series(False, index=out.index)
     for col in rule.counts:
-        if col in out and col != _HIDE:
+        if col in out:
             n = _number(out, col)
             small_rows |= (n >= 1) & (n < k)
     # Rows the function itself already hid (shapes a Rule cannot express) stay hidden.
     hidden = (out[HIDDEN].fillna(False).astype(bool) if HIDDEN in out
-              else pd.Series(False, index=out.index))
+              else pd.Series(False, index=out.index)) | small_rows
     if also is not None:
         hidden |= also.reindex(out.index, fill_value=True).astype(bool)
-    for col in rule.counts:
-        if col in out:
-            n = _number(out, col)
-            hidden |= (n >= 1) & (n < k)
     if rule.partition and rule.partition in out and len(out):
         counts = _number(out, rule.partition).fillna(0).astype("int64").reset_index(drop=True)
         status = suppression.protect_partition(counts, k=k)["status"]
@@ -273,7 +269,9 @@ def protects(rule: Rule, within=(), shape: Callable | None = None) -> Callable:
             if not isinstance(result, pd.DataFrame) or owner_of(*args, *kwargs.values()):
                 return result
             who = current()
-            others = _others_part(fn, who, args, kwargs) if who.owned and not rule.row_level else None
+            # The others' part is needed for an organisation, and only where there are counts or a shape to guard.
+            needed = who.owned and not rule.row_level and (rule.counts or shape is not None)
+            others = _others_part(fn, who, args, kwargs) if needed else None
             extra = None if rule.row_level else (_others_small(fn, rule, result, who, args, kwargs, others)
                                                   | _complement_small(result, rule, who.k))
             if shape is not None:
@@ -288,25 +286,8 @@ def protects(rule: Rule, within=(), shape: Callable | None = None) -> Callable:
                 return protect_rows(result, rule, within, who, also=extra)
             return protect(result, rule, who, extra)
 
-        guarded.rule = rule
-        guarded.within = tuple(within)
         return guarded
     return wrap
-
-
-@dataclass
-class Withheld:
-    """What a protected view left out, for the line under a figure."""
-
-    rows: int = 0
-    groups: int = 0
-    k: int = suppression.DEFAULT_K
-    notes: list[str] = field(default_factory=list)
-
-
-def withheld(frame: pd.DataFrame) -> Withheld:
-    return Withheld(rows=int(frame.attrs.get("rows_withheld", 0)), groups=int(frame.attrs.get("suppressed", 0)),
-                    k=int(frame.attrs.get("k", suppression.DEFAULT_K)))
 
 
 def is_protected(frame: pd.DataFrame) -> bool:
@@ -314,7 +295,6 @@ def is_protected(frame: pd.DataFrame) -> bool:
 
 
 # -- protection of aggregates beyond one flat partition (used by the needs and organisation figures) --------
-_HIDE = "_verbergen"  # a temporary count column: 1 where a row must be hidden, so disclosure.protect hides it
 
 
 def unprotected(fn):
@@ -376,13 +356,7 @@ def protect_rows(frame: pd.DataFrame, rule, within=(), who=None, also: pd.Series
                 if new.any():
                     hidden.loc[new.index[new]] = True
                     changed = True
-    marked = frame.assign(**{_HIDE: hidden.astype(int)})
-    marked.attrs = dict(frame.attrs)
-    out = protect(marked, Rule(counts=(*rule.counts, _HIDE), values=rule.values), who)
-    attrs = dict(out.attrs)
-    out = out.drop(columns=_HIDE)
-    out.attrs = attrs
-    return out
+    return protect(frame, Rule(counts=rule.counts, values=rule.values), who, also=hidden)
 
 
 def protect_blocks(frame: pd.DataFrame, blocks, total=None, extra=(), who=None) -> pd.DataFrame:
@@ -441,7 +415,7 @@ def stranger(*inputs) -> Audience | None:
 
 def small(value, k: int) -> bool:
     """A count from 1 to k-1 (missing is not a count)."""
-    return value == value and value is not None and 0 < value < k
+    return suppression.is_suppressed(value, k)
 
 
 def _pinned(column: list[int], hidden: set[int], total: int, k: int) -> list[int]:

@@ -167,8 +167,6 @@ def _protect_completeness(table: pd.DataFrame, who: disclosure.Audience) -> pd.D
         total_small |= is_total & out[col].map(lambda v: disclosure.small(v, k)).to_numpy(bool)
     mask |= total_small | (is_total & totals_hidden)
     out = disclosure.hide_rows(out, mask, list(COMPLETENESS_COUNTS))
-    if disclosure.HIDDEN not in out:
-        out[disclosure.HIDDEN] = False
     out.attrs |= {"suppressed": int(mask.sum()), "k": k}
     return out
 
@@ -271,8 +269,6 @@ def _protect_funnel(funnel: pd.DataFrame, who: disclosure.Audience) -> pd.DataFr
     out = funnel.copy()
     out.attrs = dict(funnel.attrs)
     out = disclosure.hide_rows(out, mask, ["n", "of", *FUNNEL_VALUES])
-    if disclosure.HIDDEN not in out:
-        out[disclosure.HIDDEN] = False
     out.attrs |= {"suppressed": int(mask.sum()), "k": k}
     return out
 

@@ -228,8 +228,6 @@ def _protect_duration_table(table: pd.DataFrame, who: disclosure.Audience,
     out = table.copy()
     out.attrs = dict(table.attrs)
     out = disclosure.hide_rows(out, mask, ["completed", "ongoing"])
-    if disclosure.HIDDEN not in out:
-        out[disclosure.HIDDEN] = False
     if others is not None:  # an organisation: the other organisations' totals must not be small either
         rest = {"completed": int(others["completed"].sum()), "ongoing": int(others["ongoing"].sum())}
         rest["total"] = rest["completed"] + rest["ongoing"]
@@ -319,8 +317,6 @@ def duration_bins(durations: pd.DataFrame, step: int | None = None) -> pd.DataFr
         hide, _ = disclosure.suppress_rows([out.loc[rows, "trajectories"].tolist()], k, hidden=already)
         mask[positions[sorted(hide)]] = True
     out = disclosure.hide_rows(out, mask, ["trajectories"])
-    if disclosure.HIDDEN not in out:
-        out[disclosure.HIDDEN] = False
     out.attrs |= {"k": k, "suppressed": int(mask.sum())}
     return out
 
@@ -393,9 +389,8 @@ def progress_summary(measurements: pd.DataFrame, until: dt.date | None = None) -
     if who.owned and "organisation" in every:
         # An organisation knows its own scores: the other organisations' distribution is protected as well,
         # as it would be on its own, or subtracting its own families would read it.
-        with disclosure.audience(disclosure.OWNER):
-            rest = progress_summary.__wrapped__(every.loc[~every["organisation"].isin(who.owned)], until)
-        others = dict(zip(rest["leefgebied"], rest["counts"]))
+        rest = disclosure.others_exact(progress_summary, who, every, until)
+        others = None if rest is None else dict(zip(rest["leefgebied"], rest["counts"]))
     return _protect_summary(out, who.k, others)
 
 

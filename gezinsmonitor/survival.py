@@ -109,8 +109,6 @@ def _protect_medians(table: pd.DataFrame, who: disclosure.Audience) -> pd.DataFr
         small_overall |= overall & out[col].map(lambda v: disclosure.small(v, k)).to_numpy(bool)
     mask |= small_overall | (overall & totals_hidden & (len(positions) > 0))
     out = disclosure.hide_rows(out, mask, [*MEDIAN_COUNTS, *MEDIAN_VALUES])
-    if disclosure.HIDDEN not in out:
-        out[disclosure.HIDDEN] = False
     out.attrs |= {"suppressed": int(mask.sum()), "k": k, "coarse": True}
     return out
 
@@ -137,8 +135,9 @@ def median_table(durations: pd.DataFrame, by: str | None = "organisation",
     For a viewer who does not own every row (`disclosure.stranger`): the medians come from `coarse_curve` (whole
     months, as the curve they see), and groups with small counts are hidden (`_protect_medians`)."""
     who = disclosure.stranger(durations)
-    out = _median_rows(km_input(durations), by, overall, None if who is None else who.k)
-    out.attrs.update(n=len(km_input(durations)), excluded=_excluded(durations))
+    kept = km_input(durations)
+    out = _median_rows(kept, by, overall, None if who is None else who.k)
+    out.attrs.update(n=len(kept), excluded=_excluded(durations))
     return out if who is None else _protect_medians(out, who)
 
 

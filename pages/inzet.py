@@ -24,7 +24,7 @@ if ds.hours.empty:
     st.stop()
 
 hours = metrics.hours_first_latest(ds.hours, ds.trajectories, peildatum=ctx.peildatum)
-mark = charts.hidden_mark(hours)  # '<10' where this viewer may not see a small group; None for an owner
+mark = charts.hidden_mark(hours)  # '×' where this viewer may not see a figure ('<10' for a known small count); None for an owner
 
 
 def n_of(value) -> str:
@@ -52,7 +52,7 @@ for col, moment in zip(cols, ("start", "latest")):
     secret = bool(total.at[moment, "verborgen"]) if "verborgen" in total else False
     col.metric(f"Totaal professioneel, {charts.MOMENT_LABELS[moment]}",
                f"{figure.nl_number(value)} uur/week" if value == value else ("verborgen" if secret else "–"),
-               help=(f"Verborgen: een soort steun heeft minder dan {mark[1:]} gezinnen (uit die som zou zijn "
+               help=(f"Verborgen: een soort steun heeft minder dan {ctx.access.k} gezinnen (uit die som zou zijn "
                      "gemiddelde terug te rekenen)." if secret else charts.hours_text(value) + " per week"))
 for col, moment in zip(st.columns(2), ("start", "latest")):
     for name in investment.VOLUNTEER_TYPES:
@@ -79,7 +79,7 @@ for kind, what in ((tx.INVESTMENT, "inzet"), (tx.PARTICIPATION, "deelname")):
     st.subheader("Inzet (professionals en vrijwilligers)" if kind == tx.INVESTMENT else "Deelname van het gezin")
     if part.empty:
         if hidden_here:
-            st.info(f"Alle groepen {what} hebben minder dan {mark[1:]} gezinnen van andere organisaties: hun "
+            st.info(f"Alle groepen {what} hebben minder dan {ctx.access.k} gezinnen van andere organisaties: hun "
                     "uren worden niet getoond. Kies een ruimere selectie.", icon=":material/shield:")
         else:
             figure.no_data(f"metingen van {what}")

@@ -73,7 +73,7 @@ if chosen is None:
 row = rows.set_index("organisation").loc[chosen]
 limit = figure.min_n()
 
-mark = charts.hidden_mark(table)  # a block of this organisation's figures hidden for this viewer reads '<10'
+mark = charts.hidden_mark(table)  # a block of this organisation's figures hidden for this viewer reads '×'
 
 
 def hidden(n) -> bool:

@@ -17,7 +17,7 @@ table = metrics.overview(ds.families, ds.trajectories, ds.requests, ctx.full.bat
 total = table.iloc[-1]
 cols = st.columns(5)
 cols[0].metric("Organisaties", len(table) - 1)
-# A viewer who does not own every organisation gets a protected table: a hidden or small count reads '<10'.
+# A viewer who does not own every organisation gets a protected table: a small count reads '<10', another hidden one '×'.
 cols[1].metric("Gezinnen", charts.n_text(total["gezinnen"], table))
 cols[2].metric("Lopend / afgerond",
                f"{charts.n_text(total['lopend'], table)} / {charts.n_text(total['afgerond'], table)}")

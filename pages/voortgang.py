@@ -30,7 +30,7 @@ if not any(present.values()):
 
 
 def shown(value, frame) -> str:
-    """A count for the text under a figure: '<10' where `frame` is protected and the count is small or hidden."""
+    """A count for the text under a figure: in a protected `frame`, '<10' where it is small, '×' where hidden."""
     mark = charts.hidden_mark(frame)
     if mark and (value is None or value != value or suppression.is_suppressed(value, frame.attrs.get("k"))):
         return mark

@@ -4,6 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from gezinsmonitor import disclosure, suppression
 from gezinsmonitor import taxonomy as tx
 
 from ..figure import nl_number
@@ -101,3 +102,10 @@ def small_note(n: int, min_n: int) -> str:
 def faint_when_small(field: str = "small:N", bright: float = 1.0) -> alt.Opacity:
     """Opacity by a boolean `small` field: small groups lighter, without a legend of their own."""
     return alt.Opacity(field, scale=alt.Scale(domain=[False, True], range=[bright, SMALL_OPACITY]), legend=None)
+
+
+def hidden_mark(frame: pd.DataFrame) -> str | None:
+    """The text of a figure hidden from this viewer in a protected `frame`: '×' (it may be a small count, or
+    hidden so that another cannot be recovered; '<k' would claim a size), None for an unprotected frame. A count
+    known to be small reads '<k' (see `progress.count_text`, `needs.n_text`)."""
+    return suppression.HIDDEN_MARK if disclosure.is_protected(frame) else None

@@ -19,10 +19,6 @@ def _protected(frame: pd.DataFrame) -> bool:
     return disclosure.is_protected(frame)
 
 
-def _mark(frame: pd.DataFrame) -> str:
-    return suppression.HIDDEN_MARK  # not '<k': a hidden median or total may be large (see suppression)
-
-
 def _count_texts(values: pd.Series, mark: str) -> list[str]:
     """Counts as text for tooltips and tables: a hidden (missing) count is the mark, never 'nan'."""
     return [mark if pd.isna(v) else formatting.count(v) for v in values]
@@ -68,7 +64,7 @@ def duration_bars(table: pd.DataFrame) -> alt.Chart:
 def _duration_bars_protected(long: pd.DataFrame, table: pd.DataFrame, status_scale: alt.Scale) -> alt.LayerChart:
     """Hidden classes get no bar but a grey '<10' at the axis; the tooltip says '<10' too."""
     long = long.copy()
-    mark = _mark(table)
+    mark = suppression.HIDDEN_MARK
     long["aantal"] = _count_texts(long["trajecten"], mark)
     long["trajecten"] = long["trajecten"].astype(float)
     hidden = long[long["trajecten"].isna()].assign(trajecten=0.0, label=mark)
@@ -88,7 +84,7 @@ def _histogram_bins(bins: pd.DataFrame) -> alt.LayerChart:
     """The histogram from `metrics.duration_bins` (binned in the data layer): stacked bars per bin and status;
     a hidden bin has no bar but a grey '<10' tick at the axis."""
     data = bins.drop(columns=list(disclosure.MARKS), errors="ignore").copy()
-    mark = _mark(bins)
+    mark = suppression.HIDDEN_MARK
     data["aantal"] = _count_texts(data["trajectories"], mark)
     data["trajectories"] = data["trajectories"].astype(float)
     data["month"] = data["month"].astype(int)
@@ -145,7 +141,7 @@ def duration_table_nl(table: pd.DataFrame) -> pd.DataFrame:
     """The duration table with Dutch headings and a total row and column. For a protected table (see
     `metrics.tabulate_durations`) every cell is text: hidden classes and totals say '<10'."""
     if _protected(table):
-        mark = _mark(table)
+        mark = suppression.HIDDEN_MARK
         hidden = table[disclosure.HIDDEN].to_numpy(bool)
         row_total = table["completed"] + table["ongoing"]
         out = pd.DataFrame({
@@ -296,7 +292,7 @@ def caseload_chart(caseload: pd.DataFrame) -> alt.VConcatChart:
     month_tip = alt.Tooltip("month:T", title="maand", format="%B %Y")
     # Tooltips read text: a count hidden from this viewer is the mark ('<10'), never null. Where a count is
     # hidden the area breaks and the bar is left out.
-    mark = _mark(caseload) if protected else formatting.MISSING
+    mark = suppression.HIDDEN_MARK if protected else formatting.MISSING
     for col, text in (("running", "lopend_tekst"), ("starts", "instroom_tekst"), ("ends", "uitstroom_tekst")):
         data[text] = _count_texts(data[col], mark)
         data[col] = data[col].astype(float)
@@ -360,7 +356,7 @@ def reasons_chart(reasons: pd.DataFrame) -> alt.LayerChart:
     data["n_total"] = int(reasons.attrs.get("n", data["n"].sum()))
     data["pct_text"] = _pct_ci_texts(data)
     if protected:
-        mark = _mark(reasons)
+        mark = suppression.HIDDEN_MARK
         data["pct_text"] = [mark if h else t for h, t in zip(reasons[disclosure.HIDDEN], data["pct_text"])]
         data["aantal"] = _count_texts(data["n"], mark)
         for col in ("n", "pct", "pct_lo", "pct_hi"):
@@ -377,7 +373,7 @@ def reasons_chart(reasons: pd.DataFrame) -> alt.LayerChart:
     whiskers = alt.Chart(data).mark_rule(color="#374151").encode(x="pct_lo:Q", x2="pct_hi:Q", y=y, tooltip=tooltip)
     layers = [bars, whiskers]
     if protected:  # a hidden reason keeps its row, with a grey '<10' instead of a bar
-        hidden = data[data["pct"].isna()].assign(x0=0.0, label=_mark(reasons))
+        hidden = data[data["pct"].isna()].assign(x0=0.0, label=suppression.HIDDEN_MARK)
         layers.append(alt.Chart(hidden).mark_text(color=HIDDEN_GREY, align="left", dx=4).encode(
             x=alt.X("x0:Q"), y=y, text="label:N", tooltip=tooltip))
     return dutch(alt.layer(*layers, title="Redenen van beëindiging", height=alt.Step(BAR_ROW_HEIGHT)))

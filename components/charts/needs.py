@@ -21,6 +21,7 @@ from .base import (
     NO_CATEGORY,
     PCT_TICKS,
     dutch,
+    hidden_mark,
     pct_text,
 )
 
@@ -33,8 +34,7 @@ __all__ = [  # re-exported by components.charts
     "cooccurrence_table",
     "focus_selection",
     "count_column",
-    "count_text",
-    "hidden_mark",
+    "count_texts",
     "hidden_rows",
     "n_text",
     "shown_sizes",
@@ -58,12 +58,6 @@ HIDDEN_COLOR = "#9CA3AF"  # the grey '<10' where a protected figure hides a smal
 
 
 # -- hidden (suppressed) rows ----------------------------------------------------------------
-def hidden_mark(frame: pd.DataFrame) -> str:
-    """The text for a hidden figure of a protected frame: '×' (hidden; it may be small or hidden so that another
-    cannot be recovered, so not '<k', which would claim a size). A count known to be small reads '<k' (n_text)."""
-    return suppression.HIDDEN_MARK
-
-
 def hidden_rows(frame: pd.DataFrame) -> pd.Series:
     """True for the rows a protected frame hides (its `verborgen` column); all False for an unprotected one."""
     if disclosure.is_protected(frame):
@@ -71,7 +65,7 @@ def hidden_rows(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(False, index=frame.index)
 
 
-def count_text(values: pd.Series, hidden: pd.Series, mark: str) -> pd.Series:
+def count_texts(values: pd.Series, hidden: pd.Series, mark: str | None) -> pd.Series:
     """Counts as Dutch text for charts' tooltips: the mark on hidden rows, never 'nan'."""
     return pd.Series([mark if h else formatting.count(v) for v, h in zip(values, hidden)], index=values.index,
                      dtype=object)
@@ -159,7 +153,7 @@ def _needs_frame(table: pd.DataFrame) -> pd.DataFrame:
     frame["n_families"] = table.attrs.get("n_families", 0)
     frame["n_requests"] = table.attrs.get("n_requests", 0)
     for count in ("families", "requests"):  # text, so a hidden count reads '<10' in the tooltip
-        frame[count] = count_text(table[count], hidden, mark)
+        frame[count] = count_texts(table[count], hidden, mark)
     for m in NEEDS_MEASURES:
         if f"{m}_lo" not in frame:  # a table from elsewhere without intervals: show the value alone
             frame[f"{m}_lo"] = frame[f"{m}_hi"] = float("nan")
@@ -271,7 +265,7 @@ def requests_per_family_bars(dist: pd.DataFrame) -> alt.Chart:
     hidden, mark = frame[disclosure.HIDDEN], hidden_mark(dist)
     n = dist.attrs.get("n_families", int(frame["gezinnen"].sum()))
     frame["n_families"] = n
-    frame["gezinnen_text"] = count_text(frame["gezinnen"], hidden, mark)
+    frame["gezinnen_text"] = count_texts(frame["gezinnen"], hidden, mark)
     if "pct" in frame:
         frame["pct_text"] = [mark if h else _ci_text(v, lo, hi)
                              for v, lo, hi, h in zip(frame["pct"], frame["pct_lo"], frame["pct_hi"], hidden)]
@@ -344,7 +338,7 @@ def _group_frame(frame: pd.DataFrame, measure: str, min_n: int) -> pd.DataFrame:
                      for v, s in zip(n, out["small"])]
     if disclosure.is_protected(frame):  # counts reach the chart only as text, a hidden one as '<10'
         for col in ("count", "families", "requests", "n_families", "n_requests"):
-            out[col] = count_text(out[col] if col == "count" else frame[col], hidden, mark)
+            out[col] = count_texts(out[col] if col == "count" else frame[col], hidden, mark)
     return out
 
 
@@ -477,8 +471,8 @@ def cooccurrence_heatmap(table: pd.DataFrame, focus: str | None = None) -> alt.L
         for v, lo, hi, b, a, h in zip(frame["conditional_pct"], frame["conditional_pct_lo"],
                                       frame["conditional_pct_hi"], frame["base_families"], frame["leefgebied"], hidden)
     ]
-    frame["families"] = count_text(table["families"], hidden, mark)
-    frame["base_families"] = count_text(table["base_families"], hidden, mark)
+    frame["families"] = count_texts(table["families"], hidden, mark)
+    frame["base_families"] = count_texts(table["base_families"], hidden, mark)
     frame["pair"] = [f"alleen {a} (diagonaal)" if a == b else f"{a} én {b}"
                      for a, b in zip(frame["leefgebied"], frame["samen_met"])]
     selection = focus_selection(focus)

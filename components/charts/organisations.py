@@ -13,7 +13,8 @@ from gezinsmonitor import taxonomy as tx
 
 from .base import BAR_ROW_HEIGHT, LIGHT, MOMENT_LABELS, NAVY, PCT_TICKS, dutch, faint_when_small, hours_text, plain
 from .hours import TOTAL_ROW
-from .needs import HIDDEN_COLOR, count_column, count_text, hidden_mark, hidden_rows
+from .base import hidden_mark
+from .needs import HIDDEN_COLOR, count_column, count_texts, hidden_rows
 
 __all__ = [
     "NOT_REGISTERED", "NOT_REACHED", "OTHERS_LABEL", "comparison_table_nl", "median_duration_chart",
@@ -105,7 +106,7 @@ def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.
                       for label, n, h in zip(frame["median_label"], frame["km_n"], hidden)]
     frame["hidden"] = hidden
     for col in ("km_n", "km_afgerond"):  # counts reach the chart only as text
-        frame[col] = count_text(frame[col], hidden, mark)
+        frame[col] = count_texts(frame[col], hidden, mark)
     order = list(frame["organisation"])
     opacity = faint_when_small()
     color = alt.condition("datum.is_total", alt.value(_GREY), alt.value(NAVY))
@@ -152,7 +153,7 @@ def profile_needs_chart(needs: pd.DataFrame, organisation: str, min_n: int | Non
     frame["interval"] = [mark if h else formatting.percent_ci(v, lo, hi) for v, lo, hi, h in
                          zip(frame["families_pct"], frame["families_pct_lo"], frame["families_pct_hi"], hidden)]
     for col in ("families", "n"):  # counts reach the chart only as text
-        frame[col] = count_text(frame[col], hidden, mark)
+        frame[col] = count_texts(frame[col], hidden, mark)
     frame["small_label"] = np.where(frame["small"], f"n < {limit}: voorzichtig vergelijken", "")
     order = list(dict.fromkeys(frame["leefgebied"]))
     group_order = [labels[og.SELECTED], labels[og.OTHERS]]

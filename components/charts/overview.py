@@ -7,7 +7,8 @@ import pandas as pd
 from gezinsmonitor import taxonomy as tx
 
 from .base import STATUS_COLORS
-from .needs import HIDDEN_COLOR, hidden_mark
+from .base import hidden_mark
+from .needs import HIDDEN_COLOR
 
 __all__ = ["HIDDEN_SPLIT", "overview_bars"]
 

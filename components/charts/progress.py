@@ -23,6 +23,7 @@ from .base import (
     PCT_TICKS,
     SCORE_COLORS,
     dutch,
+    hidden_mark,
     pct_text,
 )
 
@@ -43,14 +44,9 @@ HIDDEN_COLOR = "#D1D5DB"
 HIDDEN_PART = "verborgen (kleine aantallen)"
 
 
-def hidden_mark(frame: pd.DataFrame) -> str | None:
-    """'×' for a protected frame (its missing counts and values are hidden ones: small, or hidden so that another
-    cannot be recovered; '<k' would claim a size), None otherwise. A count known to be small reads '<k'."""
-    return suppression.HIDDEN_MARK if disclosure.is_protected(frame) else None
-
-
 def count_text(value, mark: str | None) -> str:
-    """A count as Dutch text; a missing one is '<k' in a protected frame (`mark`), else '–'."""
+    """A count as Dutch text: a missing one is `mark` in a protected frame, else '–'; with a mark (a protected
+    view) a count from 1 to k-1 reads '<k' too."""
     if value is None or value != value:
         return mark or formatting.MISSING
     if mark:  # a protected view: a count that is itself small is hidden too, wherever it is printed
