@@ -17,6 +17,7 @@ PAGES = [
     ("Dashboard", "pages/inzet.py", "Inzet", ":material/volunteer_activism:", None),
     ("Dashboard", "pages/organisaties.py", "Organisaties", ":material/groups:", None),
     ("Dashboard", "pages/kaart.py", "Kaart", ":material/map:", None),
+    ("Delen", "pages/presentatie.py", "Presentatie", ":material/slideshow:", None),
     ("Beheer", "pages/gegevens.py", "Gegevens", ":material/upload_file:", perm.UPLOAD),
     ("Beheer", "pages/te_beoordelen.py", "Te beoordelen", ":material/rule:", perm.REVIEW),
     ("Beheer", "pages/taxonomie.py", "Taxonomie", ":material/account_tree:", perm.TAXONOMY),

@@ -49,11 +49,11 @@ def _without_file_names(ds: Dataset) -> Dataset:
     return replace(ds, batches=ds.batches.assign(file_name=None)) if "file_name" in ds.batches else ds
 
 
-def anonymised(ctx: PageContext) -> PageContext:
+def anonymised(ctx: PageContext, names: Mapping[str, str] | None = None) -> PageContext:
     """The context with every organisation named 'Organisatie A', 'B', … (alphabetical over all organisations,
-    so a letter does not change with the filters): data, filters and data version, hence every caption and
-    "Hoe berekend?" text built from it. Upload file names are dropped."""
-    names = anonymous_names(ctx.full.families["organisation"])
+    so a letter does not change with the filters; or as `names` gives them): data, filters and data version,
+    hence every caption and "Hoe berekend?" text built from it. Upload file names are dropped."""
+    names = names or anonymous_names(ctx.full.families["organisation"])
     full = _without_file_names(rename_organisations(ctx.full, names))
     return replace(ctx, full=full, data=_without_file_names(rename_organisations(ctx.data, names)),
                    filters=ctx.filters.renamed(names), version=data_version(full, hide_file_name=True), names=names)
@@ -64,32 +64,54 @@ def _empty(ds: Dataset) -> Dataset:
                    requests=ds.requests.iloc[:0], measurements=ds.measurements.iloc[:0], hours=ds.hours.iloc[:0])
 
 
-def build_context() -> PageContext:
+def _viewer() -> Access:
     principal = auth.current_principal()
     access = Access(principal)
     # The rest of this run computes for this viewer: every protected aggregate hides what they may not see,
     # and every change is logged in their name.
     disclosure.set_audience(access.audience())
     audit.set_actor(audit.Actor(principal.name, principal.role))
+    return access
+
+
+def _dataset(access: Access) -> Dataset:
     try:
-        dataset = access.dataset(data.current_dataset())
+        return access.dataset(data.current_dataset())
     except Exception as exc:  # a misconfigured or unreachable database must not show a traceback
         st.error(
             "De database is niet bereikbaar. Controleer GEZINSMONITOR_DB of .streamlit/secrets.toml "
             f"en probeer het opnieuw. (Technische melding: {type(exc).__name__})"
         )
         st.stop()
-    chosen, peildatum = filters.sidebar_filters(dataset)
-    if dataset.families["is_sample"].any():
-        st.sidebar.info("**Voorbeelddata**: u bekijkt fictieve organisaties. Verwijder ze op de pagina Gegevens.",
-                        icon=":material/info:")
+
+
+def _selection(access: Access, dataset: Dataset, chosen: Filters) -> Dataset:
     selected = apply(dataset, chosen)
     if access.too_small(selected):
         st.warning(f"Deze selectie bevat minder dan {access.k} gezinnen van andere organisaties. Om die gezinnen te "
                    "beschermen wordt er niets over getoond; kies een ruimere selectie (meer organisaties, een langere "
                    "periode of minder filters).", icon=":material/shield:")
         selected = _empty(selected)
-    return PageContext(full=dataset, data=selected, filters=chosen, peildatum=peildatum,
+    return selected
+
+
+def build_context() -> PageContext:
+    access = _viewer()
+    dataset = _dataset(access)
+    chosen, peildatum = filters.sidebar_filters(dataset)
+    if dataset.families["is_sample"].any():
+        st.sidebar.info("**Voorbeelddata**: u bekijkt fictieve organisaties. Verwijder ze op de pagina Gegevens.",
+                        icon=":material/info:")
+    return PageContext(full=dataset, data=_selection(access, dataset, chosen), filters=chosen, peildatum=peildatum,
+                       version=data_version(dataset), access=access)
+
+
+def fixed_context(chosen: Filters, peildatum: dt.date) -> PageContext:
+    """The context for filters that are not the sidebar's (a presentation slide, a report), read afresh from
+    the store: what changed since the page opened is in it."""
+    access = _viewer()
+    dataset = _dataset(access)
+    return PageContext(full=dataset, data=_selection(access, dataset, chosen), filters=chosen, peildatum=peildatum,
                        version=data_version(dataset), access=access)
 
 

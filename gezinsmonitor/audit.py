@@ -27,6 +27,8 @@ TAXONOMY = "taxonomie opgeslagen"
 AREAS = "gebiedenkaart vervangen"
 AREAS_RESTORED = "gebiedenkaart teruggezet"
 REHARMONISED = "opnieuw geharmoniseerd"
+SESSION_SAVED = "sessie opgeslagen"
+SESSION_DELETED = "sessie verwijderd"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ def _v1_initial(conn: Connection) -> None:
     # Tables as currently declared: a fresh store gets later steps' columns here already,
     # which is why later steps add only what is missing.
     tables = [t for t in schema.metadata.sorted_tables
-              if t.name != "schema_migrations" and t not in (*schema.V2_TABLES, *schema.V3_TABLES, *schema.V4_TABLES)]
+              if t.name != "schema_migrations"
+              and t not in (*schema.V2_TABLES, *schema.V3_TABLES, *schema.V4_TABLES, *schema.V5_TABLES)]
     schema.metadata.create_all(conn, tables=tables)
 
 
@@ -64,11 +65,16 @@ def _v4_privacy(conn: Connection) -> None:
                              .values(family_key=new))
 
 
+def _v5_presentations(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=list(schema.V5_TABLES))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "harmonisation: taxonomy versions, value mappings, mapping profiles, instruments", _v2_harmonisation),
     (3, "analysis: family language, trajectory funnel, map areas and organisation locations", _v3_analysis),
     (4, "privacy: audit log; family keys stored as keyed hashes", _v4_privacy),
+    (5, "presentation sessions", _v5_presentations),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -62,9 +62,25 @@ def anonymous_names(organisations, secret: bytes | None = None) -> dict[str, str
     names = sorted({o for o in organisations if isinstance(o, str)})
     if secret is not None:
         names.sort(key=lambda name: hmac.new(secret, f"letter:{name}".encode(), hashlib.sha256).digest())
-    letters = list(string.ascii_uppercase)
-    labels = [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(len(names))]
-    return {name: f"Organisatie {label}" for name, label in zip(names, labels)}
+    return {name: letter_name(i) for i, name in enumerate(names)}
+
+
+def letter_name(i: int) -> str:
+    """The i-th anonymous name (0 -> 'Organisatie A', 26 -> 'Organisatie AA')."""
+    letters = string.ascii_uppercase
+    return f"Organisatie {letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26]}"
+
+
+def lasting_names(previous: dict[str, str], organisations) -> dict[str, str]:
+    """Anonymous names that stay the same for a whole presentation session: organisations already named keep
+    their letter, one that appears during the session (a live upload) gets the next free letter instead of
+    shifting everybody's."""
+    if not previous:
+        return anonymous_names(organisations)
+    out = dict(previous)
+    for name in sorted({o for o in organisations if isinstance(o, str)} - set(out)):
+        out[name] = letter_name(len(out))
+    return out
 
 
 def rename_organisations(ds: Dataset, names: dict[str, str]) -> Dataset:

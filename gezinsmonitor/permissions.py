@@ -22,6 +22,7 @@ from .store import Dataset
 # Actions a role may take. Own-organisation actions are checked against the principal's organisation.
 UPLOAD, RESTORE, ERASE, EXPORT_ROWS = "upload", "restore", "erase", "export_rows"
 TAXONOMY, REVIEW, AREAS, AUDIT, USERS = "taxonomy", "review", "areas", "audit", "users"
+SESSIONS = "sessions"  # build, save and remove presentation sessions
 ALL_ROWS, OWN_ROWS, NO_ROWS = "all", "own", "none"
 
 
@@ -37,13 +38,13 @@ class Role:
 
 ROLES: dict[str, Role] = {r.name: r for r in (
     Role("beheerder", "Beheerder", ALL_ROWS,
-         frozenset({UPLOAD, RESTORE, ERASE, EXPORT_ROWS, TAXONOMY, REVIEW, AREAS, AUDIT, USERS}),
+         frozenset({UPLOAD, RESTORE, ERASE, EXPORT_ROWS, TAXONOMY, REVIEW, AREAS, AUDIT, USERS, SESSIONS}),
          description="taxonomie, gebruikers en alle gegevens"),
-    Role("fonds", "Fonds", NO_ROWS, frozenset(),
+    Role("fonds", "Fonds", NO_ROWS, frozenset({SESSIONS}),
          description="alle organisaties, alleen geaggregeerd; kleine aantallen verborgen"),
     Role("organisatie", "Organisatie", OWN_ROWS, frozenset({UPLOAD, RESTORE, ERASE, EXPORT_ROWS}),
          description="eigen gegevens in detail, de andere organisaties geaggregeerd"),
-    Role("leerkring", "Leerkring", NO_ROWS, frozenset(), anonymous=True,
+    Role("leerkring", "Leerkring", NO_ROWS, frozenset({SESSIONS}), anonymous=True,
          description="alleen geaggregeerd; organisaties heten A, B, C …"),
 )}
 OWN_ONLY = frozenset({UPLOAD, RESTORE, ERASE, EXPORT_ROWS})  # an organisatie may do these for its own rows only

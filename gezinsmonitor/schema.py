@@ -233,9 +233,22 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
 )
 
+# Presentation sessions (v5): a named, ordered list of views with their filters, opened by link (?sessie=slug).
+presentations = Table(
+    "presentations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(80), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("content", Text, nullable=False),  # JSON: options and slides (gezinsmonitor.sessions)
+    Column("created_by", Text),
+    Column("updated_at", DateTime, nullable=False),
+)
+
 V2_TABLES = (taxonomy_versions, value_mappings, mapping_profiles)
 V3_TABLES = (areas,)
 V4_TABLES = (audit_log,)
+V5_TABLES = (presentations,)
 V3_COLUMNS = ((families, "language"), (families, "language_raw"), (trajectories, "phase"), (trajectories, "result"),
               (trajectories, "phase_raw"), (trajectories, "result_raw"))
 # (table, column) added to existing tables in v2

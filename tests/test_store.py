@@ -156,16 +156,17 @@ def test_v1_store_is_upgraded_to_latest_without_losing_rows(db_url, fixture_path
     store = fixture_store(db_url, fixture_paths)
     n_requests = len(with_raw_keys(store.load_dataset()).requests)
     with store.engine.begin() as conn:  # take the store back to version 1
-        for table in (*schema.V2_TABLES, *schema.V3_TABLES, *schema.V4_TABLES):
+        for table in (*schema.V2_TABLES, *schema.V3_TABLES, *schema.V4_TABLES, *schema.V5_TABLES):
             conn.execute(text(f"DROP TABLE {table.name}"))
         for table, column in (*schema.V2_COLUMNS, *schema.V3_COLUMNS):
             conn.execute(text(f"ALTER TABLE {table.name} DROP COLUMN {column}"))
         conn.execute(text("DELETE FROM schema_migrations WHERE version >= 2"))
     assert "confidence" not in {c["name"] for c in inspect(store.engine).get_columns("help_requests")}
-    assert migrations.upgrade(store.engine) == [2, 3, 4]
+    assert migrations.upgrade(store.engine) == [2, 3, 4, 5]
     assert migrations.upgrade(store.engine) == []  # once only
     assert {"language", "language_raw"} <= {c["name"] for c in inspect(store.engine).get_columns("families")}
     assert inspect(store.engine).has_table("areas") and inspect(store.engine).has_table("audit_log")
+    assert inspect(store.engine).has_table("presentations")
     again = Store(engine=store.engine)
     assert len(with_raw_keys(again.load_dataset()).requests) == n_requests
     assert {"unit", "indicator"} <= {c["name"] for c in inspect(store.engine).get_columns("measurements")}

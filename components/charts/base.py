@@ -1,6 +1,8 @@
 """Colours, scales and Dutch number formatting shared by every chart builder."""
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -109,3 +111,16 @@ def hidden_mark(frame: pd.DataFrame) -> str | None:
     hidden so that another cannot be recovered; '<k' would claim a size), None for an unprotected frame. A count
     known to be small reads '<k' (see `progress.count_text`, `needs.n_text`)."""
     return suppression.HIDDEN_MARK if disclosure.is_protected(frame) else None
+
+
+# -- one organisation highlighted (a participant's own, in a learning-circle session) --------------------
+HIGHLIGHT = "#D35400"  # orange: apart from the navy/light-blue moments and the grey total
+
+
+def highlight_axis(highlight: str | None, **kwargs) -> alt.Axis:
+    """An axis whose label of the `highlight` organisation is bold and orange (kwargs: other Axis settings)."""
+    if highlight:
+        test = f"datum.value === {json.dumps(highlight)}"  # json quoting: a name with quotes stays one literal
+        kwargs |= {"labelFontWeight": alt.condition(test, alt.value("bold"), alt.value("normal")),
+                   "labelColor": alt.condition(test, alt.value(HIGHLIGHT), alt.value("#111827"))}
+    return alt.Axis(**kwargs)

@@ -10,17 +10,18 @@ from gezinsmonitor import taxonomy as tx
 
 from ..figure import nl_number
 from .base import (NAVY, MOMENT_LABELS, MOMENT_COLORS, KIND_TITLES, BAR_ROW_HEIGHT, STATUS_COLORS, dutch, plain,
-                   faint_when_small, hours_text, small_note)
+                   faint_when_small, highlight_axis, hours_text, small_note)
 from .progress import count_text, hidden_mark, hidden_or, shown_count
 
 
 # -- inzet -----------------------------------------------------------------------------------
 def _first_latest_bars(frame: pd.DataFrame, y: str, order: list, x_title: str, tooltip: list, title: str,
-                       step: int, opacity=None) -> alt.LayerChart:
-    """Bars of the first and the latest moment side by side per `y`, with "n = …" at the end of each bar."""
+                       step: int, opacity=None, highlight: str | None = None) -> alt.LayerChart:
+    """Bars of the first and the latest moment side by side per `y`, with "n = …" at the end of each bar; the
+    `highlight` row's label bold and orange."""
     moments = list(MOMENT_LABELS.values())
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{y}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y(f"{y}:N", title=None, sort=order, axis=highlight_axis(highlight, labelLimit=260)),
         yOffset=alt.YOffset("moment_label:N", sort=moments),
         x=alt.X("mean_hours_per_week:Q", title=x_title),
         tooltip=tooltip,
@@ -233,7 +234,8 @@ def total_hours_table(summary: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n: int | None = None) -> alt.LayerChart:
+def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n: int | None = None,
+                            highlight: str | None = None) -> alt.LayerChart:
     """Mean hours per week per family of `measure` (total, professional, volunteer) per organisation, first vs
     latest moment; n on each bar; organisations (not the total) below min_n faint, flagged in the tooltip.
     Organisations without any value are left out of the chart (the table lists them)."""
@@ -259,7 +261,7 @@ def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n:
     ]
     faint = faint_when_small()
     return _first_latest_bars(frame, "organisation", orgs, "Gemiddeld aantal uren per week per gezin", tooltip,
-                              f"Uren per organisatie — {HOURS_MEASURES[measure]}", BAR_ROW_HEIGHT, faint)
+                              f"Uren per organisatie — {HOURS_MEASURES[measure]}", BAR_ROW_HEIGHT, faint, highlight)
 
 
 def organisation_hours_table(by_org: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from gezinsmonitor import taxonomy as tx
 
 from .base import BAR_ROW_HEIGHT, LIGHT, MOMENT_LABELS, NAVY, PCT_TICKS, dutch, faint_when_small, hours_text, plain
 from .hours import TOTAL_ROW
-from .base import hidden_mark
+from .base import HIGHLIGHT, hidden_mark, highlight_axis
 from .needs import HIDDEN_COLOR, count_column, count_texts, hidden_rows
 
 __all__ = [
@@ -83,8 +83,10 @@ def comparison_table_nl(table: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.LayerChart:
-    """Kaplan–Meier median duration per organisation with its 95% interval; the pooled total last in grey.
+def median_duration_chart(table: pd.DataFrame, min_n: int | None = None,
+                          highlight: str | None = None) -> alt.LayerChart:
+    """Kaplan–Meier median duration per organisation with its 95% interval; the pooled total last in grey;
+    the `highlight` organisation (a participant's own) in orange.
     An interval whose upper end is not reached runs dashed to the right edge; a median that is not reached has no
     point, only its label. Organisations below min_n trajectories are faint and flagged in the tooltip."""
     limit = metrics.resolve_min_n(min_n)
@@ -98,6 +100,7 @@ def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.
     frame["text_x"] = frame["lo_plot"].fillna(0.0)
     frame["open"] = frame["median_hi"].isna()
     frame["is_total"] = frame["organisation"] == TOTAL_ROW
+    frame["is_highlight"] = frame["organisation"] == highlight
     frame["small"] = ((frame["km_n"] < limit) | hidden) & ~frame["is_total"]
     frame["small_label"] = np.where(frame["small"], f"n < {limit}: voorzichtig vergelijken", "")
     frame["median_label"] = [mark if h else median_text(m, lo, hi) for m, lo, hi, h in
@@ -109,9 +112,10 @@ def median_duration_chart(table: pd.DataFrame, min_n: int | None = None) -> alt.
         frame[col] = count_texts(frame[col], hidden, mark)
     order = list(frame["organisation"])
     opacity = faint_when_small()
-    color = alt.condition("datum.is_total", alt.value(_GREY), alt.value(NAVY))
+    color = (alt.when("datum.is_total").then(alt.value(_GREY)).when("datum.is_highlight").then(alt.value(HIGHLIGHT))
+             .otherwise(alt.value(NAVY)))
     base = alt.Chart(frame).encode(
-        y=alt.Y("organisation:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("organisation:N", title=None, sort=order, axis=highlight_axis(highlight, labelLimit=260)),
         tooltip=[
             alt.Tooltip("organisation:N", title="organisatie"),
             alt.Tooltip("median_label:N", title="mediane duur (maanden)"),

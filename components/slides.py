@@ -1,0 +1,103 @@
+"""Presentation mode: one figure per screen, readable from the back of a room.
+
+`projector` enlarges a chart's Vega-Lite spec as a whole (fonts, strokes, points, bar steps) so every chart
+builder works on a slide unchanged; `render` draws one slide (title, takeaway, chart, small print).
+"""
+from __future__ import annotations
+
+import copy
+import numbers
+from html import escape
+
+import altair as alt
+import streamlit as st
+
+from .context import PageContext
+from .views import Figure
+
+FACTOR = 1.6  # about 18 px text instead of 11: legible at 1280×720 on a wall, still one chart per screen
+LINEAR = {"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize", "strokeWidth", "symbolStrokeWidth",
+          "dx", "dy", "step", "labelLimit", "titleLimit", "height", "labelPadding", "titlePadding"}
+AREA = {"size", "symbolSize"}  # point sizes are areas
+DATA_KEYS = {"data", "datasets", "values"}  # never touch the data itself (a column may be called 'size')
+BASE_CONFIG = {  # Vega-Lite's defaults, enlarged where a chart did not set its own
+    "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 180},
+    "legend": {"labelFontSize": 11, "titleFontSize": 11, "symbolSize": 100, "labelLimit": 160},
+    "header": {"labelFontSize": 11, "titleFontSize": 11},
+    "title": {"fontSize": 13, "subtitleFontSize": 11},
+    "text": {"fontSize": 11},
+    "line": {"strokeWidth": 2},
+    "rule": {"strokeWidth": 1},
+    "point": {"size": 30},
+}
+
+
+def _grow(value, key: str, factor: float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    return value * factor * factor if key in AREA else value * factor
+
+
+def _scale(node, factor: float, key: str | None = None):
+    """Every size in a spec times `factor` (areas times factor²), including conditional values."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k in DATA_KEYS:
+                out[k] = v
+            elif k in LINEAR or k in AREA:
+                out[k] = _grow(v, k, factor) if not isinstance(v, (dict, list)) else _scale_values(v, k, factor)
+            else:
+                out[k] = _scale(v, factor, k)
+        return out
+    if isinstance(node, list):
+        return [_scale(v, factor, key) for v in node]
+    return node
+
+
+def _scale_values(node, key: str, factor: float):
+    """A channel like strokeWidth given as {"condition": {..., "value": 3}, "value": 1.6}: scale its values."""
+    if isinstance(node, dict):
+        return {k: (_grow(v, key, factor) if k == "value" else _scale_values(v, key, factor)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_scale_values(v, key, factor) for v in node]
+    return node
+
+
+def projector(chart: alt.TopLevelMixin, factor: float = FACTOR) -> dict:
+    """The chart's spec with everything `factor` times larger, for a projector."""
+    spec = _scale(chart.to_dict(), factor)
+    config = copy.deepcopy(spec.get("config", {}))
+    for part, defaults in BASE_CONFIG.items():
+        scaled = {k: _grow(v, k, factor) for k, v in defaults.items()}
+        config[part] = {**scaled, **config.get(part, {})}
+    spec["config"] = config
+    spec.pop("$schema", None)
+    return spec
+
+
+STYLE = """
+<style>
+.gm-slide-theme {font-size: 1.1rem; color: #6B7280; text-transform: uppercase; letter-spacing: .08em; margin: 0;}
+.gm-slide-title {font-size: 2.6rem; font-weight: 700; line-height: 1.15; margin: .1rem 0 .4rem 0; color: #111827;}
+.gm-slide-takeaway {font-size: 1.7rem; line-height: 1.3; margin: 0 0 .6rem 0; color: #1F3A5F;}
+.gm-slide-print {font-size: .95rem; color: #4B5563; line-height: 1.35; margin-top: .3rem;}
+</style>
+"""
+
+
+def header(theme: str, title: str, takeaway: str) -> None:
+    st.html(STYLE + f'<p class="gm-slide-theme">{escape(theme)}</p><p class="gm-slide-title">{escape(title)}</p>'
+            f'<p class="gm-slide-takeaway">{escape(takeaway)}</p>')
+
+
+def small_print(ctx: PageContext, fig: Figure) -> str:
+    """n, definition, filters and data version in one line of small print."""
+    return (f"{fig.n_text} · {fig.definition} · Filters: {ctx.filters.describe()}; peildatum "
+            f"{ctx.peildatum:%d-%m-%Y} · Gegevens: {ctx.version}")
+
+
+def render(ctx: PageContext, fig: Figure) -> None:
+    header(fig.theme, fig.title, fig.takeaway)
+    st.vega_lite_chart(projector(fig.chart), width="stretch", theme=None)
+    st.html(STYLE + f'<p class="gm-slide-print">{escape(small_print(ctx, fig))}</p>')
