@@ -18,6 +18,7 @@ PAGES = [
     ("Dashboard", "pages/organisaties.py", "Organisaties", ":material/groups:", None),
     ("Dashboard", "pages/kaart.py", "Kaart", ":material/map:", None),
     ("Delen", "pages/presentatie.py", "Presentatie", ":material/slideshow:", None),
+    ("Delen", "pages/rapport.py", "Rapport", ":material/description:", None),
     ("Beheer", "pages/gegevens.py", "Gegevens", ":material/upload_file:", perm.UPLOAD),
     ("Beheer", "pages/te_beoordelen.py", "Te beoordelen", ":material/rule:", perm.REVIEW),
     ("Beheer", "pages/taxonomie.py", "Taxonomie", ":material/account_tree:", perm.TAXONOMY),

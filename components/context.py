@@ -64,13 +64,13 @@ def _empty(ds: Dataset) -> Dataset:
                    requests=ds.requests.iloc[:0], measurements=ds.measurements.iloc[:0], hours=ds.hours.iloc[:0])
 
 
-def _viewer() -> Access:
-    principal = auth.current_principal()
-    access = Access(principal)
-    # The rest of this run computes for this viewer: every protected aggregate hides what they may not see,
-    # and every change is logged in their name.
+def _viewer(access: Access | None = None) -> Access:
+    """Who looks (the logged-in principal unless `access` is given, e.g. inside a fragment, which may not draw
+    the sidebar's account box): the rest of this run computes for them, so every protected aggregate hides what
+    they may not see and every change is logged in their name."""
+    access = access or Access(auth.current_principal())
     disclosure.set_audience(access.audience())
-    audit.set_actor(audit.Actor(principal.name, principal.role))
+    audit.set_actor(audit.Actor(access.principal.name, access.principal.role))
     return access
 
 
@@ -106,10 +106,10 @@ def build_context() -> PageContext:
                        version=data_version(dataset), access=access)
 
 
-def fixed_context(chosen: Filters, peildatum: dt.date) -> PageContext:
+def fixed_context(chosen: Filters, peildatum: dt.date, access: Access | None = None) -> PageContext:
     """The context for filters that are not the sidebar's (a presentation slide, a report), read afresh from
     the store: what changed since the page opened is in it."""
-    access = _viewer()
+    access = _viewer(access)
     dataset = _dataset(access)
     return PageContext(full=dataset, data=_selection(access, dataset, chosen), filters=chosen, peildatum=peildatum,
                        version=data_version(dataset), access=access)

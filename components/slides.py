@@ -15,9 +15,11 @@ import streamlit as st
 from .context import PageContext
 from .views import Figure
 
-FACTOR = 1.6  # about 18 px text instead of 11: legible at 1280×720 on a wall, still one chart per screen
+FACTOR = 1.6  # about 18 px text instead of 11: legible at 1280×720 on a wall
+ROWS = 1.25  # bar rows and heights grow less than text, so a chart still fits one 720-pixel screen
 LINEAR = {"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize", "strokeWidth", "symbolStrokeWidth",
-          "dx", "dy", "step", "labelLimit", "titleLimit", "height", "labelPadding", "titlePadding"}
+          "dx", "dy", "labelLimit", "titleLimit", "labelPadding", "titlePadding"}
+HEIGHTS = {"step", "height"}
 AREA = {"size", "symbolSize"}  # point sizes are areas
 DATA_KEYS = {"data", "datasets", "values"}  # never touch the data itself (a column may be called 'size')
 BASE_CONFIG = {  # Vega-Lite's defaults, enlarged where a chart did not set its own
@@ -35,6 +37,8 @@ BASE_CONFIG = {  # Vega-Lite's defaults, enlarged where a chart did not set its 
 def _grow(value, key: str, factor: float):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return value
+    if key in HEIGHTS:
+        return value * min(factor, ROWS)
     return value * factor * factor if key in AREA else value * factor
 
 
@@ -45,7 +49,7 @@ def _scale(node, factor: float, key: str | None = None):
         for k, v in node.items():
             if k in DATA_KEYS:
                 out[k] = v
-            elif k in LINEAR or k in AREA:
+            elif k in LINEAR or k in AREA or k in HEIGHTS:
                 out[k] = _grow(v, k, factor) if not isinstance(v, (dict, list)) else _scale_values(v, k, factor)
             else:
                 out[k] = _scale(v, factor, k)
@@ -78,10 +82,18 @@ def projector(chart: alt.TopLevelMixin, factor: float = FACTOR) -> dict:
 
 STYLE = """
 <style>
+[data-testid="stMainBlockContainer"] {padding-top: 4.2rem; padding-bottom: 1rem;}  /* just below the header bar */
+@media (max-height: 800px) {  /* 1280×720 and the like: the whole slide still on one screen */
+  [data-testid="stMainBlockContainer"] {padding-top: 4rem;}
+  [data-testid="stVegaLiteChart"] {zoom: .7;}
+  .gm-slide-title {font-size: 2rem !important;}
+  .gm-slide-takeaway {font-size: 1.3rem !important; margin-bottom: .2rem !important;}
+  .gm-slide-print {font-size: .8rem !important;}
+}
 .gm-slide-theme {font-size: 1.1rem; color: #6B7280; text-transform: uppercase; letter-spacing: .08em; margin: 0;}
 .gm-slide-title {font-size: 2.6rem; font-weight: 700; line-height: 1.15; margin: .1rem 0 .4rem 0; color: #111827;}
 .gm-slide-takeaway {font-size: 1.7rem; line-height: 1.3; margin: 0 0 .6rem 0; color: #1F3A5F;}
-.gm-slide-print {font-size: .95rem; color: #4B5563; line-height: 1.35; margin-top: .3rem;}
+.gm-slide-print {font-size: .9rem; color: #4B5563; line-height: 1.35; margin-top: .3rem;}
 </style>
 """
 

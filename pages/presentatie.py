@@ -11,6 +11,7 @@ from gezinsmonitor import permissions as perm
 REFRESH_SECONDS = 20  # a new upload shows on the wall within half a minute
 POSITION, NAMES, SEEN, NOTICE = "pz_position", "pz_names", "pz_revision", "pz_notice"
 
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed")  # a link opened on the projector starts with the room's view
 ctx = page_context()  # the sidebar's filters: for the session builder only; every slide has its own
 engine = data.get_store().engine
 
@@ -71,9 +72,16 @@ def slide() -> None:
     position = st.session_state[POSITION]
     st.query_params["dia"] = str(position + 1)
     current = session.slides[position]
-    here = context.fixed_context(current.filters, current.peildatum or ctx.peildatum)
+    here = context.fixed_context(current.filters, current.peildatum or ctx.peildatum, ctx.access)
     if letters:
         here = context.anonymised(here, shown_names(here.full))
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+    left.button("Vorige", icon=":material/arrow_back:", on_click=go, args=(-1,), disabled=position == 0,
+                shortcut="Left", key="pz_prev", width="stretch")
+    middle.markdown(f"<div style='text-align:center;font-size:1.2rem'>Dia {position + 1} van {total} · "
+                    f"{session.name}</div>", unsafe_allow_html=True)
+    right.button("Volgende", icon=":material/arrow_forward:", icon_position="right", on_click=go, args=(1,),
+                 disabled=position == total - 1, shortcut="Right", key="pz_next", width="stretch")
     view = views.VIEWS.get(current.view)
     figure = views.build(current.view, here, highlight) if view else None
     if figure is None:
@@ -83,20 +91,14 @@ def slide() -> None:
     else:
         slides.render(here, figure)
 
-    revision = here.version
+    revision = data.get_store().revision()  # changes with every upload, restore or erasure
     if st.session_state.get(SEEN) not in (None, revision):
         at = dt.datetime.now(ZoneInfo("Europe/Amsterdam")).strftime("%H:%M")
-        st.session_state[NOTICE] = f"Bijgewerkt om {at}: nieuwe gegevens ({revision}). De dia toont de nieuwe stand."
+        st.session_state[NOTICE] = (f"Bijgewerkt om {at}: er zijn nieuwe gegevens ({here.version}). De dia toont de "
+                                    "nieuwe stand.")
         st.toast(st.session_state[NOTICE], icon=":material/sync:")
     st.session_state[SEEN] = revision
 
-    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
-    left.button("Vorige", icon=":material/arrow_back:", on_click=go, args=(-1,), disabled=position == 0,
-                shortcut="Left", key="pz_prev", width="stretch")
-    middle.markdown(f"<div style='text-align:center;font-size:1.2rem'>Dia {position + 1} van {total} · "
-                    f"{session.name}</div>", unsafe_allow_html=True)
-    right.button("Volgende", icon=":material/arrow_forward:", icon_position="right", on_click=go, args=(1,),
-                 disabled=position == total - 1, shortcut="Right", key="pz_next", width="stretch")
     if NOTICE in st.session_state:
         st.caption(st.session_state[NOTICE])
 
