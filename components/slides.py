@@ -49,8 +49,10 @@ def _scale(node, factor: float, key: str | None = None):
         for k, v in node.items():
             if k in DATA_KEYS:
                 out[k] = v
-            elif k in LINEAR or k in AREA or k in HEIGHTS:
-                out[k] = _grow(v, k, factor) if not isinstance(v, (dict, list)) else _scale_values(v, k, factor)
+            elif not isinstance(v, (dict, list)) and (k in LINEAR or k in AREA or k in HEIGHTS):
+                out[k] = _grow(v, k, factor)
+            elif k in LINEAR or k in AREA:  # a conditional channel value
+                out[k] = _scale_values(v, k, factor)
             else:
                 out[k] = _scale(v, factor, k)
         return out
