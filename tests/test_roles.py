@@ -19,7 +19,7 @@ from tests.apptest import app_test, assert_browser_json, assert_ok
 
 OWN = "Stichting Samen Verder"
 DASHBOARD = ["pages/overzicht.py", "pages/hulpvragen.py", "pages/trajectduur.py", "pages/voortgang.py",
-             "pages/inzet.py", "pages/organisaties.py", "pages/kaart.py"]
+             "pages/inzet.py", "pages/organisaties.py", "pages/kaart.py", "pages/presentatie.py"]
 USER_KEY = "gm_principal"
 
 
