@@ -1,13 +1,18 @@
 """n, definition and data version under every figure: numbers that can be checked."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from functools import partial
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from gezinsmonitor import config, disclosure, formatting, suppression
+from gezinsmonitor import config, disclosure, formatting, suppression, tables
 
+from . import images
 from .context import PageContext
 
 HOW_LABEL = "Hoe berekend?"
@@ -15,12 +20,89 @@ HIDDEN_NAMES = ("**Namen** — verborgen: organisaties heten Organisatie A, B, C
                 "upload is weggelaten.")
 
 
-def caption(ctx: PageContext, n_text: str, definition: str, excluded: Mapping[str, int] | None = None) -> None:
+CHART_DOWNLOADS = "Grafiek downloaden"
+TABLE_DOWNLOADS = "Tabel downloaden"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def caption(ctx: PageContext, n_text: str, definition: str, excluded: Mapping[str, int] | None = None, *,
+            chart: alt.TopLevelMixin | None = None, title: str | None = None, name: str | None = None) -> None:
     """The line under a figure (n, definition, filters, data version) and its "Hoe berekend?" expander,
-    which also says which rows were left out and why (`excluded`: reason → count)."""
+    which also says which rows were left out and why (`excluded`: reason → count). With a `chart` (as shown
+    above it) and its `title`: PNG and SVG downloads of that chart with this very n and definition inside the
+    image (file `name`, default from the title)."""
     st.caption(f"**{n_text}** · {definition} · Filters: {ctx.filters.describe()} · Gegevens: {ctx.version}")
     with st.expander(HOW_LABEL, icon=":material/calculate:"):
         st.markdown(how_computed(ctx, n_text, definition, excluded))
+    if chart is not None:
+        chart_downloads(chart, title or "", lines(ctx, n_text, definition), name=name)
+
+
+def filters_text(ctx: PageContext) -> str:
+    return f"{ctx.filters.describe()}; peildatum {formatting.date(ctx.peildatum)}"
+
+
+def lines(ctx: PageContext, n_text: str, definition: str) -> list[str]:
+    """The small print of an exported figure: n, definition, filters, data version and source."""
+    return images.slide_lines(n_text, definition, filters_text(ctx), ctx.version)
+
+
+def file_name(text: str) -> str:
+    """A file name from a Dutch title: 'Hulpvragen per leefgebied' → 'hulpvragen-per-leefgebied'."""
+    text = unicodedata.normalize("NFKD", str(text).replace("%", " procent ").replace("&", " en "))
+    text = text.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "figuur"
+
+
+def chart_downloads(chart: alt.TopLevelMixin, title: str, small_print: Sequence[str], *, name: str | None = None) -> None:
+    """A small "Grafiek downloaden" popover with the chart as PNG and SVG for a slide (1920×1080). The images
+    are made only on a click, in another thread, from this chart as it was protected for this viewer."""
+    name = file_name(name or title)
+    with st.popover(CHART_DOWNLOADS, icon=":material/download:"):
+        for fmt, label, mime in (("png", "PNG (dia, 1920 × 1080)", "image/png"), ("svg", "SVG (schaalbaar)", "image/svg+xml")):
+            st.download_button(label, partial(images.chart_image, chart, fmt, title=title, lines=tuple(small_print)),
+                               file_name=f"{name}.{fmt}", mime=mime, key=f"dl_{name}_{fmt}", on_click="ignore",
+                               icon=":material/image:", width="stretch")
+
+
+def table_notes(ctx: PageContext | None, title: str, shown: pd.DataFrame, n_text: str | None = None,
+                definition: str | None = None) -> list[str]:
+    """What goes on the 'Toelichting' sheet of an exported table: title, n, definition, filters, data version,
+    source, and what the marks in the table mean."""
+    notes = [title]
+    if n_text:
+        notes.append(images.plain_text(n_text))
+    if definition:
+        notes.append(f"Definitie: {images.plain_text(definition)}")
+    if ctx is not None:
+        notes += [f"Filters: {filters_text(ctx)}", f"Gegevens: {ctx.version}"]
+    notes.append(images.SOURCE)
+    cells = set(shown.astype(str).to_numpy().ravel()) if not shown.empty else set()
+    small = sorted(c for c in cells if re.fullmatch(r"<\d+", c))
+    if small:
+        k = small[0][1:]
+        notes.append(f"'<{k}': minder dan {k} gezinnen (of trajecten); het precieze aantal wordt niet getoond.")
+    if suppression.HIDDEN_MARK in cells:
+        notes.append(f"'{suppression.HIDDEN_MARK}': {suppression.HIDDEN_NOTE}.")
+    if formatting.MISSING in cells:
+        notes.append(f"'{formatting.MISSING}': geen waarde.")
+    notes.append("Getallen staan als getal in de tabel (percentages als percentage); tekens als '<10' en '×' als "
+                 "tekst.")
+    return notes
+
+
+def table_downloads(shown: pd.DataFrame, title: str, notes: Sequence[str], *, name: str | None = None) -> None:
+    """A small "Tabel downloaden" popover with the table exactly as shown, as Excel and as CSV."""
+    name = file_name(name or title)
+    frame = shown.copy()
+    with st.popover(TABLE_DOWNLOADS, icon=":material/download:"):
+        st.download_button("Excel (.xlsx)", partial(tables.to_xlsx, frame, sheet=title[:31] or "Tabel",
+                                                    notes=tuple(notes)),
+                           file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"dl_{name}_xlsx", on_click="ignore",
+                           icon=":material/table_view:", width="stretch")
+        st.download_button("CSV (;-gescheiden)", partial(tables.to_csv, frame), file_name=f"{name}.csv",
+                           mime="text/csv", key=f"dl_{name}_csv", on_click="ignore", icon=":material/csv:",
+                           width="stretch")
 
 
 def how_computed(ctx: PageContext, n_text: str, definition: str, excluded: Mapping[str, int] | None = None) -> str:
@@ -102,10 +184,19 @@ def hidden_text(table: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def table(table: pd.DataFrame, source: pd.DataFrame | None = None, **kwargs) -> None:
-    """st.dataframe with the hidden rows of a protected `source` shown as '<k'."""
+def table(table: pd.DataFrame, source: pd.DataFrame | None = None, *, title: str | None = None,
+          ctx: PageContext | None = None, n_text: str | None = None, definition: str | None = None,
+          name: str | None = None, **kwargs) -> pd.DataFrame:
+    """st.dataframe with the hidden rows of a protected `source` shown as '<k'. With a `title`: Excel and CSV
+    downloads of exactly the table shown, with n, definition, filters and data version (`ctx`) as notes.
+    Returns the table as shown."""
     shown = table if source is None else hidden_text(table, source)
-    st.dataframe(shown, hide_index=kwargs.pop("hide_index", True), **kwargs)
+    hide_index = kwargs.pop("hide_index", True)
+    st.dataframe(shown, hide_index=hide_index, **kwargs)
+    if title is not None:
+        exported = shown if hide_index else shown.reset_index()
+        table_downloads(exported, title, table_notes(ctx, title, exported, n_text, definition), name=name)
+    return shown
 
 
 def withheld(*sources: pd.DataFrame) -> dict[str, int]:

@@ -96,13 +96,23 @@ STYLE = """
 .gm-slide-title {font-size: 2.6rem; font-weight: 700; line-height: 1.15; margin: .1rem 0 .4rem 0; color: #111827;}
 .gm-slide-takeaway {font-size: 1.7rem; line-height: 1.3; margin: 0 0 .6rem 0; color: #1F3A5F;}
 .gm-slide-print {font-size: .9rem; color: #4B5563; line-height: 1.35; margin-top: .3rem;}
+.gm-slide-counter {font-size: 1.2rem; text-align: center; margin: 0;}
 </style>
 """
+CLASSES = ("gm-slide-theme", "gm-slide-title", "gm-slide-takeaway", "gm-slide-print", "gm-slide-counter")
+
+
+def slide_html(*parts: tuple[str, str]) -> str:
+    """The style and one paragraph per (class, text), every text escaped: the only way text that can hold user
+    input (organisation names in a takeaway or a filter) reaches st.html."""
+    for cls, _ in parts:
+        if cls not in CLASSES:
+            raise ValueError(f"unknown slide class {cls!r}")
+    return STYLE + "".join(f'<p class="{cls}">{escape(str(text))}</p>' for cls, text in parts)
 
 
 def header(theme: str, title: str, takeaway: str) -> None:
-    st.html(STYLE + f'<p class="gm-slide-theme">{escape(theme)}</p><p class="gm-slide-title">{escape(title)}</p>'
-            f'<p class="gm-slide-takeaway">{escape(takeaway)}</p>')
+    st.html(slide_html(("gm-slide-theme", theme), ("gm-slide-title", title), ("gm-slide-takeaway", takeaway)))
 
 
 def small_print(ctx: PageContext, fig: Figure) -> str:
@@ -114,4 +124,4 @@ def small_print(ctx: PageContext, fig: Figure) -> str:
 def render(ctx: PageContext, fig: Figure) -> None:
     header(fig.theme, fig.title, fig.takeaway)
     st.vega_lite_chart(projector(fig.chart), width="stretch", theme=None)
-    st.html(STYLE + f'<p class="gm-slide-print">{escape(small_print(ctx, fig))}</p>')
+    st.html(slide_html(("gm-slide-print", small_print(ctx, fig))))

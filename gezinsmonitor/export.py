@@ -1,20 +1,16 @@
 """Export the harmonised data: one sheet per table, raw values next to harmonised ones."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from .store import Dataset
+from .tables import FORMULA_START, safe_cell, write_raw
 
-# Text a spreadsheet program could take for a formula (OWASP's CSV/formula injection list, with the tab and
-# carriage return some programs strip first). Such cells are written as text, never as a live formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# The formula guard lives with the other table writers; imported here for the callers of this module.
+__all__ = ["FORMULA_START", "safe_cell", "export_tables", "write_tables", "export_workbook"]
 
 
 def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
@@ -68,39 +64,10 @@ def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     }
 
 
-def safe_cell(ws, value):
-    """A cell that never becomes a live formula, whatever text a user typed."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return WriteOnlyCell(ws, value=None)
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-        if value.time() == dt.time(0):
-            value = value.date()
-    elif hasattr(value, "item"):
-        value = value.item()
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"
-    if isinstance(value, dt.date):
-        cell.number_format = "DD-MM-YYYY"
-    return cell
-
-
 def write_tables(target: str | Path | IO[bytes], tables: dict[str, pd.DataFrame]) -> None:
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for name, frame in tables.items():
-        ws = wb.create_sheet(name[:31])
-        ws.freeze_panes = "A2"
-        header = []
-        for col in frame.columns:
-            cell = WriteOnlyCell(ws, value=str(col))
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in frame.itertuples(index=False, name=None):
-            ws.append([safe_cell(ws, v) for v in row])
-    wb.save(target)
+    """One sheet per table: bold, frozen header, column widths from the content, values as they are (text stays
+    text, never a live formula; dates dd-mm-yyyy)."""
+    write_raw(target, tables)
 
 
 def export_workbook(ds: Dataset, target: str | Path | IO[bytes]) -> None:

@@ -76,7 +76,8 @@ figure.caption(
 for kind, what in ((tx.INVESTMENT, "inzet"), (tx.PARTICIPATION, "deelname")):
     part = hours[(hours["kind"] == kind) & (hours["n"] > 0)]
     hidden_here = bool(hours.loc[hours["kind"] == kind, "n"].isna().any())
-    st.subheader("Inzet (professionals en vrijwilligers)" if kind == tx.INVESTMENT else "Deelname van het gezin")
+    heading = "Inzet (professionals en vrijwilligers)" if kind == tx.INVESTMENT else "Deelname van het gezin"
+    st.subheader(heading)
     if part.empty:
         if hidden_here:
             st.info(f"Alle groepen {what} hebben minder dan {ctx.access.k} gezinnen van andere organisaties: hun "
@@ -84,16 +85,20 @@ for kind, what in ((tx.INVESTMENT, "inzet"), (tx.PARTICIPATION, "deelname")):
         else:
             figure.no_data(f"metingen van {what}")
         continue
-    st.altair_chart(charts.hours_bars(hours, kind), width="stretch")
+    chart = charts.hours_bars(hours, kind)
+    st.altair_chart(chart, width="stretch")
     n_range = f"{int(part['n'].min())}–{int(part['n'].max())}" if part["n"].nunique() > 1 else str(int(part["n"].iloc[0]))
     figure.caption(ctx, f"n = {n_range} gezinnen per balk (n staat bij elke balk)", metrics.DEFINITIONS["hours"],
                    excluded={**left_out(hours[hours["kind"] == kind], hours.attrs["excluded_by_kind"].get(kind, {})),
-                             **figure.withheld(hours[hours["kind"] == kind])})
+                             **figure.withheld(hours[hours["kind"] == kind])}, chart=chart, title=heading,
+                   name=f"{what}-uren-per-week")
 
 st.subheader("Tabel")
-figure.table(charts.hours_table(hours))
-figure.caption(ctx, f"n = {n_of(ds.hours['family'].nunique())} gezinnen met urenregistratie",
-               metrics.DEFINITIONS["hours"], excluded={**left_out(hours, hours.attrs["excluded"]), **figure.withheld(hours)})
+hours_n = f"n = {n_of(ds.hours['family'].nunique())} gezinnen met urenregistratie"
+figure.table(charts.hours_table(hours), title="Uren per week per soort steun", ctx=ctx, n_text=hours_n,
+             definition=metrics.DEFINITIONS["hours"], name="inzet-uren-per-week-per-soort-steun")
+figure.caption(ctx, hours_n, metrics.DEFINITIONS["hours"],
+               excluded={**left_out(hours, hours.attrs["excluded"]), **figure.withheld(hours)})
 
 st.subheader("Intensiteit per trajectmaand")
 if not metrics.is_contact(ds.hours).any():
@@ -109,14 +114,16 @@ else:
         if listed:
             st.caption("**Telt niet mee**: " + "; ".join(listed) + ".")
     else:
-        st.altair_chart(charts.intensity_lines(curve, min_n=figure.min_n()), width="stretch")
+        chart = charts.intensity_lines(curve, min_n=figure.min_n())
+        st.altair_chart(chart, width="stretch")
         curve_mark = charts.hidden_mark(curve)
         families = curve.attrs["n_families"]
         n_families = curve_mark if curve_mark and 0 < families < curve.attrs["k"] else families
         n_text = (f"n = {n_families} gezinnen met een contactlog · n per trajectmaand in de tooltip "
                   f"(gezinnen waarvan het traject die maand omvat)")
-        figure.caption(ctx, n_text, metrics.DEFINITIONS["intensity"], excluded={**curve_left_out,
-                                                                              **figure.withheld(curve)})
+        figure.caption(ctx, n_text, metrics.DEFINITIONS["intensity"],
+                       excluded={**curve_left_out, **figure.withheld(curve)}, chart=chart,
+                       title="Intensiteit per trajectmaand", name="inzet-intensiteit-per-trajectmaand")
         small = metrics.intensity_small_n(curve, figure.min_n())
         figure.small_n_warning({f"{r.organisation} vanaf trajectmaand {r.month}": int(r.n)
                                 for r in small.itertuples()})
@@ -146,19 +153,24 @@ else:
                    charts.hidden_or(figure.nl_number(overall["median_afgerond"], 0) if overall["n_afgerond"] else "–",
                                     overall["n_afgerond"], total_mark),
                    help=f"n = {whole(overall['n_afgerond'])} afgeronde trajecten: hun totaal is volledig.")
-    st.altair_chart(charts.total_hours_chart(totals, summary), width="content")  # concat: fixed view widths
+    chart = charts.total_hours_chart(totals, summary)
+    st.altair_chart(chart, width="content")  # concat: fixed view widths
     if totals.attrs.get("rows_withheld"):
         st.caption("**Verdeling per gezin**: het histogram toont alleen gezinnen van uw eigen organisatie"
                    + (f" ({formatting.count(len(totals))})" if len(totals) else " (geen)")
                    + "; van andere organisaties worden geen waarden per gezin getoond, alleen de samenvatting per "
                    "organisatie hierboven en in de tabel.")
     n_total = whole(overall["n"])
-    figure.caption(ctx, f"n = {n_total} gezinnen ({whole(overall['n_afgerond'])} afgerond, "
-                        f"{whole(overall['n'] - overall['n_afgerond'])} lopend) · n per organisatie in de tooltip",
-                   investment.DEFINITIONS["total_hours"], excluded={**excluded, **figure.withheld(summary, totals)})
+    total_n = (f"n = {n_total} gezinnen ({whole(overall['n_afgerond'])} afgerond, "
+               f"{whole(overall['n'] - overall['n_afgerond'])} lopend) · n per organisatie in de tooltip")
+    figure.caption(ctx, total_n, investment.DEFINITIONS["total_hours"],
+                   excluded={**excluded, **figure.withheld(summary, totals)}, chart=chart,
+                   title="Totaal aantal uren per gezin", name="inzet-totaal-aantal-uren-per-gezin")
     per_org = summary[(summary["organisation"] != investment.ALL_ORGANISATIONS) & summary["n"].notna()]
     figure.small_n_warning(dict(zip(per_org["organisation"], per_org["n"])))
-    figure.table(charts.total_hours_table(summary), summary)
+    figure.table(charts.total_hours_table(summary), summary, title="Totaal aantal uren per gezin", ctx=ctx,
+                 n_text=total_n, definition=investment.DEFINITIONS["total_hours"],
+                 name="inzet-totaal-aantal-uren-per-gezin")
 
 # -- hours per organisation -------------------------------------------------------------------
 st.subheader("Uren per organisatie")
@@ -172,21 +184,26 @@ hidden_orgs = set(by_org.loc[by_org[f"n_{measure}"].isna(), "organisation"])
 if with_hours.empty and not hidden_orgs:
     figure.no_data(f"uren van {charts.HOURS_MEASURES[measure].lower()}")
 else:
-    st.altair_chart(charts.organisation_hours_bars(by_org, measure), width="stretch")
+    chart = charts.organisation_hours_bars(by_org, measure)
+    st.altair_chart(chart, width="stretch")
     n_org = with_hours.groupby("organisation")[f"n_{measure}"].min()
     no_hours = sorted(set(by_org["organisation"]) - set(n_org.index) - hidden_orgs - {investment.ALL_ORGANISATIONS})
     total_n = by_org.set_index(["organisation", "moment"])[f"n_{measure}"]
-    figure.caption(
-        ctx, f"n = {charts.count_text(total_n[(investment.ALL_ORGANISATIONS, 'start')], org_mark) if org_mark else total_n[(investment.ALL_ORGANISATIONS, 'start')]} / "
+    org_n = (f"n = {charts.count_text(total_n[(investment.ALL_ORGANISATIONS, 'start')], org_mark) if org_mark else total_n[(investment.ALL_ORGANISATIONS, 'start')]} / "
              f"{charts.count_text(total_n[(investment.ALL_ORGANISATIONS, 'latest')], org_mark) if org_mark else total_n[(investment.ALL_ORGANISATIONS, 'latest')]} "
-             "gezinnen (eerste/laatste meting) · n per balk",
-        investment.DEFINITIONS["organisation_hours"],
+             "gezinnen (eerste/laatste meting) · n per balk")
+    org_title = f"Uren per organisatie: {charts.HOURS_MEASURES[measure].lower()}"
+    figure.caption(
+        ctx, org_n, investment.DEFINITIONS["organisation_hours"],
         excluded={**({f"organisaties zonder deze inzet: {', '.join(no_hours)}": len(no_hours)} if no_hours else {}),
-                  **by_org.attrs.get("excluded", {}), **figure.withheld(by_org)})
+                  **by_org.attrs.get("excluded", {}), **figure.withheld(by_org)},
+        chart=chart, title=org_title, name="inzet-uren-per-organisatie")
     figure.small_n_warning(n_org.to_dict())
     any_hours = ((by_org.groupby("organisation")["n_total"].transform("max") > 0)
                  | by_org.groupby("organisation")["n_total"].transform(lambda n: n.isna().any()))
-    figure.table(charts.organisation_hours_table(by_org[any_hours]), by_org[any_hours])
+    figure.table(charts.organisation_hours_table(by_org[any_hours]), by_org[any_hours], title="Uren per organisatie",
+                 ctx=ctx, n_text=org_n, definition=investment.DEFINITIONS["organisation_hours"],
+                 name="inzet-uren-per-organisatie")
     without = sorted(set(by_org.loc[~any_hours, "organisation"]))
     if without:
         st.caption("Zonder uren of contactlog (niet in de tabel): " + ", ".join(without) + ".")

@@ -58,7 +58,8 @@ with table_col:
     st.subheader("Gezinnen per wijk")
     shown = table[["area", "shown"]].rename(columns={"area": "Wijk", "shown": "Gezinnen"})
     total = pd.DataFrame([{"Wijk": "Totaal", "Gezinnen": table.attrs["total_shown"]}])
-    st.dataframe(pd.concat([shown, total], ignore_index=True), hide_index=True, width="stretch", height="content")
+    figure.table(pd.concat([shown, total], ignore_index=True), width="stretch", height="content",
+                 title="Gezinnen per wijk", ctx=ctx, n_text=n_text, definition=definition, name="kaart-gezinnen-per-wijk")
     footnote = (f" **{mark}** = {note}: anders zou een aantal onder {k} uit het totaal min de andere rijen volgen."
                 if (table["status"] == suppression.SECONDARY).any() or table.attrs["total_status"] == suppression.SECONDARY
                 else "")

@@ -39,7 +39,9 @@ rows = table[table["organisation"] != og.ALL_ORGANISATIONS]
 total = table.set_index("organisation").loc[og.ALL_ORGANISATIONS]
 
 st.subheader("Vergelijking")
-figure.table(charts.comparison_table_nl(table), table)
+comparison_n = f"n = {charts.n_text(total['intensive'], table)} gezinnen bij {len(rows)} organisaties · n per cel"
+figure.table(charts.comparison_table_nl(table), table, title="Vergelijking van de organisaties", ctx=ctx,
+             n_text=comparison_n, definition=og.DEFINITIONS["comparison"], name="organisaties-vergelijking")
 # A hidden total (a count below k for a viewer who does not own every organisation) is left out, never printed.
 excluded = {"hulpvragen te beoordelen": int(table.attrs["te_beoordelen"]),
             "gezinnen waarvan elk traject na de peildatum begint": count(total["families_not_started"]),
@@ -48,8 +50,7 @@ excluded = {"hulpvragen te beoordelen": int(table.attrs["te_beoordelen"]),
                 count(total["trajectories"] - total["not_started"] - total["km_n"])}
 if disclosure.is_protected(table):
     excluded = {reason: (n if n is None or not 0 < n < table.attrs["k"] else None) for reason, n in excluded.items()}
-figure.caption(ctx, f"n = {charts.n_text(total['intensive'], table)} gezinnen bij {len(rows)} organisaties · "
-                    "n per cel", og.DEFINITIONS["comparison"], excluded=excluded | figure.withheld(table))
+figure.caption(ctx, comparison_n, og.DEFINITIONS["comparison"], excluded=excluded | figure.withheld(table))
 st.info("**Korte trajecten** (1–3 gesprekken) worden in dit model niet geregistreerd: alleen intensieve trajecten "
         "staan in de gegevens. Daarom staat er 'niet geregistreerd'.", icon=":material/info:")
 figure.small_n_warning(charts.shown_sizes(dict(zip(rows["organisation"], rows["intensive"])), table))
@@ -58,11 +59,13 @@ st.subheader("Mediane trajectduur per organisatie")
 if total["km_n"] == 0:
     figure.no_data("trajecten met een bruikbare duur")
 else:
-    st.altair_chart(charts.median_duration_chart(table), width="stretch")
+    chart = charts.median_duration_chart(table)
+    st.altair_chart(chart, width="stretch")
     figure.caption(ctx, f"n = {charts.n_text(total['km_n'], table)} trajecten, waarvan "
                         f"{charts.n_text(total['km_afgerond'], table)} afgerond · n per organisatie in het label",
                    og.DEFINITIONS["median_duration"],
-                   excluded={k: v for k, v in excluded.items() if k.startswith("trajecten")} | figure.withheld(table))
+                   excluded={k: v for k, v in excluded.items() if k.startswith("trajecten")} | figure.withheld(table),
+                   chart=chart, title="Mediane trajectduur per organisatie")
 
 # -- profile ----------------------------------------------------------------------------------
 st.subheader("Profiel van een organisatie")
@@ -114,11 +117,13 @@ n_needs = needs.attrs["n"]
 if n_needs[og.SELECTED] == 0:
     figure.no_data(f"hulpvragen van {chosen}")
 else:
-    st.altair_chart(charts.profile_needs_chart(needs, chosen), width="stretch")
+    chart = charts.profile_needs_chart(needs, chosen)
+    st.altair_chart(chart, width="stretch")
     figure.caption(ctx, f"n = {charts.n_text(n_needs[og.SELECTED], needs)} gezinnen met een hulpvraag bij {chosen} en "
                         f"{charts.n_text(n_needs[og.OTHERS], needs)} bij de overige organisaties samen",
                    og.DEFINITIONS["needs_vs_others"],
-                   excluded={"hulpvragen te beoordelen": needs.attrs["te_beoordelen"], **figure.withheld(needs)})
+                   excluded={"hulpvragen te beoordelen": needs.attrs["te_beoordelen"], **figure.withheld(needs)},
+                   chart=chart, title=f"{chosen}: hulpvragen per leefgebied", name="profiel-hulpvragen-per-leefgebied")
     figure.small_n_warning(charts.shown_sizes({chosen: n_needs[og.SELECTED],
                                                **({charts.OTHERS_LABEL: n_needs[og.OTHERS]} if others else {})},
                                               needs))
@@ -129,13 +134,15 @@ summary = km.attrs["summary"]
 if summary[og.SELECTED]["km_n"] == 0:
     figure.no_data(f"trajecten met een bruikbare duur van {chosen}")
 else:
+    duration_chart = None  # no curve for a viewer who may not see per-trajectory durations: nothing to download
     if km.empty and km.attrs.get("rows_withheld"):
         # A Kaplan–Meier curve steps at each trajectory's end: per-family durations, shown only to their owner.
         st.info("De curve van de trajectduur toont de duur van elk afzonderlijk traject en is daarom alleen "
                 "zichtbaar voor de eigen organisatie. Hieronder staat de mediane duur per groep.",
                 icon=":material/shield:")
     else:
-        st.altair_chart(charts.profile_duration_chart(km, chosen), width="stretch")
+        duration_chart = charts.profile_duration_chart(km, chosen)
+        st.altair_chart(duration_chart, width="stretch")
     parts = [f"{label}: n = {charts.n_text(summary[g]['km_n'], km)} trajecten, "
              f"{charts.n_text(summary[g]['km_afgerond'], km)} afgerond, mediaan "
              + (charts.hidden_mark(km) if summary[g].get(disclosure.HIDDEN)
@@ -143,7 +150,8 @@ else:
              for g, label in ((og.SELECTED, chosen), (og.OTHERS, charts.OTHERS_LABEL))
              if summary[g]["km_n"] or summary[g].get(disclosure.HIDDEN)]
     figure.caption(ctx, " · ".join(parts), og.DEFINITIONS["duration_vs_others"],
-                   excluded=km.attrs["excluded"] | figure.withheld(km))
+                   excluded=km.attrs["excluded"] | figure.withheld(km), chart=duration_chart,
+                   title=f"{chosen}: trajectduur", name="profiel-trajectduur")
     figure.small_n_warning(charts.shown_sizes({chosen: summary[og.SELECTED]["km_n"]}, km), what="trajecten")
 
 st.markdown("##### Inzet in uren")
@@ -152,13 +160,15 @@ own = hours[hours["group"] == og.SELECTED]
 if own["n"].sum() == 0:
     st.info(f"{chosen} heeft geen uren of contactlog geregistreerd: geen inzet te tonen.", icon=":material/info:")
 else:
-    st.altair_chart(charts.profile_hours_chart(hours, chosen), width="stretch")
+    chart = charts.profile_hours_chart(hours, chosen)
+    st.altair_chart(chart, width="stretch")
     n_own = own.set_index(["moment", "measure"])["n"]
     figure.caption(ctx, f"n = {charts.n_text(n_own[('start', 'total')], hours)} / "
                         f"{charts.n_text(n_own[('latest', 'total')], hours)} gezinnen van {chosen} "
                         "(eerste/laatste meting) · n per balk",
                    investment.DEFINITIONS["organisation_hours"],
-                   excluded=hours.attrs["excluded"] | figure.withheld(hours))
+                   excluded=hours.attrs["excluded"] | figure.withheld(hours), chart=chart,
+                   title=f"{chosen}: inzet in uren", name="profiel-inzet-in-uren")
     short = {investment.PROFESSIONAL: "professionals", investment.VOLUNTEER: "vrijwilligers",
              investment.TOTAL: "inzet totaal"}
     figure.small_n_warning(charts.shown_sizes(

@@ -28,9 +28,11 @@ cols[4].metric("Hulpvragen per gezin",
                and total["hulpvragen"] != total["hulpvragen"] else figure.nl_number(per_family),
                help="Gemiddeld aantal hulpvragen per gezin dat minstens één hulpvraag heeft.")
 
-st.altair_chart(charts.overview_bars(table.iloc[:-1]), width="stretch")
-figure.caption(ctx, f"n = {charts.n_text(total['gezinnen'], table)} gezinnen", metrics.DEFINITIONS["overview"],
-               excluded=figure.withheld(table))
+chart = charts.overview_bars(table.iloc[:-1])
+st.altair_chart(chart, width="stretch")
+n_text = f"n = {charts.n_text(total['gezinnen'], table)} gezinnen"
+figure.caption(ctx, n_text, metrics.DEFINITIONS["overview"], excluded=figure.withheld(table), chart=chart,
+               title="Gezinnen per organisatie", name="overzicht-gezinnen-per-organisatie")
 
 shown = table.drop(columns=list(disclosure.MARKS), errors="ignore")
 hidden = charts.hidden_rows(table)
@@ -43,4 +45,6 @@ figure.table(
     shown.assign(**{metrics.REQUESTS_PER_FAMILY: table[metrics.REQUESTS_PER_FAMILY].map(figure.nl_number)}),
     table,
     column_config={"laatste upload": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm")},
+    title="Kerncijfers per organisatie", ctx=ctx, n_text=n_text, definition=metrics.DEFINITIONS["overview"],
+    name="overzicht-kerncijfers-per-organisatie",
 )

@@ -78,8 +78,8 @@ def slide() -> None:
     left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
     left.button("Vorige", icon=":material/arrow_back:", on_click=go, args=(-1,), disabled=position == 0,
                 shortcut="Left", key="pz_prev", width="stretch")
-    middle.markdown(f"<div style='text-align:center;font-size:1.2rem'>Dia {position + 1} van {total} · "
-                    f"{session.name}</div>", unsafe_allow_html=True)
+    with middle:
+        st.html(slides.slide_html(("gm-slide-counter", f"Dia {position + 1} van {total} · {session.name}")))
     right.button("Volgende", icon=":material/arrow_forward:", icon_position="right", on_click=go, args=(1,),
                  disabled=position == total - 1, shortcut="Right", key="pz_next", width="stretch")
     view = views.VIEWS.get(current.view)

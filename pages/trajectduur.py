@@ -75,17 +75,23 @@ if head["counted"] == 0:
 
 n_text = f"n = {table.attrs['n']} trajecten (peildatum {ctx.peildatum:%d-%m-%Y})"
 st.subheader("Trajecten per duurklasse")
-st.altair_chart(charts.duration_bars(table), width="stretch")
-figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"], excluded=excluded_map | figure.withheld(table))
-st.dataframe(charts.duration_table_nl(table), hide_index=True)  # a protected table is text with '<10' already
+chart = charts.duration_bars(table)
+st.altair_chart(chart, width="stretch")
+figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"], excluded=excluded_map | figure.withheld(table),
+               chart=chart, title="Trajecten per duurklasse")
+# A protected table is text with '<10' already.
+figure.table(charts.duration_table_nl(table), title="Trajecten per duurklasse", ctx=ctx, n_text=n_text,
+             definition=metrics.DEFINITIONS["duration"])
 
 st.subheader("Verdeling in maanden")
 bins = metrics.duration_bins(durations)  # binned here: no duration of a single trajectory goes to the browser
-st.altair_chart(charts.duration_histogram(bins), width="stretch")
+chart = charts.duration_histogram(bins)
+st.altair_chart(chart, width="stretch")
 step = bins.attrs["step"]
 figure.caption(ctx, n_text, metrics.DEFINITIONS["duration"] + " Stippellijnen bij 6, 12, 18 en 24 maanden."
                + (f" Staven van {step} maanden." if step != 1 else ""),
-               excluded=excluded_map | figure.withheld(bins))
+               excluded=excluded_map | figure.withheld(bins), chart=chart, title="Trajectduur: verdeling in maanden",
+               name="trajectduur-verdeling-in-maanden")
 
 # -- Kaplan–Meier ---------------------------------------------------------------------------
 st.subheader("Hoe lang blijven gezinnen in begeleiding? (Kaplan–Meier)")
@@ -100,14 +106,17 @@ km_n = (f"n = {shown(overall['n'])} trajecten: {shown(overall['events'])} afgero
         f"{shown(overall['censored'])} lopend (gecensureerd op de peildatum {ctx.peildatum:%d-%m-%Y})"
         if not overall.get(disclosure.HIDDEN, False) else f"n = {HIDDEN} trajecten")
 km_definition = survival.DEFINITION + (" " + survival.PROTECTED_NOTE if km.attrs.get("coarse") else "")
-st.altair_chart(charts.km_chart(km, min_n=min_n), width="stretch")
+chart = charts.km_chart(km, min_n=min_n)
+st.altair_chart(chart, width="stretch")
 figure.caption(ctx, km_n, km_definition + " De band hoort bij de curve van alle organisaties samen.",
-               excluded=excluded_map | figure.withheld(km))
+               excluded=excluded_map | figure.withheld(km), chart=chart,
+               title="Hoe lang blijven gezinnen in begeleiding? (Kaplan–Meier)", name="trajectduur-kaplan-meier")
 per_org = medians[~medians["is_overall"] & medians["families"].notna()]
 figure.small_n_warning(dict(zip(per_org["group"], per_org["families"].astype(int))))
-figure.table(charts.km_median_table_nl(medians, min_n=min_n), medians)
-figure.caption(ctx, km_n, "Mediane duur in maanden met 95%-interval per organisatie. " + km_definition,
-               excluded=excluded_map | figure.withheld(medians))
+median_definition = "Mediane duur in maanden met 95%-interval per organisatie. " + km_definition
+figure.table(charts.km_median_table_nl(medians, min_n=min_n), medians, title="Mediane trajectduur (Kaplan–Meier)",
+             ctx=ctx, n_text=km_n, definition=median_definition, name="trajectduur-mediaan-kaplan-meier")
+figure.caption(ctx, km_n, median_definition, excluded=excluded_map | figure.withheld(medians))
 
 # -- inflow, outflow, caseload ----------------------------------------------------------------
 st.subheader("Instroom, uitstroom en caseload per maand")
@@ -123,13 +132,15 @@ else:
     st.write(f"Op de peildatum lopen **{month_count(last['running'])}** trajecten; in de laatste maand startten er "
              f"{month_count(last['starts'])} en werden er {month_count(last['ends'])} afgerond. Sleep in de bovenste "
              "grafiek over een periode om de onderste in te zoomen.")
-    st.altair_chart(charts.caseload_chart(flow), width="stretch")
+    chart = charts.caseload_chart(flow)
+    st.altair_chart(chart, width="stretch")
     flow_excluded = {reason: n for reason, n in flow.attrs["excluded"].items() if not protected or n >= K}
-    figure.caption(ctx, f"n = {flow.attrs['n']} trajecten, {len(flow)} maanden t/m de peildatum "
-                        f"{ctx.peildatum:%d-%m-%Y}", caseload.DEFINITION,
-                   excluded=flow_excluded | figure.withheld(flow))
+    flow_n = f"n = {flow.attrs['n']} trajecten, {len(flow)} maanden t/m de peildatum {ctx.peildatum:%d-%m-%Y}"
+    figure.caption(ctx, flow_n, caseload.DEFINITION, excluded=flow_excluded | figure.withheld(flow), chart=chart,
+                   title="Instroom, uitstroom en caseload per maand")
     with st.expander("Tabel per maand", icon=":material/table:"):
-        figure.table(charts.caseload_table_nl(flow), flow)
+        figure.table(charts.caseload_table_nl(flow), flow, title="Instroom, uitstroom en caseload per maand",
+                     ctx=ctx, n_text=flow_n, definition=caseload.DEFINITION)
 
 # -- reasons for ending ---------------------------------------------------------------------
 st.subheader("Redenen van beëindiging")
@@ -137,11 +148,14 @@ reasons = endings.ending_reasons(durations)
 if reasons.empty:
     figure.no_data("afgeronde trajecten")
 else:
-    st.altair_chart(charts.reasons_chart(reasons), width="stretch")
+    chart = charts.reasons_chart(reasons)
+    st.altair_chart(chart, width="stretch")
     reasons_excluded = {reason: n for reason, n in reasons.attrs["excluded"].items() if not protected or n >= K}
-    figure.caption(ctx, f"n = {shown(reasons.attrs['n'])} afgeronde trajecten (peildatum {ctx.peildatum:%d-%m-%Y})",
-                   endings.REASONS_DEFINITION, excluded=reasons_excluded | figure.withheld(reasons))
-    figure.table(charts.reasons_table_nl(reasons), reasons)
+    reasons_n = f"n = {shown(reasons.attrs['n'])} afgeronde trajecten (peildatum {ctx.peildatum:%d-%m-%Y})"
+    figure.caption(ctx, reasons_n, endings.REASONS_DEFINITION, excluded=reasons_excluded | figure.withheld(reasons),
+                   chart=chart, title="Redenen van beëindiging")
+    figure.table(charts.reasons_table_nl(reasons), reasons, title="Redenen van beëindiging", ctx=ctx,
+                 n_text=reasons_n, definition=endings.REASONS_DEFINITION)
     missing = reasons.loc[reasons["reason"] == endings.NO_REASON, "n"]
     if len(missing):
         st.caption(f"Bij {month_count(missing.iloc[0]) if protected else int(missing.iloc[0])} van de "
@@ -151,9 +165,11 @@ else:
 # -- end dates ------------------------------------------------------------------------------
 st.subheader("Einddatum ingevuld?")
 completeness = endings.end_date_completeness(ds.trajectories)
-figure.table(charts.end_dates_table_nl(completeness), completeness)
-figure.caption(ctx, f"n = {shown(completeness.attrs['n'])} trajecten (alle trajecten, ook die niet in de "
-                    "trajectduur meetellen)", endings.END_DATES_DEFINITION, excluded=figure.withheld(completeness))
+ends_n = (f"n = {shown(completeness.attrs['n'])} trajecten (alle trajecten, ook die niet in de trajectduur "
+          "meetellen)")
+figure.table(charts.end_dates_table_nl(completeness), completeness, title="Einddatum ingevuld", ctx=ctx,
+             n_text=ends_n, definition=endings.END_DATES_DEFINITION, name="trajecten-einddatum-ingevuld")
+figure.caption(ctx, ends_n, endings.END_DATES_DEFINITION, excluded=figure.withheld(completeness))
 
 # -- funnel ---------------------------------------------------------------------------------
 st.subheader("Trechter: aanmelding → intake → begeleiding → resultaat")
@@ -166,9 +182,10 @@ if with_funnel:
     excluded |= figure.withheld(funnel)
     st.write("Per stap: hoeveel trajecten die stap bereikten, van hoeveel bij de vorige stap. Alleen organisaties "
              f"die een fase of resultaat registreren tellen mee: {', '.join(with_funnel)}.")
-    figure.table(charts.funnel_table_nl(funnel), funnel)
-    figure.caption(ctx, f"n = {shown(funnel.attrs['n'])} trajecten met een fase of resultaat",
-                   endings.FUNNEL_DEFINITION, excluded=excluded)
+    funnel_n = f"n = {shown(funnel.attrs['n'])} trajecten met een fase of resultaat"
+    figure.table(charts.funnel_table_nl(funnel), funnel, title="Trechter", ctx=ctx, n_text=funnel_n,
+                 definition=endings.FUNNEL_DEFINITION, name="trechter-aanmelding-tot-resultaat")
+    figure.caption(ctx, funnel_n, endings.FUNNEL_DEFINITION, excluded=excluded)
     success = endings.funnel_success(ds.trajectories[ds.trajectories["organisation"].isin(with_funnel)])
     if success["n"]:
         st.write(f"Van de **{success['n']}** trajecten met een eindresultaat (geslaagd of niet geslaagd; lopende "

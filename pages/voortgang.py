@@ -69,18 +69,21 @@ else:
     without = coverage[coverage["without_score"] > 0]
     nvt = int(summary["nvt"].sum())
     distribution = metrics.progress_distribution(summary)
-    st.altair_chart(charts.progress_bars(distribution, summary), width="stretch", key=BARS_KEY,
-                    on_select=follow_click, selection_mode=charts.PROGRESS_LEEFGEBIED_PARAM)
+    chart = charts.progress_bars(distribution, summary)
+    st.altair_chart(chart, width="stretch", key=BARS_KEY, on_select=follow_click,
+                    selection_mode=charts.PROGRESS_LEEFGEBIED_PARAM)
     n_text = (f"n = {shown(summary.attrs['n_families'], summary)} gezinnen met een score · n per leefgebied bij "
               "de balk en in de tabel")
-    figure.caption(ctx, n_text, metrics.DEFINITIONS["progress"] + " Het 95%-betrouwbaarheidsinterval (Wilson) "
-                   "hoort bij het aandeel score 4–5. " + pg.DEFINITIONS["until"],
+    score_definition = (metrics.DEFINITIONS["progress"] + " Het 95%-betrouwbaarheidsinterval (Wilson) hoort bij het "
+                        "aandeel score 4–5. " + pg.DEFINITIONS["until"])
+    figure.caption(ctx, n_text, score_definition, chart=chart, title="Voortgangsscore per leefgebied",
                    excluded=counted({"gezin × leefgebied met alleen n.v.t. (geen score)": nvt,
                                      "gezinnen zonder voortgangsscore (hun organisatie gebruikt een ander of geen "
                                      "instrument)": coverage.attrs["without"],
                                      "gezinnen met alleen voortgangsscores na de peildatum": summary.attrs["after_until"],
                                      **figure.withheld(summary, coverage)}))
-    figure.table(charts.progress_table(summary))
+    figure.table(charts.progress_table(summary), title="Voortgangsscore per leefgebied", ctx=ctx, n_text=n_text,
+                 definition=score_definition)
     hidden_nvt = " (buiten de verborgen kleine aantallen)" if summary["nvt"].isna().any() else ""
     st.caption(f"**n.v.t. telt niet mee**: {formatting.count(nvt)} keer{hidden_nvt} had een gezin op een leefgebied alleen n.v.t. "
                "(geen steun op dat leefgebied); dat is geen score en valt buiten n en het gemiddelde. Het gemiddelde "
@@ -116,7 +119,8 @@ else:
     if comparison.empty:
         absent(f"voortgangsscores op {choice}")
     else:
-        st.altair_chart(charts.progress_organisation_chart(comparison, scope), width="stretch")
+        chart = charts.progress_organisation_chart(comparison, scope)
+        st.altair_chart(chart, width="stretch")
         pooled = comparison.attrs["pooled"]
         n_text = (f"n = {shown(pooled['n'], comparison)} gezinnen met een score in "
                   f"{formatting.count(len(comparison))} organisatie{'' if len(comparison) == 1 else 's'} · n per "
@@ -126,10 +130,13 @@ else:
                                 coverage.attrs["without"],
                             "gezinnen met alleen scores na de peildatum": comparison.attrs["after_until"],
                             **figure.withheld(comparison)})
-        figure.caption(ctx, n_text, " ".join([pg.definition(scope), pg.DEFINITIONS["organisations"],
-                                              pg.DEFINITIONS["until"]]), excluded=excluded)
+        org_definition = " ".join([pg.definition(scope), pg.DEFINITIONS["organisations"], pg.DEFINITIONS["until"]])
+        org_title = f"Voortgang per organisatie ({choice})"
+        figure.caption(ctx, n_text, org_definition, excluded=excluded, chart=chart, title=org_title,
+                       name="voortgang-per-organisatie")
         figure.small_n_warning({r.organisation: r.n for r in comparison.itertuples() if r.n == r.n})
-        figure.table(charts.progress_organisation_table(comparison))
+        figure.table(charts.progress_organisation_table(comparison), title=org_title, ctx=ctx, n_text=n_text,
+                     definition=org_definition, name="voortgang-per-organisatie")
         st.caption("Organisaties begeleiden verschillende gezinnen en scoren op hun eigen manier en momenten: een "
                    "verschil is een aanleiding voor het gesprek (‘hoe is dat bij jullie?’), geen rangorde. Overlappen "
                    "de intervallen, dan is het verschil niet duidelijk groter dan toeval.")
@@ -147,12 +154,16 @@ else:
     if classes.attrs["n"] == 0 and not charts.hidden_mark(classes):
         absent(f"gezinnen met zowel een voortgangsscore ({choice}) als een traject met een duur op de peildatum")
     else:
-        st.altair_chart(charts.progress_duration_chart(classes, scope), width="content")
+        chart = charts.progress_duration_chart(classes, scope)
+        st.altair_chart(chart, width="content")
         by_status = classes.attrs["n_by_status"]
         n_text = (f"n = {shown(classes.attrs['n'], classes)} gezinnen ({shown(by_status[tx.STATUS_AFGEROND], classes)}"
                   f" afgerond, {shown(by_status[tx.STATUS_LOPEND], classes)} lopend) · n per klasse bij elke rij")
-        figure.caption(ctx, n_text, pg.definition(scope) + " " + pg.DEFINITIONS["duration"],
-                       excluded={**classes.attrs["excluded"], **figure.withheld(classes)})
+        duration_definition = pg.definition(scope) + " " + pg.DEFINITIONS["duration"]
+        duration_title = f"Voortgang en trajectduur ({choice})"
+        figure.caption(ctx, n_text, duration_definition,
+                       excluded={**classes.attrs["excluded"], **figure.withheld(classes)}, chart=chart,
+                       title=duration_title, name="voortgang-en-trajectduur")
         st.warning(
             "**Samenhang, geen effect.** Deze figuur laat zien of gezinnen met een langere begeleiding vaker een hoge "
             "laatste score hebben, niet dat langere steun tot meer voortgang leidt. Lopende trajecten zijn nog niet "
@@ -163,7 +174,8 @@ else:
             icon=":material/balance:")
         figure.small_n_warning({f"{status} {bucket} mnd": n for status, bucket, n
                                 in classes[["status", "bucket", "n"]].itertuples(index=False) if n > 0})
-        figure.table(charts.progress_duration_table(classes), classes)
+        figure.table(charts.progress_duration_table(classes), classes, title=duration_title, ctx=ctx, n_text=n_text,
+                     definition=duration_definition, name="voortgang-en-trajectduur")
 
 # -- ZRM ----------------------------------------------------------------------------------------
 st.subheader("Zelfredzaamheid (ZRM)")
@@ -171,12 +183,15 @@ levels = metrics.zrm_levels(m, min_n=min_n, until=peil) if present[metrics.ZRM_I
 if levels is None or levels.empty:
     absent("ZRM-metingen (Zelfredzaamheid-Matrix)")
 else:
-    st.altair_chart(charts.zrm_level_lines(levels), width="stretch")
-    figure.caption(ctx, f"n = {shown(levels.attrs['n_families'], levels)} gezinnen met een ZRM-niveau · n per "
-                        "punt in de tabel", metrics.DEFINITIONS["zrm"] + " " + UNTIL_TEXT,
-                   excluded={**levels.attrs["excluded"], **figure.withheld(levels)})
+    chart = charts.zrm_level_lines(levels)
+    st.altair_chart(chart, width="stretch")
+    zrm_n = f"n = {shown(levels.attrs['n_families'], levels)} gezinnen met een ZRM-niveau · n per punt in de tabel"
+    zrm_definition = metrics.DEFINITIONS["zrm"] + " " + UNTIL_TEXT
+    figure.caption(ctx, zrm_n, zrm_definition, excluded={**levels.attrs["excluded"], **figure.withheld(levels)},
+                   chart=chart, title="Zelfredzaamheid (ZRM)", name="voortgang-zelfredzaamheid-zrm")
     figure.small_n_warning(charts.zrm_groups(levels))
-    figure.table(charts.zrm_table(levels))
+    figure.table(charts.zrm_table(levels), title="Zelfredzaamheid (ZRM)", ctx=ctx, n_text=zrm_n,
+                 definition=zrm_definition, name="voortgang-zelfredzaamheid-zrm")
 
 # -- ernst --------------------------------------------------------------------------------------
 st.subheader("Ernst van problemen")
@@ -185,15 +200,19 @@ share = (metrics.severity_share(m, ds.trajectories, min_n=min_n, until=peil)
 if share is None or share.empty:
     absent("ernstscores (ernst van problemen)")
 else:
-    st.altair_chart(charts.severity_bars(share), width="stretch")
+    chart = charts.severity_bars(share)
+    st.altair_chart(chart, width="stretch")
     unanswered = {f"gezin × indicator zonder bekend antwoord op {moment} (onbekend of leeg; het moment was zeker "
                   "voorbij)": count for moment, count in share.attrs["unanswered"].items()}
-    figure.caption(ctx, f"n = {shown(share.attrs['n_families'], share)} gezinnen met een ernstscore · N per "
-                        "indicator en moment bij elke balk en in de tabel",
-                   metrics.DEFINITIONS["severity"] + " " + UNTIL_TEXT,
-                   excluded={**unanswered, **share.attrs["excluded"], **figure.withheld(share)})
+    severity_n = (f"n = {shown(share.attrs['n_families'], share)} gezinnen met een ernstscore · N per indicator en "
+                  "moment bij elke balk en in de tabel")
+    severity_definition = metrics.DEFINITIONS["severity"] + " " + UNTIL_TEXT
+    figure.caption(ctx, severity_n, severity_definition,
+                   excluded={**unanswered, **share.attrs["excluded"], **figure.withheld(share)}, chart=chart,
+                   title="Ernst van problemen", name="voortgang-ernst-van-problemen")
     figure.small_n_warning(charts.severity_groups(share))
-    figure.table(charts.severity_table(share), share)
+    figure.table(charts.severity_table(share), share, title="Ernst van problemen", ctx=ctx, n_text=severity_n,
+                 definition=severity_definition, name="voortgang-ernst-van-problemen")
 
 # -- richting van verandering -------------------------------------------------------------------
 st.subheader("Richting van verandering (alle instrumenten)")
@@ -204,7 +223,8 @@ missing = [metrics.INSTRUMENT_LABELS[i] for i in metrics.INSTRUMENTS if not pres
 if measured.empty:
     absent("metingen met een richting van verandering (ZRM en ernst hebben minstens twee meetmomenten nodig)")
 else:
-    st.altair_chart(charts.direction_bars(direction), width="stretch")
+    chart = charts.direction_bars(direction)
+    st.altair_chart(chart, width="stretch")
     n_text = "n = " + " · ".join(
         f"{shown(direction.attrs['n_families'][i], direction)} gezinnen ({metrics.INSTRUMENT_LABELS[i]})"
         for i in metrics.INSTRUMENTS if present[i])
@@ -216,10 +236,13 @@ else:
            for i in metrics.INSTRUMENTS},
         **{f"metingen na de peildatum ({labels[i]})": direction.attrs["after_until"][i] for i in metrics.INSTRUMENTS},
     }
-    figure.caption(ctx, n_text, metrics.DEFINITIONS["direction"] + " " + UNTIL_TEXT,
-                   excluded={**excluded, **figure.withheld(direction)})
+    direction_definition = metrics.DEFINITIONS["direction"] + " " + UNTIL_TEXT
+    figure.caption(ctx, n_text, direction_definition, excluded={**excluded, **figure.withheld(direction)},
+                   chart=chart, title="Richting van verandering (alle instrumenten)",
+                   name="voortgang-richting-van-verandering")
     figure.small_n_warning(charts.direction_groups(direction))
-    figure.table(charts.direction_table(direction), direction)
+    figure.table(charts.direction_table(direction), direction, title="Richting van verandering", ctx=ctx,
+                 n_text=n_text, definition=direction_definition, name="voortgang-richting-van-verandering")
 left_out = [f"{formatting.count(single[i])} gezinnen bij {metrics.INSTRUMENT_LABELS[i]}"
             for i in metrics.INSTRUMENTS if single.get(i)]
 if left_out:

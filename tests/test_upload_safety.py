@@ -131,8 +131,9 @@ def test_exported_text_never_becomes_a_formula(tmp_path):
 
 
 def test_no_html_rendering_of_non_constant_text():
-    """unsafe_allow_html / st.html only with a literal, or with maps.legend_html (built from numbers only)."""
-    allowed_calls = {"legend_html"}
+    """unsafe_allow_html / st.html only with a literal, with maps.legend_html (built from numbers only) or with
+    slides.slide_html (escapes every text it is given)."""
+    allowed_calls = {"legend_html", "slide_html"}
     offenders = []
     for path in [*ROOT.glob("*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("components/**/*.py")]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -167,6 +168,16 @@ def test_legend_html_carries_only_numbers_and_fixed_words():
             assert text == "Gezinnen per wijk:" + labels.replace("<", "&lt;").replace(">", "&gt;") + "organisatie"
     with pytest.raises((TypeError, ValueError)):
         maps.legend_html("<script>alert(1)</script>")
+
+
+def test_slide_html_escapes_every_text_and_only_knows_its_own_classes():
+    from components import slides
+    html = slides.slide_html(("gm-slide-title", '<script>alert(1)</script> & "Org"'), ("gm-slide-print", "<b>x</b>"))
+    body = html.removeprefix(slides.STYLE)
+    assert "<script>" not in body and "<b>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Org&quot;" in body
+    with pytest.raises(ValueError):
+        slides.slide_html(('x" onclick="alert(1)', "tekst"))
 
 
 def test_script_label_is_shown_as_text_on_te_beoordelen(monkeypatch, sqlite_url, tmp_path):
