@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.pages_manager import PagesManager
 
 from gezinsmonitor import audit, disclosure
 from gezinsmonitor.filters import Filters, apply
@@ -121,4 +123,12 @@ def set_context(ctx: PageContext) -> None:
 
 def page_context() -> PageContext:
     """The context app.py built in this run (taken, so it is never reused), or a fresh one."""
-    return st.session_state.pop(KEY, None) or build_context()
+    ctx = st.session_state.pop(KEY, None)
+    if ctx is None and PagesManager.uses_pages_directory and type(Runtime.instance()) is Runtime:
+        # Until st.navigation has run once in a server process, Streamlit serves a deep link (/presentatie?sessie=…,
+        # a shared filter link) from its pages/-folder mode: this page alone, without app.py's login-aware menu.
+        # Leave that mode for good and run again through the entry point (the page keeps its address). AppTest
+        # (a stand-in runtime) runs a switched-to page alone on purpose: then the context is built here.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return ctx or build_context()

@@ -12,6 +12,7 @@ from html import escape
 import altair as alt
 import streamlit as st
 
+from . import figure
 from .context import PageContext
 from .views import Figure
 
@@ -125,3 +126,11 @@ def render(ctx: PageContext, fig: Figure) -> None:
     header(fig.theme, fig.title, fig.takeaway)
     st.vega_lite_chart(projector(fig.chart), width="stretch", theme=None)
     st.html(slide_html(("gm-slide-print", small_print(ctx, fig))))
+    left, right, _ = st.columns([1, 1, 4])
+    with left:  # the organiser puts the same figure in the minutes or a board report
+        figure.chart_downloads(fig.chart, fig.title, figure.lines(ctx, fig.n_text, fig.definition),
+                               name=f"dia-{fig.key}")
+    if fig.table is not None:
+        with right:
+            figure.table_downloads(fig.table, fig.title, figure.table_notes(ctx, fig.title, fig.table, fig.n_text,
+                                                                             fig.definition), name=f"dia-{fig.key}")

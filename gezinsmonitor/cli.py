@@ -1,10 +1,11 @@
-"""Command line: `python -m gezinsmonitor import|summary|export|template|samples|gebruiker|gebruikers`.
+"""Command line: `python -m gezinsmonitor import|summary|export|report|template|samples|gebruiker|gebruikers`.
 
 Whoever runs these commands has the database itself, so without `--gebruiker` a command acts as the
 beheerder. `--gebruiker NAAM` runs it with that user's role instead, as the app would: for producing an export
 or the key figures to hand to an organisation or a fund. It is a convenience, not a lock.
 
-The only core module that may reach into `loaders/` (to read files).
+The only core module that may reach into `loaders/` (to read files) and `components/` (`report` builds the
+same funder report as the page Rapport).
 """
 from __future__ import annotations
 
@@ -12,12 +13,17 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import logging
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, config, disclosure, export, summary, template, users
+from .filters import Filters, apply
 from .permissions import EXPORT_ROWS, OWN_ROWS, UPLOAD, Access, Principal
 from .store import Store
 
@@ -124,6 +130,96 @@ def cmd_export(args) -> int:
     with disclosure.audience(access.audience()):
         export.export_workbook(dataset, args.out)
     print(f"Geëxporteerd naar {args.out}")
+    return 0
+
+
+class BadInput(Exception):
+    """Arguments that cannot make a report (unknown organisation, empty period, too small a selection): exit 2."""
+
+
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")  # headless, for `report OUT.pdf`
+
+
+def _report_modules():
+    """components/ (context, report): it imports Streamlit, which outside a running app warns that its caches
+    live in memory; that is how a command uses them, so the warning is only noise on stderr."""
+    import streamlit  # noqa: F401  (creates the logger before the warning can be written)
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    from components import context, report
+    return context, report
+
+
+def _report_filters(args, dataset, bounds) -> Filters:
+    known = sorted(dataset.families["organisation"].dropna().unique())
+    unknown = [o for o in args.organisatie or [] if o not in known]
+    if unknown:
+        raise BadInput(f"Onbekende organisatie: {', '.join(unknown)}. Kies uit: {', '.join(known) or 'geen'}. "
+                       "Gebruik de naam zoals bij het inlezen (tussen aanhalingstekens als er spaties in staan).")
+    period = None
+    if args.van or args.tot:
+        period = (args.van or bounds[0], args.tot or bounds[1])
+        if period[0] > period[1]:
+            raise BadInput(f"De periode {period[0]:%d-%m-%Y} t/m {period[1]:%d-%m-%Y} is leeg: --van ligt na --tot "
+                           "(of na het einde van de gegevens). Kies een begindatum vóór de einddatum.")
+        if period == bounds:
+            period = None  # the whole range: no period filter, as on the page
+    return Filters(organisations=tuple(dict.fromkeys(args.organisatie)) if args.organisatie else None, period=period)
+
+
+def _chromium() -> str | None:
+    return next((found for name in CHROMIUM if (found := shutil.which(name))), None)
+
+
+def _write_pdf(html: str, out: Path, browser: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "rapport.html"
+        page.write_text(html, encoding="utf-8")
+        result = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                                 f"--print-to-pdf={out.resolve()}", page.as_uri()],
+                                capture_output=True, text=True, timeout=180)
+    if result.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
+        raise Refused(f"Chromium kon de PDF niet maken (code {result.returncode}). Schrijf het rapport als .html "
+                      "en druk het af vanuit de browser (Afdrukken → Opslaan als PDF).")
+
+
+def cmd_report(args) -> int:
+    out = Path(args.out)
+    kind = out.suffix.lower()
+    if kind not in (".html", ".htm", ".pdf"):
+        raise BadInput(f"Onbekend bestandstype '{out.suffix or '(geen)'}': het rapport wordt OUT.html of OUT.pdf.")
+    browser = _chromium() if kind == ".pdf" else None
+    if kind == ".pdf" and browser is None:
+        raise Refused("Voor een PDF is Chromium nodig (niet gevonden). Schrijf het rapport als .html en druk het af "
+                      "vanuit de browser (Afdrukken → Opslaan als PDF), of installeer chromium.")
+    if not _writable(args.out):
+        return 1
+    context, report = _report_modules()
+    access = _access(args)
+    dataset = access.dataset(_store(args).load_dataset())
+    bounds = report.period_bounds(dataset)
+    if bounds is None:
+        raise Refused("Er zijn nog geen trajecten om over te rapporteren. Lees eerst gegevens in (`import`).")
+    chosen = _report_filters(args, dataset, bounds)
+    peildatum = args.peildatum or dt.date.today()
+    with disclosure.audience(access.audience()):
+        selected = apply(dataset, chosen)
+        if access.too_small(selected):
+            raise BadInput(f"Deze selectie bevat minder dan {access.k} gezinnen van andere organisaties. Om die "
+                           "gezinnen te beschermen wordt er geen rapport over gemaakt; kies meer organisaties of een "
+                           "langere periode.")
+        if selected.families.empty:
+            raise BadInput("Er zijn geen gezinnen met een traject in deze periode bij deze organisaties. Kies een "
+                           "ruimere periode of andere organisaties.")
+        ctx = context.PageContext(full=dataset, data=selected, filters=chosen, peildatum=peildatum,
+                                  version=context.data_version(dataset), access=access)
+        if args.anoniem and not access.role.anonymous:  # the leerkring sees letters already
+            ctx = context.anonymised(ctx)
+        html = report.build_report(ctx)
+    if kind == ".pdf":
+        _write_pdf(html, out, browser)
+    else:
+        out.write_text(html, encoding="utf-8")
+    print(f"Rapport geschreven naar {out}")
     return 0
 
 
@@ -235,6 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT.xlsx")
     p.set_defaults(func=cmd_export)
 
+    p = as_user(with_db(sub.add_parser("report", help="rapport voor fondsen: één HTML-bestand (of PDF via Chromium)")))
+    p.add_argument("out", metavar="OUT.html", help="het rapport: .html, of .pdf als Chromium aanwezig is")
+    p.add_argument("--van", type=_date, metavar="JJJJ-MM-DD",
+                   help="begin van de periode (standaard: begin van de gegevens)")
+    p.add_argument("--tot", type=_date, metavar="JJJJ-MM-DD",
+                   help="einde van de periode (standaard: einde van de gegevens)")
+    p.add_argument("--organisatie", nargs="+", action="extend", metavar="NAAM",
+                   help="alleen deze organisatie(s); standaard alle")
+    p.add_argument("--peildatum", type=_date, metavar="JJJJ-MM-DD", help="standaard vandaag")
+    p.add_argument("--anoniem", action="store_true", help="organisaties heten Organisatie A, B, C …")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("template", help="leeg registratieformat schrijven")
     p.add_argument("out", metavar="OUT.xlsx")
     p.set_defaults(func=cmd_template)
@@ -263,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BadInput as exc:
+        print(f"[fout] {exc}", file=sys.stderr)
+        return 2
     except (Refused, users.ConfigError) as exc:
         print(f"[fout] {exc}", file=sys.stderr)
         return 1

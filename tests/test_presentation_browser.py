@@ -54,6 +54,12 @@ def test_the_default_session_on_a_full_hd_screen(browser, served):  # noqa: F811
     url, _ = served
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = _open(browser, url, 1920, 1080)
+    # The first request of a fresh server is this deep link: it must still get app.py's menu (page titles in
+    # sections), not Streamlit's pages/-folder listing of file names.
+    nav = page.locator('[data-testid="stSidebarNav"]').first
+    nav.wait_for(state="attached", timeout=60_000)
+    expect(nav).to_contain_text("Presentatie", timeout=60_000)
+    assert "Overzicht" in nav.text_content() and "presentatie" not in nav.text_content()
     for number, view in enumerate(SLIDES, start=1):
         _on_slide(page, number)
         assert page.locator(".gm-slide-takeaway").first.inner_text().strip().endswith(".")
