@@ -37,7 +37,7 @@ def navigation(access: perm.Access) -> dict[str, list[st.Page]]:
 
 # Login first: nothing is read before we know who is looking.
 access = perm.Access(auth.current_principal())
-page = st.navigation(navigation(access))
+page = st.navigation(navigation(access), expanded=True)  # every page in view, none behind 'View more'
 # Sidebar filters live in the entry point so their state survives page switches.
 context.set_context(context.build_context())
 page.run()

@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.pages_manager import PagesManager
 
-from gezinsmonitor import audit, disclosure
+from gezinsmonitor import audit, disclosure, pseudonym
 from gezinsmonitor.filters import Filters, apply
 from gezinsmonitor.organisations import anonymous_names, rename_organisations
 from gezinsmonitor.permissions import DEMO, Access
@@ -24,6 +24,7 @@ from gezinsmonitor.store import Dataset
 from . import auth, data, filters
 
 KEY = "_page_context"
+UNKNOWN_ORGANISATION = "(organisatie zonder gegevens)"  # a filtered name with no letter is not shown as it is
 
 
 @dataclass
@@ -47,6 +48,12 @@ def data_version(ds: Dataset, hide_file_name: bool = False) -> str:
     return f"versie {ds.revision} · laatste upload {when} UTC" + ("" if hide_file_name else f" ({latest['file_name']})")
 
 
+def keyed_names(ds: Dataset) -> dict[str, str]:
+    """Letters in the keyed order the learning-circle role sees (permissions.Access.dataset): on a wall or in a
+    report, knowing who takes part does not tell which letter is whose, and a participant's screen agrees."""
+    return anonymous_names(ds.families["organisation"], pseudonym.secret())
+
+
 def _without_file_names(ds: Dataset) -> Dataset:
     return replace(ds, batches=ds.batches.assign(file_name=None)) if "file_name" in ds.batches else ds
 
@@ -58,7 +65,7 @@ def anonymised(ctx: PageContext, names: Mapping[str, str] | None = None) -> Page
     names = names or anonymous_names(ctx.full.families["organisation"])
     full = _without_file_names(rename_organisations(ctx.full, names))
     return replace(ctx, full=full, data=_without_file_names(rename_organisations(ctx.data, names)),
-                   filters=ctx.filters.renamed(names), version=data_version(full, hide_file_name=True), names=names)
+                   filters=ctx.filters.renamed(names, unknown=UNKNOWN_ORGANISATION), version=data_version(full, hide_file_name=True), names=names)
 
 
 def _empty(ds: Dataset) -> Dataset:

@@ -15,18 +15,13 @@ from zoneinfo import ZoneInfo
 
 import altair as alt
 import pandas as pd
-import vl_convert as vlc
 
 from gezinsmonitor import config, disclosure, formatting, suppression
 from gezinsmonitor.store import Dataset
 
-from . import views
+from . import images, views
 from .context import PageContext
 
-try:  # helper A's renderer (title and small print inside the image); plain vl-convert without it
-    from . import images
-except ImportError:  # pragma: no cover - only before components/images.py exists
-    images = None
 
 TITLE = "Gezinsmonitor — rapport voor fondsen"
 DEFINITIONS_ID = "definities"
@@ -187,8 +182,6 @@ def _svg(ctx: PageContext, fig: views.Figure) -> str:
     its source). The figure's short question is the image's title and the chart's own title (it names the
     measure) a line of small print: a long title at the image's title size would leave little room for the chart
     on a page-sized canvas."""
-    if images is None:
-        return vlc.vegalite_to_svg(fig.chart.to_dict())
     own = _chart_title(fig.chart)
     chart = fig.chart.copy(deep=False)  # a shallow copy: the figure's chart keeps its title
     chart.title = alt.Undefined

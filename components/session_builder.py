@@ -15,11 +15,16 @@ DRAFT = "pz_draft"  # the slides being built: survives reruns and page switches 
 NAME, ANONYMISE, VIEW = "pz_name", "pz_anon", "pz_view"
 
 
-def slide_text(slide: Slide) -> str:
+def slide_text(slide: Slide, names_hidden: bool = False) -> str:
+    """A slide in the builder's list; `names_hidden` (a learning circle, which sees letters only) gives the number
+    of chosen organisations instead of their names."""
     view = views.VIEWS.get(slide.view)
     title = view.title if view else f"onbekende weergave '{slide.view}'"
     peil = f"; peildatum {formatting.date(slide.peildatum)}" if slide.peildatum else ""
-    return f"{title} — filters: {slide.filters.describe()}{peil}"
+    filters = slide.filters
+    if names_hidden and filters.organisations is not None:
+        filters = filters.renamed({}, unknown="gekozen organisatie")
+    return f"{title} — filters: {filters.describe()}{peil}"
 
 
 def _start(session: Session | None) -> None:
@@ -73,7 +78,7 @@ def render(ctx: PageContext, engine, current: Session) -> None:
         st.info("Nog geen dia's in deze sessie.", icon=":material/slideshow:")
     for i, slide in enumerate(draft["slides"]):
         row = st.columns([10, 1, 1, 1], vertical_alignment="center")
-        row[0].markdown(f"**{i + 1}.** {slide_text(slide)}")
+        row[0].markdown(f"**{i + 1}.** {slide_text(slide, ctx.access.role.anonymous)}")
         row[1].button("", icon=":material/arrow_upward:", key=f"pz_up_{i}", on_click=_move, args=(i, -1),
                       disabled=i == 0, help="Eerder")
         row[2].button("", icon=":material/arrow_downward:", key=f"pz_down_{i}", on_click=_move, args=(i, 1),

@@ -213,7 +213,7 @@ def cmd_report(args) -> int:
         ctx = context.PageContext(full=dataset, data=selected, filters=chosen, peildatum=peildatum,
                                   version=context.data_version(dataset), access=access)
         if args.anoniem and not access.role.anonymous:  # the leerkring sees letters already
-            ctx = context.anonymised(ctx)
+            ctx = context.anonymised(ctx, context.keyed_names(ctx.full))
         html = report.build_report(ctx)
     if kind == ".pdf":
         _write_pdf(html, out, browser)

@@ -31,11 +31,12 @@ class Filters:
             parts.append("gezinssamenstelling: " + (", ".join(self.compositions) or "geen"))
         return "; ".join(parts) or "geen filters"
 
-    def renamed(self, names: Mapping[str, str]) -> Filters:
-        """The same filters with organisation names replaced (e.g. hidden as 'Organisatie A')."""
+    def renamed(self, names: Mapping[str, str], unknown: str | None = None) -> Filters:
+        """The same filters with organisation names replaced (e.g. hidden as 'Organisatie A'); a name without a
+        replacement becomes `unknown` when given (an anonymised view must not print it)."""
         if self.organisations is None:
             return self
-        return replace(self, organisations=tuple(names.get(o, o) for o in self.organisations))
+        return replace(self, organisations=tuple(names.get(o, unknown or o) for o in self.organisations))
 
 
 def selected_families(ds: Dataset, filters: Filters) -> pd.Index:

@@ -71,12 +71,12 @@ def letter_name(i: int) -> str:
     return f"Organisatie {letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26]}"
 
 
-def lasting_names(previous: dict[str, str], organisations) -> dict[str, str]:
+def lasting_names(previous: dict[str, str], organisations, secret: bytes | None = None) -> dict[str, str]:
     """Anonymous names that stay the same for a whole presentation session: organisations already named keep
     their letter, one that appears during the session (a live upload) gets the next free letter instead of
-    shifting everybody's."""
+    shifting everybody's. The first lettering is `anonymous_names(organisations, secret)`."""
     if not previous:
-        return anonymous_names(organisations)
+        return anonymous_names(organisations, secret)
     out = dict(previous)
     for name in sorted({o for o in organisations if isinstance(o, str)} - set(out)):
         out[name] = letter_name(len(out))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import context, data, session_builder, slides, views
 from components.context import page_context
-from gezinsmonitor import organisations, sessions
+from gezinsmonitor import organisations, pseudonym, sessions
 from gezinsmonitor import permissions as perm
 
 REFRESH_SECONDS = 20  # a new upload shows on the wall within half a minute
@@ -52,7 +52,7 @@ def go(step: int) -> None:
 def shown_names(full) -> dict[str, str]:
     """Letters kept for the whole session; a newcomer during the session gets the next one."""
     st.session_state[NAMES] = organisations.lasting_names(st.session_state.get(NAMES, {}),
-                                                          full.families["organisation"])
+                                                          full.families["organisation"], pseudonym.secret())
     return st.session_state[NAMES]
 
 
@@ -69,7 +69,7 @@ highlight = sb.selectbox("Eigen organisatie uitlichten", [None, *options],
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def slide() -> None:
-    position = st.session_state[POSITION]
+    position = st.session_state[POSITION] = min(st.session_state[POSITION], total - 1)  # the session may have shrunk
     st.query_params["dia"] = str(position + 1)
     current = session.slides[position]
     here = context.fixed_context(current.filters, current.peildatum or ctx.peildatum, ctx.access)

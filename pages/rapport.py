@@ -51,7 +51,7 @@ if st.button("Rapport maken", type="primary", icon=":material/description:", key
                    "periode of andere organisaties.", icon=":material/filter_alt_off:")
         st.stop()
     if anonymise:
-        here = context.anonymised(here)
+        here = context.anonymised(here, context.keyed_names(here.full))
     with st.spinner("Rapport maken: grafieken tekenen …"):
         grouped = report.sections(here)
         html = report.build_report(here, grouped=grouped)

@@ -284,3 +284,23 @@ def test_saving_without_a_name_says_so_and_stores_nothing(monkeypatch, own_store
     assert_ok(at)
     assert any("Geef de sessie een naam" in e.value for e in at.error)
     assert len(sessions.listing(Store(own_store).engine)) == 1
+
+
+def test_the_wall_uses_the_learning_circles_letters(monkeypatch, samples_db):
+    """Letters on the wall follow a keyed order (who takes part does not tell who is A) and agree with what a
+    learning-circle member sees on their own screen."""
+    def rows(at):
+        import pyarrow as pa
+        frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in at.get("vega_lite_chart")[0].proto.datasets]
+        frames += [pd.DataFrame(v) for v in chart_specs(at)[0].get("datasets", {}).values()]
+        data = next(f for f in frames if {"organisation", "label"} <= set(f.columns))
+        return sorted(zip(data["organisation"], data["label"]))
+
+    wall = rows(_open(monkeypatch, samples_db, query={"dia": "3"}))
+    member = rows(_open(monkeypatch, samples_db, Principal("kring", "leerkring"), query={"dia": "3"}))
+    shown = [(o, label) for o, label in member if not label.startswith("verborgen")]
+    assert len(shown) >= 3 and set(shown) <= set(wall)  # the same letter carries the same figures
+    assert {o for o, _ in wall} == {o for o, _ in member} >= {"Organisatie A", "Organisatie F"}
+    from gezinsmonitor.organisations import anonymous_names
+    orgs = ["Buurtkracht Noord", "Huiskamer Het Anker", "Zz"]
+    assert lasting_names({}, orgs, b"k" * 16) == anonymous_names(orgs, b"k" * 16) != anonymous_names(orgs)
