@@ -6,6 +6,7 @@ builder works on a slide unchanged; `render` draws one slide (title, takeaway, c
 from __future__ import annotations
 
 import copy
+import json
 import numbers
 from html import escape
 
@@ -18,6 +19,7 @@ from .views import Figure
 
 FACTOR = 1.6  # about 18 px text instead of 11: legible at 1280×720 on a wall
 ROWS = 1.25  # bar rows and heights grow less than text, so a chart still fits one 720-pixel screen
+PAIRED_ROWS = .75  # rows of two bars side by side (first and latest measurement) are twice as tall already
 LINEAR = {"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize", "strokeWidth", "symbolStrokeWidth",
           "dx", "dy", "labelLimit", "titleLimit", "labelPadding", "titlePadding"}
 HEIGHTS = {"step", "height"}
@@ -35,30 +37,30 @@ BASE_CONFIG = {  # Vega-Lite's defaults, enlarged where a chart did not set its 
 }
 
 
-def _grow(value, key: str, factor: float):
+def _grow(value, key: str, factor: float, rows: float = ROWS):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return value
     if key in HEIGHTS:
-        return value * min(factor, ROWS)
+        return value * rows
     return value * factor * factor if key in AREA else value * factor
 
 
-def _scale(node, factor: float, key: str | None = None):
-    """Every size in a spec times `factor` (areas times factor²), including conditional values."""
+def _scale(node, factor: float, rows: float = ROWS):
+    """Every size in a spec times `factor` (areas times factor², heights times `rows`), conditional values too."""
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
             if k in DATA_KEYS:
                 out[k] = v
             elif not isinstance(v, (dict, list)) and (k in LINEAR or k in AREA or k in HEIGHTS):
-                out[k] = _grow(v, k, factor)
+                out[k] = _grow(v, k, factor, rows)
             elif k in LINEAR or k in AREA:  # a conditional channel value
                 out[k] = _scale_values(v, k, factor)
             else:
-                out[k] = _scale(v, factor, k)
+                out[k] = _scale(v, factor, rows)
         return out
     if isinstance(node, list):
-        return [_scale(v, factor, key) for v in node]
+        return [_scale(v, factor, rows) for v in node]
     return node
 
 
@@ -73,7 +75,8 @@ def _scale_values(node, key: str, factor: float):
 
 def projector(chart: alt.TopLevelMixin, factor: float = FACTOR) -> dict:
     """The chart's spec with everything `factor` times larger, for a projector."""
-    spec = _scale(chart.to_dict(), factor)
+    spec = chart.to_dict()
+    spec = _scale(spec, factor, PAIRED_ROWS if '"yOffset"' in json.dumps(spec) else min(factor, ROWS))
     config = copy.deepcopy(spec.get("config", {}))
     for part, defaults in BASE_CONFIG.items():
         scaled = {k: _grow(v, k, factor) for k, v in defaults.items()}
