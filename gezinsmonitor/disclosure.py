@@ -329,6 +329,29 @@ def complementary(counts: pd.Series, hidden: pd.Series, k: int) -> pd.Series:
     return pd.Series([st != suppression.SHOWN for st in status], index=counts.index)
 
 
+def _small_rows(frame: pd.DataFrame, counts, k: int) -> pd.Series:
+    """Rows with a count from 1 to k-1 in any of `counts`."""
+    hidden = pd.Series(False, index=frame.index)
+    for col in counts:
+        n = pd.to_numeric(frame[col], errors="coerce")
+        hidden |= (n >= 1) & (n < k)
+    return hidden
+
+
+def _close_partitions(frame: pd.DataFrame, hidden: pd.Series, partitions, k: int) -> None:
+    """Hide (in `hidden`, in place) further rows of each partition (row index, count column) until no partition
+    leaves a hidden cell recoverable from its shown total; repeated, since hiding a row for one partition can
+    expose a cell of another."""
+    changed = True
+    while changed:
+        changed = False
+        for index, col in partitions:
+            new = complementary(frame.loc[index, col], hidden.loc[index], k) & ~hidden.loc[index]
+            if new.any():
+                hidden.loc[new.index[new]] = True
+                changed = True
+
+
 def protect_rows(frame: pd.DataFrame, rule, within=(), who=None, also: pd.Series | None = None) -> pd.DataFrame:
     """`disclosure.protect` with complementary suppression inside groups: `within` lists (group columns, count
     column) pairs, each group's rows adding up to a total that is shown (a leefgebied's requests split by
@@ -338,24 +361,14 @@ def protect_rows(frame: pd.DataFrame, rule, within=(), who=None, also: pd.Series
     who = who or current()
     k = who.k
     hidden = pd.Series(False, index=frame.index) if also is None else also.reindex(frame.index, fill_value=True)
-    for col in rule.counts:
+    hidden |= _small_rows(frame, [c for c in rule.counts if c in frame], k)
+    partitions = []
+    for by, col in within:
         if col in frame:
-            n = pd.to_numeric(frame[col], errors="coerce")
-            hidden |= (n >= 1) & (n < k)
-    changed = True
-    while changed:
-        changed = False
-        for by, col in within:
-            if col not in frame:
-                continue
             keys = list(by) if len(by) > 1 else (by[0] if by else None)
             groups = frame.groupby(keys, sort=False, dropna=False).groups.values() if by else [frame.index]
-            for index in groups:
-                extra = complementary(frame.loc[index, col], hidden.loc[index], k)
-                new = extra & ~hidden.loc[index]
-                if new.any():
-                    hidden.loc[new.index[new]] = True
-                    changed = True
+            partitions += [(index, col) for index in groups]
+    _close_partitions(frame, hidden, partitions, k)
     return protect(frame, Rule(counts=rule.counts, values=rule.values), who, also=hidden)
 
 
@@ -376,20 +389,9 @@ def protect_blocks(frame: pd.DataFrame, blocks, total=None, extra=(), who=None) 
     any_small = pd.Series(False, index=out.index)
     cells = 0
     for counts, values in blocks:
-        hidden = pd.Series(False, index=out.index)
-        for col in counts:
-            n = pd.to_numeric(out[col], errors="coerce")
-            hidden |= (n >= 1) & (n < k)
+        hidden = _small_rows(out, counts, k)
         any_small |= hidden
-        changed = True
-        while changed:
-            changed = False
-            for col in counts:
-                more = complementary(out.loc[rows, col], hidden.loc[rows], k)
-                new = more & ~hidden.loc[rows]
-                if new.any():
-                    hidden.loc[new.index[new]] = True
-                    changed = True
+        _close_partitions(out, hidden, [(rows, col) for col in counts], k)
         for col in (*counts, *values):
             out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
             out.loc[hidden, col] = np.nan
