@@ -36,6 +36,7 @@ class PageContext:
     version: str  # data version shown under every figure
     names: Mapping[str, str] = field(default_factory=dict)  # real → shown organisation name; empty = real names
     access: Access = field(default_factory=lambda: Access(DEMO))  # who looks: rows, actions, suppression
+    refused: str | None = None  # why nothing is shown about this selection (too few families of others), Dutch
 
 
 def data_version(ds: Dataset, hide_file_name: bool = False) -> str:
@@ -94,14 +95,25 @@ def _dataset(access: Access) -> Dataset:
         st.stop()
 
 
-def _selection(access: Access, dataset: Dataset, chosen: Filters) -> Dataset:
+def selected_context(access: Access, dataset: Dataset, chosen: Filters, peildatum: dt.date) -> PageContext:
+    """The context of `chosen` on `dataset` (already `access.dataset`), without Streamlit: pages, the report
+    command and tests build it the same way. A selection with fewer than k families of other organisations is
+    emptied and `refused` says why."""
     selected = apply(dataset, chosen)
+    refused = None
     if access.too_small(selected):
-        st.warning(f"Deze selectie bevat minder dan {access.k} gezinnen van andere organisaties. Om die gezinnen te "
+        refused = (f"Deze selectie bevat minder dan {access.k} gezinnen van andere organisaties. Om die gezinnen te "
                    "beschermen wordt er niets over getoond; kies een ruimere selectie (meer organisaties, een langere "
-                   "periode of minder filters).", icon=":material/shield:")
+                   "periode of minder filters).")
         selected = _empty(selected)
-    return selected
+    return PageContext(full=dataset, data=selected, filters=chosen, peildatum=peildatum,
+                       version=data_version(dataset), access=access, refused=refused)
+
+
+def _shown(ctx: PageContext) -> PageContext:
+    if ctx.refused:
+        st.warning(ctx.refused, icon=":material/shield:")
+    return ctx
 
 
 def build_context() -> PageContext:
@@ -111,17 +123,14 @@ def build_context() -> PageContext:
     if dataset.families["is_sample"].any():
         st.sidebar.info("**Voorbeelddata**: u bekijkt fictieve organisaties. Verwijder ze op de pagina Gegevens.",
                         icon=":material/info:")
-    return PageContext(full=dataset, data=_selection(access, dataset, chosen), filters=chosen, peildatum=peildatum,
-                       version=data_version(dataset), access=access)
+    return _shown(selected_context(access, dataset, chosen, peildatum))
 
 
 def fixed_context(chosen: Filters, peildatum: dt.date, access: Access | None = None) -> PageContext:
     """The context for filters that are not the sidebar's (a presentation slide, a report), read afresh from
     the store: what changed since the page opened is in it."""
     access = _viewer(access)
-    dataset = _dataset(access)
-    return PageContext(full=dataset, data=_selection(access, dataset, chosen), filters=chosen, peildatum=peildatum,
-                       version=data_version(dataset), access=access)
+    return _shown(selected_context(access, _dataset(access), chosen, peildatum))
 
 
 def set_context(ctx: PageContext) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import partial
 
@@ -49,9 +48,7 @@ def lines(ctx: PageContext, n_text: str, definition: str) -> list[str]:
 
 def file_name(text: str) -> str:
     """A file name from a Dutch title: 'Hulpvragen per leefgebied' → 'hulpvragen-per-leefgebied'."""
-    text = unicodedata.normalize("NFKD", str(text).replace("%", " procent ").replace("&", " en "))
-    text = text.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "figuur"
+    return formatting.slug(str(text).replace("%", " procent ").replace("&", " en "), 80) or "figuur"
 
 
 def chart_downloads(chart: alt.TopLevelMixin, title: str, small_print: Sequence[str], *, name: str | None = None) -> None:
@@ -105,19 +102,20 @@ def table_downloads(shown: pd.DataFrame, title: str, notes: Sequence[str], *, na
                            width="stretch")
 
 
+def excluded_text(ctx: PageContext, excluded: Mapping[str, int] | None) -> str:
+    """What a figure left out and why ("Niet meegeteld"): reason: count, for a viewer who does not own the
+    selection a count from 1 to k-1 as '<k' (a small count of left-out rows names few families too)."""
+    left_out = [(reason, n if isinstance(n, str) else count(ctx, n)) for reason, n in (excluded or {}).items() if n]
+    return "; ".join(f"{reason}: {n}" for reason, n in left_out) if left_out else "geen rijen weggelaten"
+
+
 def how_computed(ctx: PageContext, n_text: str, definition: str, excluded: Mapping[str, int] | None = None) -> str:
-    left_out = {reason: n for reason, n in (excluded or {}).items() if n}
-    if not disclosure.owner_of(ctx.data):  # a small count of left-out rows names few families too
-        left_out = {reason: suppression.suppress(n, ctx.access.k) if isinstance(n, int) else n
-                    for reason, n in left_out.items()}
     lines = [
         f"**Definitie** — {definition}",
         f"**n** — {n_text}",
-        f"**Filters** — {ctx.filters.describe()}; peildatum {formatting.date(ctx.peildatum)}",
+        f"**Filters** — {filters_text(ctx)}",
         f"**Gegevensversie** — {ctx.version}",
-        "**Niet meegeteld** — " + ("; ".join(f"{reason}: {n if isinstance(n, str) else formatting.count(n)}"
-                                             for reason, n in left_out.items())
-                                   if left_out else "geen rijen weggelaten"),
+        f"**Niet meegeteld** — {excluded_text(ctx, excluded)}",
         *([HIDDEN_NAMES] if ctx.names else []),
         (f"**Getallen** — percentages met een 95%-betrouwbaarheidsinterval (Wilson) waar vermeld; vergelijkingen "
          f"van groepen kleiner dan {min_n()} gezinnen krijgen een waarschuwing."),

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from gezinsmonitor import taxonomy as tx
-from gezinsmonitor.filters import UNKNOWN, Filters
+from gezinsmonitor.filters import UNKNOWN, Filters, period_bounds, period_filter
 from gezinsmonitor.store import Dataset
 
 # widget key → URL parameter
@@ -95,13 +94,7 @@ def sidebar_filters(ds: Dataset) -> tuple[Filters, dt.date]:
     sb = st.sidebar
     sb.header("Filters")
     orgs = sorted(ds.families["organisation"].dropna().unique())
-    starts = ds.trajectories["start_date"].dropna()
-    bounds = None
-    if not starts.empty:
-        lo = starts.min().date()
-        last_end = ds.trajectories["end_date"].max()  # NaT when every trajectory still runs (NaT is truthy)
-        hi = max(dt.date.today(), pd.Timestamp(starts.max() if pd.isna(last_end) else last_end).date())
-        bounds = (lo, hi)
+    bounds = period_bounds(ds)
     options = {"f_orgs": orgs, "f_status": list(tx.STATUSES), "f_comp": list(COMPOSITIONS)}
     if not st.session_state.get(_FROM_URL_DONE):
         st.session_state[_FROM_URL_DONE] = True
@@ -136,8 +129,8 @@ def sidebar_filters(ds: Dataset) -> tuple[Filters, dt.date]:
         kwargs = {} if "f_period" in st.session_state else {"value": bounds}
         value = sb.date_input("Periode", min_value=bounds[0], max_value=bounds[1], key="f_period",
                               format="DD-MM-YYYY", help="Trajecten die ergens in deze periode liepen.", **kwargs)
-        if isinstance(value, (tuple, list)) and len(value) == 2 and (value[0], value[1]) != bounds:
-            period = (value[0], value[1])
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            period = period_filter(value, bounds)
     kwargs = {} if "f_peildatum" in st.session_state else {"value": dt.date.today()}
     peildatum = sb.date_input("Peildatum", key="f_peildatum", format="DD-MM-YYYY",
                               help="Lopende trajecten tellen tot deze datum (trajectduur).", **kwargs)

@@ -50,7 +50,7 @@ def _joined(text) -> str:
     return str(text or "").strip()
 
 
-def _title_text(title) -> tuple[str, list[str]]:
+def title_text(title) -> tuple[str, list[str]]:
     """A chart's own title as (text, subtitle lines)."""
     if isinstance(title, dict):
         subtitle = title.get("subtitle") or []
@@ -63,11 +63,11 @@ def _spec(chart: alt.TopLevelMixin | dict, title: str, lines: Sequence[str]) -> 
     title (it names the measure, e.g. '— % van de gezinnen') becomes the main title when it contains `title`,
     else the first line of the small print."""
     spec = copy.deepcopy(chart if isinstance(chart, dict) else chart.to_dict())
-    own, own_subtitle = _title_text(spec.pop("title", None))
+    own, own_subtitle = title_text(spec.pop("title", None))
     main, small = title, [*own_subtitle, *lines]
     if own and title.strip().lower() in own.lower():
         main = own
-    elif own and own.lower() != title.strip().lower():
+    elif own:
         small.insert(0, own)
     spec["title"] = {"text": plain_text(main), "subtitle": _wrapped(small), "anchor": "start", "frame": "group",
                      "color": TEXT_COLOR, "subtitleColor": SMALL_COLOR, "fontWeight": "bold"}

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from html import escape
 from zoneinfo import ZoneInfo
 
 import altair as alt
 import pandas as pd
 
-from gezinsmonitor import config, disclosure, formatting, suppression
-from gezinsmonitor.store import Dataset
+from gezinsmonitor import config, disclosure, filters, formatting, suppression
 
-from . import images, views
+from . import figure, images, views
 from .context import PageContext
 
 
 TITLE = "Gezinsmonitor — rapport voor fondsen"
 DEFINITIONS_ID = "definities"
 CHART_SIZE = (1200, 760)  # px: printed ~680 px wide, the image's smallest text (16 px) still reads ~9 px
-SOURCE = "Bron: Gezinsmonitor, registraties van de deelnemende organisaties"
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 THEME_TEXT = {"Hulpvragen": "hulpvragen", "Trajectduur": "de duur van trajecten", "Voortgang": "voortgang",
               "Inzet": "inzet (uren steun)"}
@@ -93,31 +91,21 @@ def _e(value) -> str:
     return escape(str(value), quote=True)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+def theme_anchor(theme: str) -> str:
+    """The id of a theme's section."""
+    return f"thema-{figure.file_name(theme)}"
 
 
 def anchor(figure_key: str) -> str:
     """The id of a figure's block (the table of contents links to it)."""
-    return f"figuur-{_slug(figure_key)}"
-
-
-def period_bounds(ds: Dataset) -> tuple[dt.date, dt.date] | None:
-    """The data's date range as the sidebar's period filter offers it: first start to the later of today and
-    the last end (or the last start while every trajectory still runs); None without trajectories."""
-    starts = ds.trajectories["start_date"].dropna()
-    if starts.empty:
-        return None
-    last_end = ds.trajectories["end_date"].max()
-    hi = pd.Timestamp(starts.max() if pd.isna(last_end) else last_end).date()
-    return starts.min().date(), max(dt.date.today(), hi)
+    return f"figuur-{figure.file_name(figure_key)}"
 
 
 def _period_text(ctx: PageContext) -> str:
     if ctx.filters.period is not None:
         lo, hi = ctx.filters.period
         return f"{formatting.date(lo)} t/m {formatting.date(hi)} (trajecten die ergens in deze periode liepen)"
-    bounds = period_bounds(ctx.full)
+    bounds = filters.period_bounds(ctx.full)
     if bounds is None:
         return "de hele looptijd van de gegevens"
     return f"de hele looptijd van de gegevens ({formatting.date(bounds[0])} t/m {formatting.date(bounds[1])})"
@@ -142,7 +130,7 @@ def _role_text(ctx: PageContext) -> str:
 
 def protected(ctx: PageContext) -> bool:
     """Whether small counts are hidden for this report's viewer (anyone who does not own every row)."""
-    return ctx.access.owned() is not None
+    return not disclosure.owner_of(ctx.data)
 
 
 def suppression_text(ctx: PageContext) -> str:
@@ -152,41 +140,17 @@ def suppression_text(ctx: PageContext) -> str:
             "een totaal terug te rekenen is. Percentages en gemiddelden van zulke groepen zijn ook verborgen.")
 
 
-def _count(ctx: PageContext, n) -> str:
-    """A count of left-out rows as the page's "Hoe berekend?" shows it: '<k' for a viewer who does not own the
-    selection (a small count of left-out rows names few families too)."""
-    if isinstance(n, str):
-        return n
-    return formatting.count(n) if disclosure.owner_of(ctx.data) else suppression.suppress(n, ctx.access.k)
-
-
-def excluded_text(ctx: PageContext, excluded: Mapping[str, int]) -> str:
-    left_out = [(reason, n) for reason, n in excluded.items() if isinstance(n, str) or n]
-    if not left_out:
-        return "geen rijen weggelaten"
-    return "; ".join(f"{reason}: {_count(ctx, n)}" for reason, n in left_out)
-
-
 # -- charts and tables -------------------------------------------------------------------------
-def _chart_title(chart: alt.TopLevelMixin) -> str:
-    title = chart.to_dict().get("title")
-    if isinstance(title, dict):
-        title = title.get("text", "")
-    if isinstance(title, (list, tuple)):
-        title = " ".join(map(str, title))
-    return str(title or "").strip()
-
-
 def _svg(ctx: PageContext, fig: views.Figure) -> str:
-    """The chart as SVG text, with n and data version inside the image (a chart copied out of the report keeps
-    its source). The figure's short question is the image's title and the chart's own title (it names the
+    """The chart as SVG text, with n, data version and source inside the image (a chart copied out of the report
+    keeps them). The figure's short question is the image's title and the chart's own title (it names the
     measure) a line of small print: a long title at the image's title size would leave little room for the chart
     on a page-sized canvas."""
-    own = _chart_title(fig.chart)
+    own, subtitle = images.title_text(fig.chart.to_dict().get("title"))
     chart = fig.chart.copy(deep=False)  # a shallow copy: the figure's chart keeps its title
     chart.title = alt.Undefined
-    lines = [line for line in (own if own.lower() != fig.title.lower() else "", fig.n_text,
-                               f"Gegevens: {ctx.version}") if line]
+    lines = [line for line in (own if own.lower() != fig.title.lower() else "", *subtitle, fig.n_text,
+                               f"Gegevens: {ctx.version} · {images.SOURCE}") if line]
     return images.chart_image(chart, "svg", title=fig.title, lines=lines, size=CHART_SIZE).decode("utf-8")
 
 
@@ -242,7 +206,7 @@ def _figure_html(ctx: PageContext, fig: views.Figure) -> str:
         parts.append(table_html(fig.table))
     parts.append('<dl class="small">'
                  f"<dt>Definitie</dt><dd>{_e(fig.definition)}</dd>"
-                 f"<dt>Niet meegeteld</dt><dd>{_e(excluded_text(ctx, fig.excluded))}</dd></dl>")
+                 f"<dt>Niet meegeteld</dt><dd>{_e(figure.excluded_text(ctx, fig.excluded))}</dd></dl>")
     parts.append("</article>")
     return "".join(parts)
 
@@ -251,7 +215,7 @@ def _theme_html(ctx: PageContext, number: int, theme: str, figs: list[views.Figu
     body = ("".join(_figure_html(ctx, f) for f in figs) if figs else
             f'<p class="empty">Geen gegevens over {_e(THEME_TEXT.get(theme, theme.lower()))} voor de gekozen periode '
             "en organisaties. Dit thema blijft daarom leeg.</p>")
-    return (f'<section class="theme" id="thema-{_slug(theme)}"><h2>{number}. {_e(theme)}</h2>{body}</section>')
+    return (f'<section class="theme" id="{theme_anchor(theme)}"><h2>{number}. {_e(theme)}</h2>{body}</section>')
 
 
 def _toc_html(grouped: list[tuple[str, list[views.Figure]]]) -> str:
@@ -259,7 +223,7 @@ def _toc_html(grouped: list[tuple[str, list[views.Figure]]]) -> str:
     for i, (theme, figs) in enumerate(grouped, start=1):
         sub = "".join(f'<li><a href="#{anchor(f.key)}">{_e(f.title)}</a></li>' for f in figs)
         sub = f"<ol>{sub}</ol>" if sub else "<ol><li>geen gegevens</li></ol>"
-        items.append(f'<li><a href="#thema-{_slug(theme)}">{_e(theme)}</a>{sub}</li>')
+        items.append(f'<li><a href="#{theme_anchor(theme)}">{_e(theme)}</a>{sub}</li>')
     items.append(f'<li><a href="#{DEFINITIONS_ID}">Definities en bronnen</a></li>')
     return f'<nav class="toc" aria-label="Inhoud"><h2>Inhoud</h2><ol>{"".join(items)}</ol></nav>'
 
@@ -285,8 +249,8 @@ def _definitions_html(ctx: PageContext, figs: Iterable[views.Figure]) -> str:
     entries = "".join(f"<dt>{_e(f.theme)} — {_e(f.title)}</dt><dd>{_e(f.definition)}</dd>" for f in figs)
     general = [
         f"Gegevensversie: {ctx.version}.",
-        f"{SOURCE}.",
-        f"Filters: {ctx.filters.describe()}; peildatum {formatting.date(ctx.peildatum)}.",
+        f"{images.SOURCE}.",
+        f"Filters: {figure.filters_text(ctx)}.",
         ("Percentages staan waar vermeld met een 95%-betrouwbaarheidsinterval (Wilson). Vergelijk groepen kleiner "
          f"dan {config.min_n()} gezinnen met voorzichtigheid: een verschil kan toeval zijn."),
     ]
@@ -304,12 +268,11 @@ def sections(ctx: PageContext) -> list[tuple[str, list[views.Figure]]]:
     return [(theme, [f for f in figs if f.theme == theme]) for theme in views.THEMES]
 
 
-def build_report(ctx: PageContext, *, title: str | None = None, generated: dt.datetime | None = None,
-                 grouped: list[tuple[str, list[views.Figure]]] | None = None) -> str:
+def build_report(ctx: PageContext, grouped: list[tuple[str, list[views.Figure]]] | None = None) -> str:
     """The whole report as one HTML document (see the module docstring). `grouped` reuses `sections(ctx)`
     when the caller already built it (the page shows a preview of it)."""
-    title = title or TITLE
-    generated = generated or dt.datetime.now(TIMEZONE)
+    title = TITLE
+    generated = dt.datetime.now(TIMEZONE)
     grouped = sections(ctx) if grouped is None else grouped
     body = [_cover_html(ctx, title, generated), _toc_html(grouped)]
     body += [_theme_html(ctx, i, theme, figs) for i, (theme, figs) in enumerate(grouped, start=1)]
@@ -322,5 +285,10 @@ def build_report(ctx: PageContext, *, title: str | None = None, generated: dt.da
             f"<body><main>{''.join(body)}</main></body></html>\n")
 
 
-def file_name(peildatum: dt.date, suffix: str = "html") -> str:
-    return f"gezinsmonitor-rapport-{peildatum:%Y-%m-%d}.{suffix}"
+def file_name(peildatum: dt.date) -> str:
+    return f"gezinsmonitor-rapport-{peildatum:%Y-%m-%d}.html"
+
+
+NO_FAMILIES = ("Er zijn geen gezinnen met een traject in deze periode bij deze organisaties. Kies een ruimere "
+               "periode of andere organisaties.")
+NO_TRAJECTORIES = "Er zijn nog geen trajecten om over te rapporteren."

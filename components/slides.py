@@ -121,8 +121,7 @@ def header(theme: str, title: str, takeaway: str) -> None:
 
 def small_print(ctx: PageContext, fig: Figure) -> str:
     """n, definition, filters and data version in one line of small print."""
-    return (f"{fig.n_text} · {fig.definition} · Filters: {ctx.filters.describe()}; peildatum "
-            f"{ctx.peildatum:%d-%m-%Y} · Gegevens: {ctx.version}")
+    return f"{fig.n_text} · {fig.definition} · Filters: {figure.filters_text(ctx)} · Gegevens: {ctx.version}"
 
 
 def render(ctx: PageContext, fig: Figure) -> None:

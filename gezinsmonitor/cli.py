@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, config, disclosure, export, summary, template, users
-from .filters import Filters, apply
+from .filters import Filters, period_bounds, period_filter
 from .permissions import EXPORT_ROWS, OWN_ROWS, UPLOAD, Access, Principal
 from .store import Store
 
@@ -161,9 +161,8 @@ def _report_filters(args, dataset, bounds) -> Filters:
         if period[0] > period[1]:
             raise BadInput(f"De periode {period[0]:%d-%m-%Y} t/m {period[1]:%d-%m-%Y} is leeg: --van ligt na --tot "
                            "(of na het einde van de gegevens). Kies een begindatum vóór de einddatum.")
-        if period == bounds:
-            period = None  # the whole range: no period filter, as on the page
-    return Filters(organisations=tuple(dict.fromkeys(args.organisatie)) if args.organisatie else None, period=period)
+    return Filters(organisations=tuple(dict.fromkeys(args.organisatie)) if args.organisatie else None,
+                   period=period_filter(period, bounds))
 
 
 def _chromium() -> str | None:
@@ -196,22 +195,16 @@ def cmd_report(args) -> int:
     context, report = _report_modules()
     access = _access(args)
     dataset = access.dataset(_store(args).load_dataset())
-    bounds = report.period_bounds(dataset)
+    bounds = period_bounds(dataset)
     if bounds is None:
-        raise Refused("Er zijn nog geen trajecten om over te rapporteren. Lees eerst gegevens in (`import`).")
+        raise Refused(f"{report.NO_TRAJECTORIES} Lees eerst gegevens in (`import`).")
     chosen = _report_filters(args, dataset, bounds)
-    peildatum = args.peildatum or dt.date.today()
     with disclosure.audience(access.audience()):
-        selected = apply(dataset, chosen)
-        if access.too_small(selected):
-            raise BadInput(f"Deze selectie bevat minder dan {access.k} gezinnen van andere organisaties. Om die "
-                           "gezinnen te beschermen wordt er geen rapport over gemaakt; kies meer organisaties of een "
-                           "langere periode.")
-        if selected.families.empty:
-            raise BadInput("Er zijn geen gezinnen met een traject in deze periode bij deze organisaties. Kies een "
-                           "ruimere periode of andere organisaties.")
-        ctx = context.PageContext(full=dataset, data=selected, filters=chosen, peildatum=peildatum,
-                                  version=context.data_version(dataset), access=access)
+        ctx = context.selected_context(access, dataset, chosen, args.peildatum or dt.date.today())
+        if ctx.refused:
+            raise BadInput(ctx.refused)
+        if ctx.data.families.empty:
+            raise BadInput(report.NO_FAMILIES)
         if args.anoniem and not access.role.anonymous:  # the leerkring sees letters already
             ctx = context.anonymised(ctx, context.keyed_names(ctx.full))
         html = report.build_report(ctx)

@@ -39,6 +39,25 @@ class Filters:
         return replace(self, organisations=tuple(names.get(o, unknown or o) for o in self.organisations))
 
 
+def period_bounds(ds: Dataset, today: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+    """The data's date range as the period filter offers it: first start to the later of today and the last end
+    (or the last start while every trajectory still runs); None without trajectories."""
+    starts = ds.trajectories["start_date"].dropna()
+    if starts.empty:
+        return None
+    last_end = ds.trajectories["end_date"].max()  # NaT when every trajectory still runs (NaT is truthy)
+    hi = pd.Timestamp(starts.max() if pd.isna(last_end) else last_end).date()
+    return starts.min().date(), max(today or dt.date.today(), hi)
+
+
+def period_filter(period, bounds) -> tuple[dt.date, dt.date] | None:
+    """A chosen period as a filter: the data's whole range is no period filter (so an upload that widens the data
+    does not turn "everything" into a fixed period)."""
+    if period is None or bounds is None or tuple(period) == tuple(bounds):
+        return None
+    return tuple(period)
+
+
 def selected_families(ds: Dataset, filters: Filters) -> pd.Index:
     fam = ds.families
     keep = pd.Series(True, index=fam.index)

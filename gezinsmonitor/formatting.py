@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
+import unicodedata
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -58,3 +60,10 @@ def date(value, long: bool = False) -> str:
 def count(value) -> str:
     """Whole numbers with a thousands point: 5203 → '5.203'."""
     return MISSING if _missing(value) else format_decimal(int(value), format="#,##0", locale=LOCALE)
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """'Leerkring Noord — maart' -> 'leerkring-noord-maart': ASCII letters, digits and hyphens, for a link or a
+    file name."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit]

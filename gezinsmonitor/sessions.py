@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 
-from . import audit
+from . import audit, formatting
 from . import schema as s
 from .filters import Filters
 
@@ -87,12 +85,6 @@ DEFAULT = Session(
 )
 
 
-def slugify(name: str) -> str:
-    """'Leerkring Noord — maart' -> 'leerkring-noord-maart' (ASCII, for a link)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60]
-
-
 def validate(session: Session, views: set[str] | None = None) -> Session:
     """The session with a clean name and slug, or `Invalid` with a Dutch reason."""
     name = " ".join(session.name.split())
@@ -100,7 +92,7 @@ def validate(session: Session, views: set[str] | None = None) -> Session:
         raise Invalid("Geef de sessie een naam.")
     if len(name) > MAX_NAME:
         raise Invalid(f"De naam is te lang (meer dan {MAX_NAME} tekens).")
-    slug = session.slug or slugify(name)
+    slug = session.slug or formatting.slug(name)
     if not slug:
         raise Invalid("Gebruik in de naam minstens één letter of cijfer.")
     if slug == DEFAULT_SLUG:

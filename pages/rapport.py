@@ -2,7 +2,7 @@ import streamlit as st
 
 from components import context, report
 from components.context import page_context
-from gezinsmonitor.filters import Filters, apply
+from gezinsmonitor.filters import Filters, period_bounds, period_filter
 
 DONE = "rp_report"  # the last report made: its choices, HTML and sections
 
@@ -13,10 +13,9 @@ st.write("Een rapport voor fondsen: één HTML-bestand met de vier thema's (hulp
          "drukt af als PDF (Afdrukken → Opslaan als PDF).")
 st.sidebar.caption("De filters hierboven gelden niet voor het rapport: kies periode en organisaties op de pagina.")
 
-bounds = report.period_bounds(ctx.full)
+bounds = period_bounds(ctx.full)
 if bounds is None:
-    st.info("Er zijn nog geen trajecten om over te rapporteren. Upload gegevens op de pagina Gegevens.",
-            icon=":material/info:")
+    st.info(f"{report.NO_TRAJECTORIES} Upload gegevens op de pagina Gegevens.", icon=":material/info:")
     st.stop()
 
 left, right = st.columns(2)
@@ -40,15 +39,12 @@ start, end = period
 choices = (start, end, tuple(chosen), peildatum, anonymise)
 
 if st.button("Rapport maken", type="primary", icon=":material/description:", key="rp_make"):
-    filters = Filters(organisations=tuple(chosen) or None, period=None if (start, end) == bounds else (start, end))
+    filters = Filters(organisations=tuple(chosen) or None, period=period_filter((start, end), bounds))
     here = context.fixed_context(filters, peildatum)  # warns itself when the selection is too small
-    if here.access.too_small(apply(here.full, filters)):
+    if here.refused or here.data.families.empty:
         st.session_state.pop(DONE, None)
-        st.stop()
-    if here.data.families.empty:
-        st.session_state.pop(DONE, None)
-        st.warning("Er zijn geen gezinnen met een traject in deze periode bij deze organisaties. Kies een ruimere "
-                   "periode of andere organisaties.", icon=":material/filter_alt_off:")
+        if not here.refused:
+            st.warning(report.NO_FAMILIES, icon=":material/filter_alt_off:")
         st.stop()
     if anonymise:
         here = context.anonymised(here, context.keyed_names(here.full))
