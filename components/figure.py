@@ -93,7 +93,7 @@ def table_downloads(shown: pd.DataFrame, title: str, notes: Sequence[str], *, na
     name = file_name(name or title)
     frame = shown.copy()
     with st.popover(TABLE_DOWNLOADS, icon=":material/download:"):
-        st.download_button("Excel (.xlsx)", partial(tables.to_xlsx, frame, sheet=title[:31] or "Tabel",
+        st.download_button("Excel (.xlsx)", partial(tables.to_xlsx, frame, sheet=title,
                                                     notes=tuple(notes)),
                            file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"dl_{name}_xlsx", on_click="ignore",
                            icon=":material/table_view:", width="stretch")
@@ -184,17 +184,15 @@ def hidden_text(table: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
 
 def table(table: pd.DataFrame, source: pd.DataFrame | None = None, *, title: str | None = None,
           ctx: PageContext | None = None, n_text: str | None = None, definition: str | None = None,
-          name: str | None = None, **kwargs) -> pd.DataFrame:
+          name: str | None = None, **kwargs) -> None:
     """st.dataframe with the hidden rows of a protected `source` shown as '<k'. With a `title`: Excel and CSV
-    downloads of exactly the table shown, with n, definition, filters and data version (`ctx`) as notes.
-    Returns the table as shown."""
+    downloads of exactly the table shown, with n, definition, filters and data version (`ctx`) as notes."""
     shown = table if source is None else hidden_text(table, source)
     hide_index = kwargs.pop("hide_index", True)
     st.dataframe(shown, hide_index=hide_index, **kwargs)
     if title is not None:
         exported = shown if hide_index else shown.reset_index()
         table_downloads(exported, title, table_notes(ctx, title, exported, n_text, definition), name=name)
-    return shown
 
 
 def withheld(*sources: pd.DataFrame) -> dict[str, int]:

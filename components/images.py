@@ -151,8 +151,8 @@ def _layout(chart, title: str, lines: Sequence[str], canvas: tuple[int, int]) ->
     return spec, svg, _fit(natural, canvas)
 
 
-def _png(spec: dict, scale: float, canvas: tuple[int, int]) -> bytes:
-    rendered = Image.open(io.BytesIO(vlc.vegalite_to_png(spec, scale=scale))).convert("RGBA")
+def _png(svg: str, scale: float, canvas: tuple[int, int]) -> bytes:
+    rendered = Image.open(io.BytesIO(vlc.svg_to_png(svg, scale=scale))).convert("RGBA")  # the SVG laid out already
     room = tuple(int(r) for r in _room(canvas))
     if rendered.width > room[0] or rendered.height > room[1]:  # rounding of the scale: never crop
         rendered.thumbnail(room, Image.Resampling.LANCZOS)
@@ -182,6 +182,6 @@ def chart_image(chart: alt.TopLevelMixin, fmt: str, *, title: str, lines: Sequen
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown image format {fmt!r}: png or svg")
     canvas = (int(size[0]), int(size[1]))
-    spec, svg, scale = _layout(chart, title, lines, canvas)
-    return _png(spec, scale, canvas) if fmt == "png" else _svg(svg, scale, canvas)
+    _, svg, scale = _layout(chart, title, lines, canvas)
+    return _png(svg, scale, canvas) if fmt == "png" else _svg(svg, scale, canvas)
 

@@ -143,15 +143,11 @@ def _organisation_hours(ctx: PageContext, highlight: str | None) -> Figure | Non
                                                    ds.families["organisation"].dropna().unique())
     if not ((by_org["n_total"] > 0) & (by_org["organisation"] != investment.ALL_ORGANISATIONS)).any():
         return None
-    mark = charts.hidden_mark(by_org)
-    total = by_org.set_index(["organisation", "moment"])["n_total"]
-    n = [total[(investment.ALL_ORGANISATIONS, moment)] for moment in ("start", "latest")]
-    n_text = " / ".join(charts.count_text(v, mark) if mark else str(int(v)) for v in n)
     return Figure("inzet_organisatie", "Inzet", "Uren per organisatie",
                   takeaways.organisation_hours(by_org, "total", investment.ALL_ORGANISATIONS),
                   charts.organisation_hours_bars(by_org, "total", highlight=highlight),
                   figure.hidden_text(charts.organisation_hours_table(by_org), by_org),
-                  f"n = {n_text} gezinnen (eerste/laatste meting) · n per balk",
+                  charts.organisation_hours_n(by_org),
                   investment.DEFINITIONS["organisation_hours"], figure.withheld(by_org))
 
 

@@ -7,10 +7,7 @@ from typing import IO
 import pandas as pd
 
 from .store import Dataset
-from .tables import FORMULA_START, safe_cell, write_raw
-
-# The formula guard lives with the other table writers; imported here for the callers of this module.
-__all__ = ["FORMULA_START", "safe_cell", "export_tables", "write_tables", "export_workbook"]
+from .tables import write_raw as write_tables  # one sheet per table, values as they are, never a live formula
 
 
 def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
@@ -62,12 +59,6 @@ def export_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
             "sha256": ds.batches["sha256"],
         }),
     }
-
-
-def write_tables(target: str | Path | IO[bytes], tables: dict[str, pd.DataFrame]) -> None:
-    """One sheet per table: bold, frozen header, column widths from the content, values as they are (text stays
-    text, never a live formula; dates dd-mm-yyyy)."""
-    write_raw(target, tables)
 
 
 def export_workbook(ds: Dataset, target: str | Path | IO[bytes]) -> None:

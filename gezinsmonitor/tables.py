@@ -145,9 +145,12 @@ def _shown(value) -> str:
     return max(str(value).splitlines() or [""], key=len)
 
 
-def column_widths(frame: pd.DataFrame, sample: int = 2000) -> list[float]:
-    """Per column: the width of its longest header or cell (of the first `sample` rows), capped at MAX_WIDTH."""
-    head = frame.head(sample)
+WIDTH_SAMPLE = 2000  # rows read for column widths: a long export is not read twice in full
+
+
+def column_widths(frame: pd.DataFrame) -> list[float]:
+    """Per column: the width of its longest header or cell (of the first WIDTH_SAMPLE rows), capped at MAX_WIDTH."""
+    head = frame.head(WIDTH_SAMPLE)
     widths = []
     for i, col in enumerate(frame.columns):
         longest = max([len(str(col)), *(len(_shown(v)) for v in head.iloc[:, i])])
@@ -155,12 +158,11 @@ def column_widths(frame: pd.DataFrame, sample: int = 2000) -> list[float]:
     return widths
 
 
-def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, cell, widths: bool = True) -> None:
+def _sheet(wb: Workbook, name: str, frame: pd.DataFrame, cell) -> None:
     ws = wb.create_sheet(_sheet_name(name, wb.sheetnames))
     ws.freeze_panes = "A2"
-    if widths:  # column dimensions must be set before the first row of a write-only sheet
-        for i, width in enumerate(column_widths(frame)):
-            ws.column_dimensions[get_column_letter(i + 1)].width = width
+    for i, width in enumerate(column_widths(frame)):  # set before the first row of a write-only sheet
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
     bold = Font(bold=True)
     header = []
     for col in frame.columns:

@@ -176,7 +176,6 @@ else:
 st.subheader("Uren per organisatie")
 by_org = investment.investment_by_organisation(ds.hours, ds.trajectories, ctx.peildatum,
                                               ds.families["organisation"].dropna().unique())
-org_mark = charts.hidden_mark(by_org)
 measure = st.segmented_control("Welke inzet", list(charts.HOURS_MEASURES), key="iz_measure", default="total",
                                format_func=charts.HOURS_MEASURES.get) or "total"
 with_hours = by_org[(by_org[f"n_{measure}"] > 0) & (by_org["organisation"] != investment.ALL_ORGANISATIONS)]
@@ -188,10 +187,7 @@ else:
     st.altair_chart(chart, width="stretch")
     n_org = with_hours.groupby("organisation")[f"n_{measure}"].min()
     no_hours = sorted(set(by_org["organisation"]) - set(n_org.index) - hidden_orgs - {investment.ALL_ORGANISATIONS})
-    total_n = by_org.set_index(["organisation", "moment"])[f"n_{measure}"]
-    org_n = (f"n = {charts.count_text(total_n[(investment.ALL_ORGANISATIONS, 'start')], org_mark) if org_mark else total_n[(investment.ALL_ORGANISATIONS, 'start')]} / "
-             f"{charts.count_text(total_n[(investment.ALL_ORGANISATIONS, 'latest')], org_mark) if org_mark else total_n[(investment.ALL_ORGANISATIONS, 'latest')]} "
-             "gezinnen (eerste/laatste meting) · n per balk")
+    org_n = charts.organisation_hours_n(by_org, measure)
     org_title = f"Uren per organisatie: {charts.HOURS_MEASURES[measure].lower()}"
     figure.caption(
         ctx, org_n, investment.DEFINITIONS["organisation_hours"],

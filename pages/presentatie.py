@@ -91,7 +91,7 @@ def slide() -> None:
     else:
         slides.render(here, figure)
 
-    revision = data.get_store().revision()  # changes with every upload, restore or erasure
+    revision = here.full.revision  # of the dataset this slide was drawn from: every upload, restore, erasure
     if st.session_state.get(SEEN) not in (None, revision):
         at = dt.datetime.now(ZoneInfo("Europe/Amsterdam")).strftime("%H:%M")
         st.session_state[NOTICE] = (f"Bijgewerkt om {at}: er zijn nieuwe gegevens ({here.version}). De dia toont de "

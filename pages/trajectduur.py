@@ -135,7 +135,8 @@ else:
     chart = charts.caseload_chart(flow)
     st.altair_chart(chart, width="stretch")
     flow_excluded = {reason: n for reason, n in flow.attrs["excluded"].items() if not protected or n >= K}
-    flow_n = f"n = {flow.attrs['n']} trajecten, {len(flow)} maanden t/m de peildatum {ctx.peildatum:%d-%m-%Y}"
+    flow_n = (f"n = {shown(flow.attrs['n'])} trajecten, {len(flow)} maanden t/m de peildatum "
+              f"{formatting.date(ctx.peildatum)}")
     figure.caption(ctx, flow_n, caseload.DEFINITION, excluded=flow_excluded | figure.withheld(flow), chart=chart,
                    title="Instroom, uitstroom en caseload per maand")
     with st.expander("Tabel per maand", icon=":material/table:"):

@@ -264,6 +264,15 @@ def organisation_hours_bars(by_org: pd.DataFrame, measure: str = "total", min_n:
                               f"Uren per organisatie — {HOURS_MEASURES[measure]}", BAR_ROW_HEIGHT, faint, highlight)
 
 
+def organisation_hours_n(by_org: pd.DataFrame, measure: str = "total") -> str:
+    """The n of `organisation_hours_bars`: families of all organisations at the first and the latest moment
+    ('<10' / '×' where a protected table hides them)."""
+    mark = hidden_mark(by_org)
+    total = by_org.set_index(["organisation", "moment"])[f"n_{measure}"]
+    counts = " / ".join(count_text(total[(TOTAL_ROW, moment)], mark) for moment in ("start", "latest"))
+    return f"n = {counts} gezinnen (eerste/laatste meting) · n per balk"
+
+
 def organisation_hours_table(by_org: pd.DataFrame) -> pd.DataFrame:
     """Per organisation and moment: mean hours per week and n of professionals, volunteers and both."""
     mark = hidden_mark(by_org)
