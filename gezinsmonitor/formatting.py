@@ -67,3 +67,14 @@ def slug(text: str, limit: int = 60) -> str:
     file name."""
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit]
+
+
+def hours(value) -> str:
+    """Hours per week as '4 u 5 min' / '50 min' (the notation of the reports); '–' when missing."""
+    if value is None or value != value:
+        return MISSING
+    minutes = int(round(float(value) * 60))
+    h, m = divmod(minutes, 60)
+    if h and m:
+        return f"{h} u {m} min"
+    return f"{h} u" if h else f"{m} min"

@@ -85,6 +85,16 @@ DEFAULT = Session(
 )
 
 
+def slide_index(position, total: int) -> int:
+    """A slide position (0-based; a number or the link's text, e.g. `dia=3` gives "2") within 0 … total-1;
+    anything unreadable is the first slide."""
+    try:
+        position = int(position)
+    except (TypeError, ValueError):
+        return 0
+    return min(max(position, 0), max(total - 1, 0))
+
+
 def validate(session: Session, views: set[str] | None = None) -> Session:
     """The session with a clean name and slug, or `Invalid` with a Dutch reason."""
     name = " ".join(session.name.split())

@@ -23,12 +23,6 @@ def _pct(value) -> str:
     return f"{formatting.number(value, 0)}%"
 
 
-def _hours(value) -> str:
-    minutes = int(round(float(value) * 60))
-    h, m = divmod(minutes, 60)
-    return f"{h} u {m} min" if h and m else (f"{h} uur" if h else f"{m} min")
-
-
 def needs(table: pd.DataFrame) -> str:
     """From `metrics.needs`: the leefgebied most families ask help on, and the next one."""
     shown = table[[_known(v) for v in table["families_pct"]]].sort_values("families_pct", ascending=False)
@@ -93,8 +87,8 @@ def hours(total: pd.DataFrame) -> str:
         return ("Uren per week per soort steun bij de eerste meting (rond aanmelding) en bij de laatste meting; "
                 "deelname van het gezin zelf telt niet als inzet.")
     direction = "minder" if latest < start else "meer"
-    return (f"Professionals besteden bij de eerste meting gemiddeld {_hours(start)} per week aan een gezin, bij de "
-            f"laatste meting {_hours(latest)}: de steun wordt {direction} intensief.")
+    return (f"Professionals besteden bij de eerste meting gemiddeld {formatting.hours(start)} per week aan een "
+            f"gezin, bij de laatste meting {formatting.hours(latest)}: de steun wordt {direction} intensief.")
 
 
 def organisation_hours(by_org: pd.DataFrame, measure: str, total_row: str) -> str:
@@ -105,5 +99,5 @@ def organisation_hours(by_org: pd.DataFrame, measure: str, total_row: str) -> st
     if len(values) < 2:
         return "Gemiddeld aantal uren per week per gezin, per organisatie, bij de eerste en de laatste meting."
     (low, low_org), (high, high_org) = values[0], values[-1]
-    return (f"Bij de laatste meting ligt de inzet tussen {_hours(low)} ({low_org}) en {_hours(high)} ({high_org}) "
-            "per week per gezin.")
+    return (f"Bij de laatste meting ligt de inzet tussen {formatting.hours(low)} ({low_org}) en "
+            f"{formatting.hours(high)} ({high_org}) per week per gezin.")

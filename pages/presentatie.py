@@ -11,7 +11,8 @@ from gezinsmonitor import permissions as perm
 REFRESH_SECONDS = 20  # a new upload shows on the wall within half a minute
 POSITION, NAMES, SEEN, NOTICE = "pz_position", "pz_names", "pz_revision", "pz_notice"
 
-st.set_page_config(layout="wide", initial_sidebar_state="collapsed")  # a link opened on the projector starts with the room's view
+# A link opened on the projector starts with the room's view: wide, no sidebar.
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 ctx = page_context()  # the sidebar's filters: for the session builder only; every slide has its own
 engine = data.get_store().engine
 
@@ -42,11 +43,11 @@ sb.caption("De filters hierboven gelden niet voor de dia's: elke dia heeft de fi
 total = len(session.slides)
 if POSITION not in st.session_state:
     asked = st.query_params.get("dia", "1")
-    st.session_state[POSITION] = min(max(int(asked) - 1, 0), total - 1) if asked.isdigit() else 0
+    st.session_state[POSITION] = sessions.slide_index(int(asked) - 1 if asked.isdigit() else 0, total)
 
 
 def go(step: int) -> None:
-    st.session_state[POSITION] = min(max(st.session_state[POSITION] + step, 0), total - 1)
+    st.session_state[POSITION] = sessions.slide_index(st.session_state[POSITION] + step, total)
 
 
 def shown_names(full) -> dict[str, str]:
@@ -69,7 +70,7 @@ highlight = sb.selectbox("Eigen organisatie uitlichten", [None, *options],
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def slide() -> None:
-    position = st.session_state[POSITION] = min(st.session_state[POSITION], total - 1)  # the session may have shrunk
+    position = st.session_state[POSITION] = sessions.slide_index(st.session_state[POSITION], total)  # may have shrunk
     st.query_params["dia"] = str(position + 1)
     current = session.slides[position]
     here = context.fixed_context(current.filters, current.peildatum or ctx.peildatum, ctx.access)

@@ -75,6 +75,11 @@ def test_the_default_session_walks_the_four_themes_with_known_views():
     assert list(dict.fromkeys(themes)) == list(views.THEMES)
 
 
+def test_a_slide_position_stays_within_the_session():
+    assert [sessions.slide_index(p, 6) for p in (-1, 0, 5, 9, "2", "x", None)] == [0, 0, 5, 5, 2, 0, 0]
+    assert sessions.slide_index(3, 0) == 0
+
+
 def test_letters_last_for_the_whole_session():
     first = lasting_names({}, ["Beta", "Alfa"])
     assert first == {"Alfa": "Organisatie A", "Beta": "Organisatie B"}

@@ -6,7 +6,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from gezinsmonitor import disclosure, suppression
+from gezinsmonitor import disclosure, formatting, suppression
 from gezinsmonitor import taxonomy as tx
 
 from ..figure import nl_number
@@ -81,15 +81,7 @@ def pct_text(value) -> str:
     return f"{nl_number(value, 1)} %" if value == value and value is not None else "–"
 
 
-def hours_text(value) -> str:
-    """Hours per week as '4 u 5 min' / '50 min' (the notation of the reports); '–' when missing."""
-    if value is None or value != value:
-        return "–"
-    minutes = int(round(float(value) * 60))
-    h, m = divmod(minutes, 60)
-    if h and m:
-        return f"{h} u {m} min"
-    return f"{h} u" if h else f"{m} min"
+hours_text = formatting.hours  # '4 u 5 min': the reports' notation, shared with the slides' takeaways
 
 
 # -- groups below the minimum n (figure.min_n): drawn lighter and flagged, never hidden ---------------
